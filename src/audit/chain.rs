@@ -1,0 +1,196 @@
+//! The hash chain: `hash_i = SHA-256(prev_hash_i || "\n" || canonical(event_i))`, with
+//! `prev_hash_1` = 64 zeros. The one-row `audit_head` table holds the last sequence number and
+//! hash; every appender locks it first (an UPDATE, which takes SQLite's write lock and
+//! PostgreSQL's row lock), so concurrent writers on one or many nodes never fork the chain.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::Event;
+use crate::db::DbConn;
+use crate::db::schema::{audit_events, audit_head};
+use crate::error::ApiError;
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_events)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub occurred_at: String,
+    pub request_id: String,
+    pub actor_user_id: Option<String>,
+    pub actor_party: Option<String>,
+    pub actor_roles: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub object_party: Option<String>,
+    pub outcome: String,
+    pub client_addr: Option<String>,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl StoredEvent {
+    /// The canonical encoding that is hashed: a JSON array of every column but the hashes, in a
+    /// fixed order, exactly as stored.
+    fn canonical(&self) -> String {
+        serde_json::json!([
+            self.seq,
+            self.occurred_at,
+            self.request_id,
+            self.actor_user_id,
+            self.actor_party,
+            self.actor_roles,
+            self.action,
+            self.object_type,
+            self.object_id,
+            self.object_party,
+            self.outcome,
+            self.client_addr,
+            self.details,
+        ])
+        .to_string()
+    }
+
+    pub fn compute_hash(&self) -> String {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        ctx.update(self.prev_hash.as_bytes());
+        ctx.update(b"\n");
+        ctx.update(self.canonical().as_bytes());
+        hex(ctx.finish().as_ref())
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Take the chain lock. Must be the first statement of a write transaction on SQLite, so the
+/// transaction holds the write lock before it reads anything.
+pub fn lock(conn: &mut DbConn) -> Result<(), ApiError> {
+    diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
+        .set(audit_head::seq.eq(audit_head::seq))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Append events inside the caller's transaction. Takes the chain lock if not yet held.
+pub fn append(conn: &mut DbConn, events: &[Event]) -> Result<(), ApiError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    lock(conn)?;
+    let (mut seq, mut prev): (i64, String) = audit_head::table
+        .filter(audit_head::id.eq(1))
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?;
+    let now = crate::clock::now_text();
+    for e in events {
+        seq += 1;
+        let mut row = StoredEvent {
+            seq,
+            occurred_at: now.clone(),
+            request_id: e.request_id.clone(),
+            actor_user_id: e.actor.as_ref().map(|a| a.user_id.clone()),
+            actor_party: e.actor.as_ref().map(|a| a.party.clone()),
+            actor_roles: e.actor.as_ref().map(|a| a.roles.join(",")).unwrap_or_default(),
+            action: e.action.clone(),
+            object_type: e.object_type.clone(),
+            object_id: e.object_id.clone(),
+            object_party: e.object_party.clone(),
+            outcome: e.outcome.as_str().to_owned(),
+            client_addr: e.client_addr.clone(),
+            details: e.details.to_string(),
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        row.hash = row.compute_hash();
+        prev = row.hash.clone();
+        diesel::insert_into(audit_events::table).values(&row).execute(conn)?;
+    }
+    diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
+        .set((audit_head::seq.eq(seq), audit_head::hash.eq(&prev)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The result of recomputing the chain.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Whether every event and the head are consistent.
+    pub ok: bool,
+    /// Number of events read.
+    pub events: i64,
+    /// Sequence number recorded in the chain head.
+    pub head_seq: i64,
+    /// The first event that does not verify (its sequence number), if any.
+    pub first_broken_seq: Option<i64>,
+    /// Why it does not verify.
+    pub reason: Option<String>,
+}
+
+/// Recompute the whole chain in order, page by page, and report the first inconsistency:
+/// an edited event (hash mismatch), a deleted or inserted event (sequence gap or broken link),
+/// or a truncated tail (head beyond the last event).
+pub fn verify(conn: &mut DbConn) -> Result<VerifyReport, ApiError> {
+    const PAGE: i64 = 2000;
+    let (head_seq, head_hash): (i64, String) = audit_head::table
+        .filter(audit_head::id.eq(1))
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?;
+    let mut expected_seq = 1i64;
+    let mut prev = GENESIS.to_owned();
+    let mut count = 0i64;
+    let broken = |seq: i64, count: i64, reason: String| VerifyReport {
+        ok: false,
+        events: count,
+        head_seq,
+        first_broken_seq: Some(seq),
+        reason: Some(reason),
+    };
+    loop {
+        let page: Vec<StoredEvent> = audit_events::table
+            .filter(audit_events::seq.ge(expected_seq))
+            .order(audit_events::seq.asc())
+            .limit(PAGE)
+            .select(StoredEvent::as_select())
+            .load(conn)?;
+        let last_page = (page.len() as i64) < PAGE;
+        for row in page {
+            count += 1;
+            if row.seq != expected_seq {
+                return Ok(broken(expected_seq, count, format!("event {expected_seq} is missing")));
+            }
+            if row.prev_hash != prev {
+                return Ok(broken(row.seq, count, "prev_hash does not link to the previous event".into()));
+            }
+            if row.compute_hash() != row.hash {
+                return Ok(broken(row.seq, count, "content does not match its hash".into()));
+            }
+            prev = row.hash;
+            expected_seq += 1;
+        }
+        if last_page {
+            break;
+        }
+    }
+    let last = expected_seq - 1;
+    if last != head_seq || prev != head_hash {
+        return Ok(broken(
+            last.min(head_seq) + 1,
+            count,
+            format!("chain head says {head_seq} events, the table holds {last}"),
+        ));
+    }
+    Ok(VerifyReport { ok: true, events: count, head_seq, first_broken_seq: None, reason: None })
+}

@@ -1,0 +1,96 @@
+//! The audit log: an append-only, SHA-256 hash-chained table of every access and change.
+//!
+//! - `chain`: the canonical encoding, appending inside a transaction, and verification.
+//! - `writer`: group commit for events of reads, so auditing never caps read throughput.
+//! - `query`: the auditors' view, filtered by the same party rules as everything else.
+//!
+//! Writes that change data append their event inside their own transaction (`chain::append`);
+//! reads that disclose data go through `AuditWriter::record`, which returns only once the event
+//! is durably stored, so a read whose event could not be stored is never answered.
+//! Events never carry secrets or personal data values: only ids, codes and field paths.
+
+pub mod chain;
+pub mod query;
+pub mod writer;
+
+use serde::Serialize;
+
+pub use chain::{VerifyReport, append, verify};
+pub use writer::AuditWriter;
+
+/// Who acted. Absent for anonymous requests (e.g. a failed sign-in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: String,
+    pub party: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Allowed,
+    Denied,
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// One event to append.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub request_id: String,
+    pub actor: Option<Actor>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    /// The party the object belongs to (for auditors' scoping).
+    pub object_party: Option<String>,
+    pub outcome: Outcome,
+    pub client_addr: Option<String>,
+    /// Structured details: codes, ids, field paths. Never values of personal data or secrets.
+    pub details: serde_json::Value,
+}
+
+impl Event {
+    pub fn new(ctx: &RequestContext, action: &str, object_type: &str, outcome: Outcome) -> Self {
+        Event {
+            request_id: ctx.request_id.clone(),
+            actor: ctx.actor.clone(),
+            action: action.to_owned(),
+            object_type: object_type.to_owned(),
+            object_id: None,
+            object_party: None,
+            outcome,
+            client_addr: ctx.client_addr.clone(),
+            details: serde_json::Value::Object(Default::default()),
+        }
+    }
+
+    pub fn object(mut self, id: impl Into<String>, party: Option<&str>) -> Self {
+        self.object_id = Some(id.into());
+        self.object_party = party.map(str::to_owned);
+        self
+    }
+
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// What every audited operation knows about its request.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub client_addr: Option<String>,
+    pub actor: Option<Actor>,
+}

@@ -1,0 +1,74 @@
+//! Group commit of audit events: requests hand their event to one writer thread, which appends
+//! everything pending in one transaction and then releases every waiting request. Throughput is
+//! one transaction per batch instead of one per request; no request is answered before its
+//! event is stored.
+
+use std::sync::mpsc;
+
+use tokio::sync::oneshot;
+
+use super::Event;
+use crate::db::{self, Db};
+use crate::error::ApiError;
+
+const MAX_BATCH: usize = 512;
+
+type Job = (Event, oneshot::Sender<bool>);
+
+#[derive(Clone)]
+pub struct AuditWriter {
+    tx: mpsc::SyncSender<Job>,
+}
+
+impl AuditWriter {
+    /// Start the writer thread. It ends when every `AuditWriter` clone is dropped.
+    pub fn start(db: Db) -> Self {
+        let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
+        let spawned = std::thread::Builder::new()
+            .name("audit-writer".into())
+            .spawn(move || run(db, rx));
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the audit writer; audited reads will fail");
+        }
+        AuditWriter { tx }
+    }
+
+    /// Record an event durably. Errors with `Unavailable` if it could not be stored, in which
+    /// case the caller must not send the data it was about to disclose.
+    pub async fn record(&self, event: Event) -> Result<(), ApiError> {
+        let (done_tx, done_rx) = oneshot::channel();
+        let tx = self.tx.clone();
+        // The channel is bounded; sending may block briefly under overload.
+        actix_web::web::block(move || tx.send((event, done_tx)))
+            .await
+            .map_err(|_| ApiError::Unavailable)?
+            .map_err(|_| ApiError::Unavailable)?;
+        match done_rx.await {
+            Ok(true) => Ok(()),
+            _ => Err(ApiError::Unavailable),
+        }
+    }
+}
+
+fn run(db: Db, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let (events, waiters): (Vec<Event>, Vec<_>) = jobs.into_iter().unzip();
+        let stored = db
+            .conn()
+            .and_then(|mut conn| db::transaction(&mut conn, |c| super::append(c, &events)))
+            .is_ok();
+        if !stored {
+            tracing::error!(events = events.len(), "audit events could not be stored");
+        }
+        for done in waiters {
+            let _ = done.send(stored);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The command line: `serve`, `migrate`, `openapi`, `audit verify`, `admin create-user`,
+//! `keys rotate`. Every command reads the same settings (flags, environment, `--config` file),
+//! so `admin` and `audit` act on the database `serve` uses.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Layer, Settings};
+
+#[derive(Debug, Parser)]
+#[command(name = "enlace", version, about = "enlace: secure case-information exchange for the CRM liaison network",
+    long_about = "enlace serves the CRM's Formato estándar case exchange over HTTPS: national agencies submit \
+cases, other countries read what was shared with them with legally reserved fields withheld, and \
+everything is recorded in a tamper-evident audit log.")]
+pub struct Cli {
+    /// Optional TOML file with settings (keys as the long flags, with underscores).
+    #[arg(long, env = "ENLACE_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: Layer,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTPS API server (migrates the database first; on first run creates the TLS
+    /// development certificate and the initial administrator).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Write the OpenAPI document (default: openapi/openapi.json; `-` for standard output).
+    Openapi {
+        #[arg(long, short, default_value = "openapi/openapi.json")]
+        output: String,
+    },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; report the first broken event and exit non-zero if any.
+    Verify,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::resolve(cli.settings, cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("enlace: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(settings.log_format);
+    let result = match cli.command {
+        Command::Serve => serve(settings),
+        Command::Migrate => crate::db::prepare(&settings.database_url).map(|n| {
+            println!("{n} migration(s) applied");
+            ExitCode::SUCCESS
+        }),
+        Command::Openapi { output } => write_openapi(&output),
+        Command::Audit { command: AuditCommand::Verify } => audit_verify(&settings),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("enlace: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: Settings) -> Result<ExitCode, String> {
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let bind = settings.bind;
+        let app = crate::server::Application::build(settings)?;
+        tracing::info!(%bind, port = app.port(), "enlace listening");
+        let handle = app.handle();
+        actix_web::rt::spawn(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+            handle.stop(true).await;
+        });
+        app.run_until_stopped().await.map_err(|e| e.to_string())?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn write_openapi(output: &str) -> Result<ExitCode, String> {
+    let doc = crate::api::openapi_json();
+    if output == "-" {
+        print!("{doc}");
+    } else {
+        std::fs::write(output, doc).map_err(|e| format!("cannot write {output}: {e}"))?;
+        eprintln!("wrote {output}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audit_verify(settings: &Settings) -> Result<ExitCode, String> {
+    let mut conn = crate::db::establish(&settings.database_url)?;
+    let report = crate::audit::verify(&mut conn).map_err(|e| e.to_string())?;
+    if report.ok {
+        println!("audit chain OK: {} events, head at {}", report.events, report.head_seq);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "audit chain BROKEN at event {}: {}",
+            report.first_broken_seq.unwrap_or_default(),
+            report.reason.unwrap_or_default()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}

@@ -1,0 +1,241 @@
+//! Settings: command-line flags, then `ENLACE_*` / `DATABASE_URL` environment variables, then an
+//! optional TOML file (`--config`), then defaults. Resolved and checked once at start-up; an
+//! invalid setting stops the program with a message naming it.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Deserialize;
+
+/// Every setting, as given by one source. The same struct is the CLI/env layer (clap) and the
+/// file layer (serde), so the two can never disagree on names.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    /// Address and port to listen on [default: 127.0.0.1:8443].
+    #[arg(long, env = "ENLACE_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// Directory for the SQLite database, development TLS material and generated files [default: ./data].
+    #[arg(long, env = "ENLACE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://DATA_DIR/enlace.db].
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Maximum pooled database connections [default: 8 on SQLite, 16 on PostgreSQL].
+    #[arg(long, env = "ENLACE_DB_POOL_SIZE")]
+    pub db_pool_size: Option<u32>,
+    /// PEM certificate chain for HTTPS. Without it (and --tls-key) a development CA and a
+    /// localhost certificate are generated into DATA_DIR/tls.
+    #[arg(long, env = "ENLACE_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    #[arg(long, env = "ENLACE_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// PEM CA bundle to verify agency client certificates (mTLS). Off when not set.
+    #[arg(long, env = "ENLACE_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// With --tls-client-ca: `required` (default) refuses clients without a certificate, `optional` accepts them.
+    #[arg(long, env = "ENLACE_TLS_CLIENT_AUTH")]
+    pub tls_client_auth: Option<ClientAuth>,
+    /// Serve plain HTTP instead of HTTPS, for deployments behind a TLS-terminating proxy.
+    #[arg(long, env = "ENLACE_PLAIN_HTTP", num_args = 0..=1, default_missing_value = "true")]
+    pub plain_http: Option<bool>,
+    /// Allow --plain-http on a non-loopback address.
+    #[arg(long, env = "ENLACE_PLAIN_HTTP_ANY_INTERFACE", num_args = 0..=1, default_missing_value = "true")]
+    pub plain_http_any_interface: Option<bool>,
+    /// Proxy addresses whose X-Forwarded-For is trusted (comma-separated IPs).
+    #[arg(long, env = "ENLACE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<IpAddr>>,
+    /// HTTP worker threads [default: number of CPUs].
+    #[arg(long, env = "ENLACE_WORKERS")]
+    pub workers: Option<usize>,
+    /// Maximum request body in bytes [default: 1048576].
+    #[arg(long, env = "ENLACE_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Log format: `text` or `json` [default: text].
+    #[arg(long, env = "ENLACE_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Require a second factor for every role, not only st_admin and country_admin.
+    #[arg(long, env = "ENLACE_MFA_ALL_ROLES", num_args = 0..=1, default_missing_value = "true")]
+    pub mfa_all_roles: Option<bool>,
+    /// Serve Swagger UI at /docs [default: true].
+    #[arg(long, env = "ENLACE_DOCS", num_args = 0..=1, default_missing_value = "true")]
+    pub docs: Option<bool>,
+    /// Concurrent password hash computations (each takes ~19 MiB) [default: 2 × CPUs].
+    #[arg(long, env = "ENLACE_HASH_CONCURRENCY")]
+    pub hash_concurrency: Option<usize>,
+    /// Statistics suppression threshold k: counts from 1 to k−1 are withheld [default: 10].
+    #[arg(long, env = "ENLACE_STATS_K")]
+    pub stats_k: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    Required,
+    Optional,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Layer {
+    /// Fill every unset setting of `self` from `other`.
+    fn or(self, other: Layer) -> Layer {
+        Layer {
+            bind: self.bind.or(other.bind),
+            data_dir: self.data_dir.or(other.data_dir),
+            database_url: self.database_url.or(other.database_url),
+            db_pool_size: self.db_pool_size.or(other.db_pool_size),
+            tls_cert: self.tls_cert.or(other.tls_cert),
+            tls_key: self.tls_key.or(other.tls_key),
+            tls_client_ca: self.tls_client_ca.or(other.tls_client_ca),
+            tls_client_auth: self.tls_client_auth.or(other.tls_client_auth),
+            plain_http: self.plain_http.or(other.plain_http),
+            plain_http_any_interface: self.plain_http_any_interface.or(other.plain_http_any_interface),
+            trusted_proxies: self.trusted_proxies.or(other.trusted_proxies),
+            workers: self.workers.or(other.workers),
+            max_body_bytes: self.max_body_bytes.or(other.max_body_bytes),
+            log_format: self.log_format.or(other.log_format),
+            mfa_all_roles: self.mfa_all_roles.or(other.mfa_all_roles),
+            docs: self.docs.or(other.docs),
+            hash_concurrency: self.hash_concurrency.or(other.hash_concurrency),
+            stats_k: self.stats_k.or(other.stats_k),
+        }
+    }
+}
+
+/// TLS mode of the listener.
+#[derive(Debug, Clone)]
+pub enum Tls {
+    /// Generate (once) a development CA and localhost certificate in DATA_DIR/tls.
+    Development,
+    Files { cert: PathBuf, key: PathBuf },
+    /// Plain HTTP behind a TLS-terminating proxy.
+    Off,
+}
+
+/// The resolved, checked settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub db_pool_size: Option<u32>,
+    pub tls: Tls,
+    pub client_ca: Option<(PathBuf, ClientAuth)>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub workers: usize,
+    pub max_body_bytes: usize,
+    pub log_format: LogFormat,
+    pub mfa_all_roles: bool,
+    pub docs: bool,
+    pub hash_concurrency: usize,
+    pub stats_k: u32,
+}
+
+/// A setting that cannot be used, with its name.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting `{name}`: {reason}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+fn bad(name: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError { name, reason: reason.into() }
+}
+
+impl Settings {
+    /// Resolve the CLI/env layer over the optional TOML file and the defaults, and check it.
+    pub fn resolve(cli: Layer, config_file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let file = match config_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| bad("config", format!("cannot read {}: {e}", path.display())))?;
+                toml::from_str::<Layer>(&text).map_err(|e| bad("config", format!("{}: {e}", path.display())))?
+            }
+            None => Layer::default(),
+        };
+        Self::from_layer(cli.or(file))
+    }
+
+    fn from_layer(l: Layer) -> Result<Settings, ConfigError> {
+        let data_dir = l.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = l
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("enlace.db").display()));
+        crate::db::Backend::from_url(&database_url).map_err(|e| bad("database_url", e))?;
+        let bind = l.bind.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8443)));
+        let plain = l.plain_http.unwrap_or(false);
+        let tls = match (plain, l.tls_cert, l.tls_key) {
+            (true, None, None) => {
+                if !bind.ip().is_loopback() && !l.plain_http_any_interface.unwrap_or(false) {
+                    return Err(bad(
+                        "plain_http",
+                        "plain HTTP binds to loopback only; add --plain-http-any-interface to expose it",
+                    ));
+                }
+                Tls::Off
+            }
+            (true, _, _) => return Err(bad("plain_http", "cannot be combined with tls_cert/tls_key")),
+            (false, Some(cert), Some(key)) => Tls::Files { cert, key },
+            (false, None, None) => Tls::Development,
+            (false, Some(_), None) => return Err(bad("tls_key", "required with tls_cert")),
+            (false, None, Some(_)) => return Err(bad("tls_cert", "required with tls_key")),
+        };
+        if let Tls::Files { cert, key } = &tls {
+            for (name, path) in [("tls_cert", cert), ("tls_key", key)] {
+                if !path.is_file() {
+                    return Err(bad(name, format!("{} is not a readable file", path.display())));
+                }
+            }
+        }
+        let client_ca = match l.tls_client_ca {
+            Some(ca) if ca.is_file() => Some((ca, l.tls_client_auth.unwrap_or(ClientAuth::Required))),
+            Some(ca) => return Err(bad("tls_client_ca", format!("{} is not a readable file", ca.display()))),
+            None => None,
+        };
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let workers = l.workers.unwrap_or(cpus);
+        if workers == 0 || workers > 256 {
+            return Err(bad("workers", "must be between 1 and 256"));
+        }
+        let max_body_bytes = l.max_body_bytes.unwrap_or(1024 * 1024);
+        if !(1024..=64 * 1024 * 1024).contains(&max_body_bytes) {
+            return Err(bad("max_body_bytes", "must be between 1024 and 67108864"));
+        }
+        let hash_concurrency = l.hash_concurrency.unwrap_or(2 * cpus);
+        if hash_concurrency == 0 {
+            return Err(bad("hash_concurrency", "must be at least 1"));
+        }
+        let stats_k = l.stats_k.unwrap_or(10);
+        if !(2..=100).contains(&stats_k) {
+            return Err(bad("stats_k", "must be between 2 and 100"));
+        }
+        if l.db_pool_size == Some(0) {
+            return Err(bad("db_pool_size", "must be at least 1"));
+        }
+        Ok(Settings {
+            bind,
+            data_dir,
+            database_url,
+            db_pool_size: l.db_pool_size,
+            tls,
+            client_ca,
+            trusted_proxies: l.trusted_proxies.unwrap_or_default(),
+            workers,
+            max_body_bytes,
+            log_format: l.log_format.unwrap_or(LogFormat::Text),
+            mfa_all_roles: l.mfa_all_roles.unwrap_or(false),
+            docs: l.docs.unwrap_or(true),
+            hash_concurrency,
+            stats_k,
+        })
+    }
+}

@@ -1,0 +1,211 @@
+//! Storage: one connection type over SQLite (always built in) and PostgreSQL (cargo feature
+//! `postgres`), chosen at run time by the `DATABASE_URL` scheme; an r2d2 pool; per-backend
+//! embedded migrations; and `Db::run`, which moves blocking database work off the async workers.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+#[cfg(feature = "postgres")]
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(diesel::SqliteConnection),
+    Postgres(diesel::PgConnection),
+}
+
+#[cfg(not(feature = "postgres"))]
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(diesel::SqliteConnection),
+}
+
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+#[cfg(feature = "postgres")]
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Decide the backend from the URL scheme. Anything else is refused, so a mistyped
+    /// PostgreSQL URL never silently becomes a SQLite file.
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        if url.starts_with("sqlite://") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            if cfg!(feature = "postgres") {
+                Ok(Backend::Postgres)
+            } else {
+                Err("this build has no PostgreSQL support: rebuild with `--features postgres`".into())
+            }
+        } else {
+            Err("must start with sqlite:// or postgres://".into())
+        }
+    }
+}
+
+/// Open one connection, dispatching on the URL scheme.
+pub fn establish(url: &str) -> Result<DbConn, String> {
+    match Backend::from_url(url)? {
+        Backend::Sqlite => {
+            let mut conn = diesel::SqliteConnection::establish(url).map_err(|e| e.to_string())?;
+            conn.batch_execute(
+                "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(DbConn::Sqlite(conn))
+        }
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => diesel::PgConnection::establish(url)
+            .map(DbConn::Postgres)
+            .map_err(|e| e.to_string()),
+        #[cfg(not(feature = "postgres"))]
+        Backend::Postgres => Err("PostgreSQL support is not built in".into()),
+    }
+}
+
+/// The local file a `sqlite://` URL points at, if any (used to create its directory).
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(std::path::PathBuf::from(path))
+}
+
+/// Apply pending migrations of the connection's backend. Returns how many were applied.
+pub fn run_migrations(conn: &mut DbConn) -> Result<usize, String> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        #[cfg(feature = "postgres")]
+        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| e.to_string())
+}
+
+/// Whether every embedded migration has been applied (readiness).
+pub fn migrations_current(conn: &mut DbConn) -> Result<bool, String> {
+    let pending = match conn {
+        DbConn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+        #[cfg(feature = "postgres")]
+        DbConn::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+    };
+    pending.map(|p| !p).map_err(|e| e.to_string())
+}
+
+#[allow(irrefutable_let_patterns)] // a single variant without the `postgres` feature
+/// Prepare the database once before the pool opens: create the SQLite directory, switch the file
+/// to WAL (a persistent setting, done once so pooled connections never race for it), migrate.
+pub fn prepare(url: &str) -> Result<usize, String> {
+    if let Some(path) = sqlite_path(url)
+        && let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut conn = establish(url)?;
+    if let DbConn::Sqlite(c) = &mut conn {
+        c.batch_execute("PRAGMA journal_mode = WAL;").map_err(|e| e.to_string())?;
+    }
+    run_migrations(&mut conn)
+}
+
+/// r2d2 manager that opens connections with our own scheme dispatch.
+pub struct Manager {
+    url: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        establish(&self.url).map_err(|e| {
+            r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(e))
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// The application's database handle: a pool plus the backend it talks to.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Open the pool (after `prepare`). SQLite gets a few connections (one writer at a time
+    /// anyway); PostgreSQL gets more.
+    pub fn open(url: &str, max_size: Option<u32>) -> Result<Self, String> {
+        let backend = Backend::from_url(url)?;
+        let size = max_size.unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        });
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager { url: url.to_owned() })
+            .map_err(|e| e.to_string())?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A pooled connection, for blocking contexts (CLI, background threads).
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, ApiError> {
+        self.pool.get().map_err(|e| {
+            tracing::error!(error = %e, "database pool exhausted or unreachable");
+            ApiError::Unavailable
+        })
+    }
+
+    /// Run blocking database work on the blocking thread pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = db.conn()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|_| ApiError::Internal)?
+    }
+}
+
+/// Run `f` in one transaction. Errors of type `ApiError` roll back.
+pub fn transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+{
+    conn.transaction::<T, ApiError, _>(f)
+}

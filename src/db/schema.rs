@@ -1,0 +1,124 @@
+//! The database schema, curated by hand so that one file serves SQLite and PostgreSQL.
+//! Both migration sets (migrations/sqlite, migrations/postgres) must produce these tables.
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        occurred_at -> Text,
+        request_id -> Text,
+        actor_user_id -> Nullable<Text>,
+        actor_party -> Nullable<Text>,
+        actor_roles -> Text,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Nullable<Text>,
+        object_party -> Nullable<Text>,
+        outcome -> Text,
+        client_addr -> Nullable<Text>,
+        details -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    parties (code) {
+        code -> Text,
+        kind -> Text,
+        name_es -> Text,
+        name_en -> Text,
+        active -> Bool,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        display_name -> Text,
+        email -> Text,
+        party_code -> Text,
+        status -> Text,
+        password_hash -> Text,
+        must_change_password -> Bool,
+        totp_secret -> Nullable<Text>,
+        totp_enabled -> Bool,
+        totp_last_step -> Nullable<BigInt>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    user_roles (user_id, role) {
+        user_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        scope -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+        revoke_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> BigInt,
+        used -> Bool,
+    }
+}
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        private_key -> Text,
+        public_key -> Text,
+        created_at -> BigInt,
+        retired_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        window_start -> BigInt,
+        blocked_until -> BigInt,
+    }
+}
+
+diesel::joinable!(users -> parties (party_code));
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_events,
+    audit_head,
+    parties,
+    users,
+    user_roles,
+    sessions,
+    refresh_tokens,
+    signing_keys,
+    throttle,
+);

@@ -1,0 +1,282 @@
+//! The one error type of the HTTP API and its rendering as RFC 9457 `application/problem+json`.
+//!
+//! Policy: handlers and services return `ApiError`. Each variant has a stable problem `type`
+//! (`urn:enlace:problem:<slug>`), a status, and a detail in Spanish and English; the language is
+//! chosen by the `http` middleware from `Accept-Language`, which also adds the request id.
+//! Internal causes (SQL, I/O, library errors) are logged with the request id and never sent to
+//! the client. A resource the caller may not see is `NotFound`, exactly like a missing one.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One failing field of a request body or query.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the field in the request, e.g. `persons[2].date_of_birth`.
+    pub field: String,
+    /// Stable machine-readable reason, e.g. `required`, `invalid_date`, `unknown_field`.
+    pub code: String,
+    /// Human-readable reason (English).
+    pub message: String,
+    /// Human-readable reason (Spanish).
+    pub message_es: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &str, en: impl Into<String>, es: impl Into<String>) -> Self {
+        FieldError { field: field.into(), code: code.to_owned(), message: en.into(), message_es: es.into() }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not well-formed JSON or does not have the expected shape.
+    #[error("malformed request")]
+    Malformed(Vec<FieldError>),
+    /// The body is well-formed but its content is invalid.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    /// The account must first enrol MFA or change its password.
+    #[error("restricted session")]
+    RestrictedSession(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("route not found")]
+    NoRoute,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("conflict")]
+    Conflict(&'static str),
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("idempotency key reused with a different request")]
+    IdempotencyMismatch,
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    pub fn field(field: &str, code: &str, en: &str, es: &str) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, code, en, es)])
+    }
+
+    /// (slug, title, detail in English, detail in Spanish)
+    fn describe(&self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            ApiError::Malformed(_) => (
+                "malformed-request",
+                "Malformed request",
+                "The request could not be read: see `errors` for the failing fields.",
+                "No se pudo leer la solicitud: consulte `errors` para los campos con error.",
+            ),
+            ApiError::Validation(_) => (
+                "validation",
+                "Validation failed",
+                "The request contains invalid values: see `errors` for each failing field.",
+                "La solicitud contiene valores no válidos: consulte `errors` para cada campo.",
+            ),
+            ApiError::Unauthorized => (
+                "unauthorized",
+                "Authentication required",
+                "Valid credentials or a valid access token are required.",
+                "Se requieren credenciales válidas o un token de acceso válido.",
+            ),
+            ApiError::Forbidden => (
+                "forbidden",
+                "Forbidden",
+                "Your roles do not allow this operation.",
+                "Sus roles no permiten esta operación.",
+            ),
+            ApiError::RestrictedSession("mfa_enrolment") => (
+                "mfa-enrolment-required",
+                "MFA enrolment required",
+                "Enrol a second factor (POST /api/v1/me/mfa/totp) before using the API.",
+                "Registre un segundo factor (POST /api/v1/me/mfa/totp) antes de usar la API.",
+            ),
+            ApiError::RestrictedSession(_) => (
+                "password-change-required",
+                "Password change required",
+                "Change your password (POST /api/v1/me/password) before using the API.",
+                "Cambie su contraseña (POST /api/v1/me/password) antes de usar la API.",
+            ),
+            ApiError::NotFound => (
+                "not-found",
+                "Not found",
+                "The resource does not exist or is not available to you.",
+                "El recurso no existe o no está disponible para usted.",
+            ),
+            ApiError::NoRoute => (
+                "no-route",
+                "Not found",
+                "No endpoint matches this path.",
+                "Ningún servicio corresponde a esta ruta.",
+            ),
+            ApiError::MethodNotAllowed => (
+                "method-not-allowed",
+                "Method not allowed",
+                "This endpoint does not support this HTTP method.",
+                "Este servicio no admite este método HTTP.",
+            ),
+            ApiError::Conflict(_) => (
+                "conflict",
+                "Conflict",
+                "The request conflicts with the current state of the resource.",
+                "La solicitud entra en conflicto con el estado actual del recurso.",
+            ),
+            ApiError::PreconditionFailed => (
+                "precondition-failed",
+                "Precondition failed",
+                "The resource has changed since you read it (If-Match does not match its ETag).",
+                "El recurso cambió desde que lo leyó (If-Match no coincide con su ETag).",
+            ),
+            ApiError::PreconditionRequired => (
+                "precondition-required",
+                "Precondition required",
+                "Send If-Match with the ETag of the version you are updating.",
+                "Envíe If-Match con el ETag de la versión que actualiza.",
+            ),
+            ApiError::PayloadTooLarge => (
+                "payload-too-large",
+                "Payload too large",
+                "The request body exceeds the size limit of this endpoint.",
+                "El cuerpo de la solicitud excede el límite de tamaño de este servicio.",
+            ),
+            ApiError::UnsupportedMediaType => (
+                "unsupported-media-type",
+                "Unsupported media type",
+                "Send the body as application/json.",
+                "Envíe el cuerpo como application/json.",
+            ),
+            ApiError::IdempotencyMismatch => (
+                "idempotency-key-reused",
+                "Idempotency key reused",
+                "This Idempotency-Key was already used with a different request.",
+                "Esta Idempotency-Key ya se usó con una solicitud diferente.",
+            ),
+            ApiError::TooManyRequests { .. } => (
+                "too-many-requests",
+                "Too many requests",
+                "Too many attempts. Retry after the time given in Retry-After.",
+                "Demasiados intentos. Reintente después del tiempo indicado en Retry-After.",
+            ),
+            ApiError::Unavailable => (
+                "unavailable",
+                "Service unavailable",
+                "The service cannot complete the request right now. Retry later.",
+                "El servicio no puede completar la solicitud en este momento. Reintente más tarde.",
+            ),
+            ApiError::Internal => (
+                "internal",
+                "Internal error",
+                "An unexpected error occurred. Quote the request id when reporting it.",
+                "Ocurrió un error inesperado. Cite el identificador de solicitud al reportarlo.",
+            ),
+        }
+    }
+
+    fn errors(&self) -> &[FieldError] {
+        match self {
+            ApiError::Malformed(e) | ApiError::Validation(e) => e,
+            _ => &[],
+        }
+    }
+
+    /// Render the problem document in a language (`es` or anything else = English).
+    pub fn problem(&self, spanish: bool, request_id: &str) -> Problem {
+        let (slug, title, en, es) = self.describe();
+        Problem {
+            problem_type: format!("urn:enlace:problem:{slug}"),
+            title: title.to_owned(),
+            status: self.status_code().as_u16(),
+            detail: if spanish { es } else { en }.to_owned(),
+            request_id: request_id.to_owned(),
+            errors: self.errors().to_vec(),
+        }
+    }
+}
+
+/// RFC 9457 problem details, as sent on every error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Stable identifier of the kind of problem, e.g. `urn:enlace:problem:validation`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    /// Explanation in Spanish or English, following `Accept-Language`.
+    pub detail: String,
+    /// The request id (also in the `X-Request-Id` header); quote it when reporting a problem.
+    pub request_id: String,
+    /// The failing fields, for malformed or invalid requests.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) | ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::RestrictedSession(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound | ApiError::NoRoute => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status_code());
+        if let ApiError::TooManyRequests { retry_after } = self {
+            builder.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        if let ApiError::Unauthorized = self {
+            builder.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        // The `http` middleware re-renders this with the caller's language and the request id.
+        builder
+            .content_type("application/problem+json")
+            .body(serde_json::to_string(&self.problem(false, "")).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => ApiError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict("duplicate"),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => ApiError::Unavailable,
+            Error::DatabaseError(_, info) if info.message().contains("locked") => ApiError::Unavailable,
+            other => {
+                tracing::error!(error = %other, "database error");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,299 @@
+//! HTTP conventions shared by every endpoint: the request envelope middleware (request id,
+//! client address, problem+json rendering in the caller's language, security headers, one log
+//! line per request without bodies, tokens or personal data), the JSON body extractor that names
+//! the failing field, and the extractor configurations.
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use serde::de::DeserializeOwned;
+
+use crate::audit::RequestContext;
+use crate::error::{ApiError, FieldError};
+
+/// The request id of the current request (from a well-formed `X-Request-Id`, else generated).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// The client address, after applying the trusted-proxy rule.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub Option<String>);
+
+/// Proxies whose `X-Forwarded-For` is believed.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<IpAddr>);
+
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn well_formed_request_id(v: &str) -> bool {
+    (1..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+fn request_id_of(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| well_formed_request_id(v))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+/// The peer address, or — when the peer is a trusted proxy — the right-most address in
+/// `X-Forwarded-For` that is not itself a trusted proxy.
+fn client_addr_of(req: &ServiceRequest, trusted: &[IpAddr]) -> Option<String> {
+    let peer = req.peer_addr().map(|a| a.ip())?;
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let client = forwarded
+        .rsplit(',')
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer);
+    Some(client.to_string())
+}
+
+fn prefers_spanish(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    // The first listed language with a non-zero weight decides; ties keep the listed order.
+    let mut best: Option<(f32, bool)> = None;
+    for part in value.split(',') {
+        let mut it = part.trim().split(';');
+        let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = it
+            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .unwrap_or(1.0);
+        let lang = if tag.starts_with("es") {
+            Some(true)
+        } else if tag.starts_with("en") {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(es) = lang
+            && q > 0.0
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, es));
+        }
+    }
+    best.is_some_and(|(_, es)| es)
+}
+
+/// The error a bare status maps to, for responses produced outside our handlers.
+fn error_for_status(status: StatusCode) -> ApiError {
+    match status {
+        StatusCode::NOT_FOUND => ApiError::NoRoute,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => ApiError::Unauthorized,
+        StatusCode::FORBIDDEN => ApiError::Forbidden,
+        s if s.is_client_error() => ApiError::Malformed(Vec::new()),
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable,
+        _ => ApiError::Internal,
+    }
+}
+
+fn set(headers: &mut header::HeaderMap, name: &'static str, value: &'static str) {
+    headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+}
+
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                        script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+
+/// The envelope around every request.
+pub async fn envelope(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let request_id = request_id_of(&req);
+    let trusted = req.app_data::<web::Data<TrustedProxies>>().map(|t| t.0.clone()).unwrap_or_default();
+    let client = client_addr_of(&req, &trusted);
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    req.extensions_mut().insert(ClientAddr(client));
+    let method = req.method().clone();
+    let is_docs = req.path().starts_with("/docs");
+
+    let res = match next.call(req).await {
+        Ok(res) => res.map_into_boxed_body(),
+        Err(e) => {
+            // Errors raised before a handler ran (e.g. by another middleware).
+            return Err(e);
+        }
+    };
+
+    let status = res.status();
+    let res = if status.is_client_error() || status.is_server_error() {
+        let api_error = res
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<ApiError>())
+            .cloned()
+            .unwrap_or_else(|| error_for_status(status));
+        let spanish = prefers_spanish(res.request());
+        let problem = api_error.problem(spanish, &request_id);
+        let (req, old) = res.into_parts();
+        let mut new = api_error.error_response();
+        *new.status_mut() = status;
+        for (name, value) in old.headers() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                new.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        let body = serde_json::to_string(&problem).unwrap_or_default();
+        let new = new.set_body(BoxBody::new(body));
+        ServiceResponse::new(req, new)
+    } else {
+        res
+    };
+
+    let mut res = res;
+    let route = res.request().match_pattern().unwrap_or_else(|| "-".to_owned());
+    let headers = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        headers.insert(X_REQUEST_ID.clone(), v);
+    }
+    set(headers, "strict-transport-security", "max-age=63072000; includeSubDomains");
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "cache-control", "no-store");
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "referrer-policy", "no-referrer");
+    set(headers, "content-security-policy", if is_docs { DOCS_CSP } else { API_CSP });
+    headers.remove(header::SERVER);
+    if let Some(ct) = headers.get(header::CONTENT_TYPE)
+        && ct.as_bytes() == b"application/json"
+    {
+        set(headers, "content-type", "application/json; charset=utf-8");
+    } else if let Some(ct) = headers.get(header::CONTENT_TYPE)
+        && ct.as_bytes() == b"application/problem+json"
+    {
+        set(headers, "content-type", "application/problem+json; charset=utf-8");
+    }
+
+    tracing::info!(
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        status = status.as_u16(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    Ok(res)
+}
+
+/// Handler-side access to the envelope's request id and client address.
+impl FromRequest for RequestContext {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(context_of(req)))
+    }
+}
+
+pub fn context_of(req: &HttpRequest) -> RequestContext {
+    let ext = req.extensions();
+    RequestContext {
+        request_id: ext.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
+        client_addr: ext.get::<ClientAddr>().and_then(|c| c.0.clone()),
+        actor: None,
+    }
+}
+
+/// A JSON body: requires `application/json`, enforces the configured size limit, rejects
+/// unknown fields (the DTOs say `deny_unknown_fields`) and names the failing field on error.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = bytes.await.map_err(payload_error)?;
+            parse_json(&bytes).map(Json)
+        })
+    }
+}
+
+/// Deserialize JSON, naming the failing path (e.g. `persons[2].sex`) on error.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        let (code, es) = if message.starts_with("unknown field") {
+            ("unknown_field", "campo no admitido")
+        } else if message.starts_with("missing field") {
+            ("required", "campo obligatorio ausente")
+        } else if message.starts_with("unknown variant") {
+            ("invalid_value", "valor no admitido")
+        } else if inner.is_syntax() || inner.is_eof() {
+            ("invalid_json", "JSON mal formado")
+        } else {
+            ("invalid_type", "tipo de dato incorrecto")
+        };
+        let field = if path == "." { String::new() } else { path };
+        // serde's message may quote the received value; keep only the part before " at line".
+        let message = message.split(" at line").next().unwrap_or("").to_owned();
+        ApiError::Malformed(vec![FieldError::new(field, code, message, es)])
+    })
+}
+
+fn payload_error(e: actix_web::Error) -> ApiError {
+    match e.as_error::<actix_web::error::PayloadError>() {
+        Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
+        _ => ApiError::Malformed(vec![FieldError::new("", "unreadable_body", "the body could not be read", "no se pudo leer el cuerpo")]),
+    }
+}
+
+/// Configuration of the built-in extractors so that their errors are problem documents too.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| {
+        let message = err.to_string();
+        ApiError::Malformed(vec![FieldError::new("query", "invalid_query", message, "parámetros de consulta no válidos")])
+            .into()
+    })
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into())
+}
+
+/// Default service: no route matched.
+pub async fn no_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NoRoute)
+}
+
+/// Render an error now (for code paths outside handlers).
+pub fn render(e: &ApiError) -> HttpResponse {
+    e.error_response()
+}

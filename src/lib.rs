@@ -1,0 +1,21 @@
+//! enlace: secure case-information exchange for the CRM network of liaison officers against
+//! trafficking in persons and migrant smuggling.
+//!
+//! Modules by capability:
+//! - `config`, `telemetry`, `cli`: settings, logging, the command line;
+//! - `db`: SQLite/PostgreSQL connections, pool and migrations;
+//! - `tls`, `server`, `http`, `error`: HTTPS listener, app wiring, HTTP conventions, problem+json;
+//! - `audit`: the tamper-evident audit log;
+//! - `api`: thin HTTP handlers and the OpenAPI document.
+
+pub mod api;
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod server;
+pub mod telemetry;
+pub mod tls;

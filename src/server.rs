@@ -1,0 +1,106 @@
+//! The application: shared state, the actix `App` (middleware, limits, routes), and the HTTPS
+//! listener. `Application::build` binds (port 0 picks a free port) so tests and `serve` start
+//! exactly the same server.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, middleware, web};
+
+use crate::audit::AuditWriter;
+use crate::config::{Settings, Tls};
+use crate::db::Db;
+use crate::http;
+
+/// Everything a handler may need, shared by all workers.
+pub struct AppState {
+    pub db: Db,
+    pub audit: AuditWriter,
+    pub settings: Settings,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Prepare the database (migrations), open the pool, set up TLS and bind the listener.
+    pub fn build(settings: Settings) -> Result<Application, String> {
+        let applied = crate::db::prepare(&settings.database_url)?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        let db = Db::open(&settings.database_url, settings.db_pool_size)?;
+        let audit = AuditWriter::start(db.clone());
+        let listener = TcpListener::bind(settings.bind).map_err(|e| format!("cannot bind {}: {e}", settings.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+
+        let tls = match &settings.tls {
+            Tls::Off => {
+                tracing::warn!("serving plain HTTP: only behind a TLS-terminating proxy");
+                None
+            }
+            Tls::Files { cert, key } => Some(crate::tls::server_config(cert, key, settings.client_ca.as_ref())?),
+            Tls::Development => {
+                let (paths, created) = crate::tls::ensure_dev_certificate(&settings.data_dir)?;
+                if created {
+                    tracing::info!(ca = %paths.ca.display(), "generated a development CA and localhost certificate");
+                }
+                tracing::info!(ca = %paths.ca.display(), "development TLS: clients must trust this CA");
+                Some(crate::tls::server_config(&paths.cert, &paths.key, settings.client_ca.as_ref())?)
+            }
+        };
+
+        let workers = settings.workers;
+        let state = web::Data::new(AppState { db, audit, settings });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .configure(|cfg| configure_app(cfg, &state))
+                .default_service(web::to(http::no_route))
+                .wrap(middleware::from_fn(http::envelope))
+        })
+        .workers(workers)
+        .client_request_timeout(std::time::Duration::from_secs(10))
+        .client_disconnect_timeout(std::time::Duration::from_secs(5))
+        .keep_alive(std::time::Duration::from_secs(30))
+        .disable_signals();
+        let server = match tls {
+            Some(config) => server.listen_rustls_0_23(listener, config),
+            None => server.listen(listener),
+        }
+        .map_err(|e| e.to_string())?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Extractor configuration and routes, shared by the server and in-process tests.
+pub fn configure_app(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
+    let limit = state.settings.max_body_bytes;
+    cfg.app_data(web::PayloadConfig::new(limit))
+        .app_data(http::query_config())
+        .app_data(http::path_config())
+        .app_data(web::Data::new(http::TrustedProxies(state.settings.trusted_proxies.clone())))
+        .configure(crate::api::configure);
+    if state.settings.docs {
+        cfg.service(
+            utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])),
+        );
+    }
+}
