@@ -10,10 +10,14 @@ use clap::{Parser, Subcommand};
 use crate::config::{Layer, Settings};
 
 #[derive(Debug, Parser)]
-#[command(name = "enlace", version, about = "enlace: secure case-information exchange for the CRM liaison network",
+#[command(
+    name = "enlace",
+    version,
+    about = "enlace: secure case-information exchange for the CRM liaison network",
     long_about = "enlace serves the CRM's Formato estándar case exchange over HTTPS: national agencies submit \
 cases, other countries read what was shared with them with legally reserved fields withheld, and \
-everything is recorded in a tamper-evident audit log.")]
+everything is recorded in a tamper-evident audit log."
+)]
 pub struct Cli {
     /// Optional TOML file with settings (keys as the long flags, with underscores).
     #[arg(long, env = "ENLACE_CONFIG", global = true)]
@@ -41,6 +45,41 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// User administration without a running server (e.g. the first ST administrator).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Token signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user. The password is read from standard input (--password-stdin) or generated
+    /// and printed once; either way it must be changed at first sign-in.
+    CreateUser {
+        /// Party code, e.g. ST, GT, MX.
+        #[arg(long)]
+        party: String,
+        /// Role (repeatable): st_admin, country_admin, officer, analyst, statistics_reader, auditor.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new signing key; the previous one stays valid for verification for one token lifetime.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +105,10 @@ pub fn run(cli: Cli) -> ExitCode {
         }),
         Command::Openapi { output } => write_openapi(&output),
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&settings),
+        Command::Admin { command: AdminCommand::CreateUser { party, roles, username, password_stdin } } => {
+            create_user(&settings, &party, &roles, &username, password_stdin)
+        }
+        Command::Keys { command: KeysCommand::Rotate } => rotate_keys(&settings),
     };
     match result {
         Ok(code) => code,
@@ -118,4 +161,44 @@ fn audit_verify(settings: &Settings) -> Result<ExitCode, String> {
         );
         Ok(ExitCode::FAILURE)
     }
+}
+
+fn open_migrated(settings: &Settings) -> Result<crate::db::DbConn, String> {
+    crate::db::prepare(&settings.database_url)?;
+    crate::db::establish(&settings.database_url)
+}
+
+fn create_user(
+    settings: &Settings,
+    party: &str,
+    roles: &[String],
+    username: &str,
+    password_stdin: bool,
+) -> Result<ExitCode, String> {
+    let roles = roles
+        .iter()
+        .map(|r| crate::access::Role::parse(r).ok_or(format!("unknown role {r}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (crate::auth::one_time_password(), true)
+    };
+    let mut conn = open_migrated(settings)?;
+    let id = crate::admin::bootstrap::create_user(&mut conn, party, &roles, username, &password, true)?;
+    println!("created user {username} ({id}) in party {party}");
+    if generated {
+        println!("one-time password: {password}");
+    }
+    println!("the password must be changed at first sign-in");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rotate_keys(settings: &Settings) -> Result<ExitCode, String> {
+    let mut conn = open_migrated(settings)?;
+    let kid = crate::auth::tokens::rotate(&mut conn).map_err(|e| e.to_string())?;
+    println!("new signing key {kid}; the previous key verifies tokens for one more token lifetime");
+    Ok(ExitCode::SUCCESS)
 }

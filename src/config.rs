@@ -115,7 +115,10 @@ impl Layer {
 pub enum Tls {
     /// Generate (once) a development CA and localhost certificate in DATA_DIR/tls.
     Development,
-    Files { cert: PathBuf, key: PathBuf },
+    Files {
+        cert: PathBuf,
+        key: PathBuf,
+    },
     /// Plain HTTP behind a TLS-terminating proxy.
     Off,
 }
@@ -167,9 +170,8 @@ impl Settings {
 
     fn from_layer(l: Layer) -> Result<Settings, ConfigError> {
         let data_dir = l.data_dir.unwrap_or_else(|| PathBuf::from("data"));
-        let database_url = l
-            .database_url
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("enlace.db").display()));
+        let database_url =
+            l.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("enlace.db").display()));
         crate::db::Backend::from_url(&database_url).map_err(|e| bad("database_url", e))?;
         let bind = l.bind.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8443)));
         let plain = l.plain_http.unwrap_or(false);
@@ -183,7 +185,9 @@ impl Settings {
                 }
                 Tls::Off
             }
-            (true, _, _) => return Err(bad("plain_http", "cannot be combined with tls_cert/tls_key")),
+            (true, _, _) => {
+                return Err(bad("plain_http", "cannot be combined with tls_cert/tls_key"));
+            }
             (false, Some(cert), Some(key)) => Tls::Files { cert, key },
             (false, None, None) => Tls::Development,
             (false, Some(_), None) => return Err(bad("tls_key", "required with tls_cert")),
@@ -198,7 +202,9 @@ impl Settings {
         }
         let client_ca = match l.tls_client_ca {
             Some(ca) if ca.is_file() => Some((ca, l.tls_client_auth.unwrap_or(ClientAuth::Required))),
-            Some(ca) => return Err(bad("tls_client_ca", format!("{} is not a readable file", ca.display()))),
+            Some(ca) => {
+                return Err(bad("tls_client_ca", format!("{} is not a readable file", ca.display())));
+            }
             None => None,
         };
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);

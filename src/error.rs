@@ -121,12 +121,9 @@ impl ApiError {
                 "The resource does not exist or is not available to you.",
                 "El recurso no existe o no está disponible para usted.",
             ),
-            ApiError::NoRoute => (
-                "no-route",
-                "Not found",
-                "No endpoint matches this path.",
-                "Ningún servicio corresponde a esta ruta.",
-            ),
+            ApiError::NoRoute => {
+                ("no-route", "Not found", "No endpoint matches this path.", "Ningún servicio corresponde a esta ruta.")
+            }
             ApiError::MethodNotAllowed => (
                 "method-not-allowed",
                 "Method not allowed",

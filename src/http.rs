@@ -71,9 +71,7 @@ fn prefers_spanish(req: &HttpRequest) -> bool {
     for part in value.split(',') {
         let mut it = part.trim().split(';');
         let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = it
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-            .unwrap_or(1.0);
+        let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
         let lang = if tag.starts_with("es") {
             Some(true)
         } else if tag.starts_with("en") {
@@ -271,7 +269,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 fn payload_error(e: actix_web::Error) -> ApiError {
     match e.as_error::<actix_web::error::PayloadError>() {
         Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
-        _ => ApiError::Malformed(vec![FieldError::new("", "unreadable_body", "the body could not be read", "no se pudo leer el cuerpo")]),
+        _ => ApiError::Malformed(vec![FieldError::new(
+            "",
+            "unreadable_body",
+            "the body could not be read",
+            "no se pudo leer el cuerpo",
+        )]),
     }
 }
 
@@ -279,8 +282,13 @@ fn payload_error(e: actix_web::Error) -> ApiError {
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _| {
         let message = err.to_string();
-        ApiError::Malformed(vec![FieldError::new("query", "invalid_query", message, "parámetros de consulta no válidos")])
-            .into()
+        ApiError::Malformed(vec![FieldError::new(
+            "query",
+            "invalid_query",
+            message,
+            "parámetros de consulta no válidos",
+        )])
+        .into()
     })
 }
 
@@ -288,9 +296,19 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into())
 }
 
-/// Default service: no route matched.
-pub async fn no_route() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NoRoute)
+/// Default service: no route matched this method and path. If the path is one of the API's
+/// (per the OpenAPI document) the method is wrong: 405 with `Allow`; otherwise 404.
+pub async fn no_route(req: HttpRequest) -> HttpResponse {
+    match crate::api::allowed_methods(req.path()) {
+        Some(allow) => {
+            let mut resp = ApiError::MethodNotAllowed.error_response();
+            if let Ok(v) = HeaderValue::from_str(&allow) {
+                resp.headers_mut().insert(header::ALLOW, v);
+            }
+            resp
+        }
+        None => ApiError::NoRoute.error_response(),
+    }
 }
 
 /// Render an error now (for code paths outside handlers).

@@ -5,11 +5,16 @@
 //! - `config`, `telemetry`, `cli`: settings, logging, the command line;
 //! - `db`: SQLite/PostgreSQL connections, pool and migrations;
 //! - `tls`, `server`, `http`, `error`: HTTPS listener, app wiring, HTTP conventions, problem+json;
+//! - `access`: PURE decisions of who may see and do what;
+//! - `auth`, `admin`: identity, sessions and tokens; parties, users and roles;
 //! - `audit`: the tamper-evident audit log;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
+pub mod access;
+pub mod admin;
 pub mod api;
 pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -17,6 +17,8 @@ pub struct AppState {
     pub db: Db,
     pub audit: AuditWriter,
     pub settings: Settings,
+    /// Bounds concurrent password hashing (each argon2id computation holds ~19 MiB).
+    pub hash_permits: tokio::sync::Semaphore,
 }
 
 pub struct Application {
@@ -32,6 +34,11 @@ impl Application {
             tracing::info!(applied, "database migrations applied");
         }
         let db = Db::open(&settings.database_url, settings.db_pool_size)?;
+        {
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            crate::auth::tokens::ensure_key(&mut conn).map_err(|e| e.to_string())?;
+            crate::admin::bootstrap::initial_admin(&mut conn, &settings.data_dir)?;
+        }
         let audit = AuditWriter::start(db.clone());
         let listener = TcpListener::bind(settings.bind).map_err(|e| format!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -53,7 +60,8 @@ impl Application {
         };
 
         let workers = settings.workers;
-        let state = web::Data::new(AppState { db, audit, settings });
+        let hash_permits = tokio::sync::Semaphore::new(settings.hash_concurrency);
+        let state = web::Data::new(AppState { db, audit, settings, hash_permits });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

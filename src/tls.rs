@@ -45,8 +45,9 @@ pub fn ensure_dev_certificate(data_dir: &Path) -> Result<(DevPaths, bool), Strin
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
 
     let leaf_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
-    let mut leaf = rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()])
-        .map_err(|e| e.to_string())?;
+    let mut leaf =
+        rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()])
+            .map_err(|e| e.to_string())?;
     leaf.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
     leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
     leaf.not_before = now - time::Duration::hours(1);

@@ -30,10 +30,7 @@ pub async fn healthz() -> HttpResponse {
     ))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let current = state
-        .db
-        .run(|conn| crate::db::migrations_current(conn).map_err(|_| ApiError::Unavailable))
-        .await?;
+    let current = state.db.run(|conn| crate::db::migrations_current(conn).map_err(|_| ApiError::Unavailable)).await?;
     if !current {
         return Err(ApiError::Unavailable);
     }

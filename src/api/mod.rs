@@ -2,6 +2,9 @@
 //! `api_routes!` lists every endpoint once; it both registers the handlers with actix and lists
 //! them in the OpenAPI document, so the served routes and the document cannot drift apart.
 
+pub mod admin;
+pub mod audit;
+pub mod auth;
 pub mod health;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -37,6 +40,26 @@ api_routes![
     health::healthz,
     health::readyz,
     health::openapi_json,
+    auth::login,
+    auth::refresh,
+    auth::logout,
+    auth::me,
+    auth::change_password,
+    auth::enrol_totp,
+    auth::verify_totp,
+    auth::jwks,
+    admin::list_parties,
+    admin::create_party,
+    admin::get_party,
+    admin::update_party,
+    admin::list_users,
+    admin::create_user,
+    admin::get_user,
+    admin::update_user,
+    admin::reset_password,
+    admin::end_sessions,
+    audit::list,
+    audit::verify,
 ];
 
 struct SecurityAddon;
@@ -63,4 +86,39 @@ fn build_openapi_json() -> String {
     let mut text = doc.to_pretty_json().unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The methods the API serves on a concrete path (matched against the OpenAPI path templates),
+/// e.g. `"GET, PATCH"`, or `None` if no endpoint has this path.
+pub fn allowed_methods(path: &str) -> Option<String> {
+    static TABLE: std::sync::OnceLock<Vec<(Vec<String>, String)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        ApiDoc::openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let methods: Vec<&str> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (template.split('/').map(str::to_owned).collect(), methods.join(", "))
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    table
+        .iter()
+        .filter(|(t, _)| {
+            t.len() == segments.len()
+                && t.iter().zip(&segments).all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
+        })
+        .map(|(_, m)| m.clone())
+        .reduce(|a, b| format!("{a}, {b}"))
 }

@@ -90,10 +90,8 @@ pub fn append(conn: &mut DbConn, events: &[Event]) -> Result<(), ApiError> {
         return Ok(());
     }
     lock(conn)?;
-    let (mut seq, mut prev): (i64, String) = audit_head::table
-        .filter(audit_head::id.eq(1))
-        .select((audit_head::seq, audit_head::hash))
-        .first(conn)?;
+    let (mut seq, mut prev): (i64, String) =
+        audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash)).first(conn)?;
     let now = crate::clock::now_text();
     for e in events {
         seq += 1;
@@ -144,10 +142,8 @@ pub struct VerifyReport {
 /// or a truncated tail (head beyond the last event).
 pub fn verify(conn: &mut DbConn) -> Result<VerifyReport, ApiError> {
     const PAGE: i64 = 2000;
-    let (head_seq, head_hash): (i64, String) = audit_head::table
-        .filter(audit_head::id.eq(1))
-        .select((audit_head::seq, audit_head::hash))
-        .first(conn)?;
+    let (head_seq, head_hash): (i64, String) =
+        audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash)).first(conn)?;
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_owned();
     let mut count = 0i64;

@@ -94,3 +94,20 @@ pub struct RequestContext {
     pub client_addr: Option<String>,
     pub actor: Option<Actor>,
 }
+
+/// Run a data-changing transaction together with its audit events: the chain lock is taken
+/// first (so SQLite holds its write lock before reading anything), `f` does the change and
+/// pushes its events, and the events are appended before commit. If anything fails, nothing
+/// — neither the change nor its events — is committed.
+pub fn write<T, F>(conn: &mut crate::db::DbConn, f: F) -> Result<T, crate::error::ApiError>
+where
+    F: FnOnce(&mut crate::db::DbConn, &mut Vec<Event>) -> Result<T, crate::error::ApiError>,
+{
+    crate::db::transaction(conn, |conn| {
+        chain::lock(conn)?;
+        let mut events = Vec::new();
+        let value = f(conn, &mut events)?;
+        append(conn, &events)?;
+        Ok(value)
+    })
+}

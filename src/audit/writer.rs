@@ -24,9 +24,7 @@ impl AuditWriter {
     /// Start the writer thread. It ends when every `AuditWriter` clone is dropped.
     pub fn start(db: Db) -> Self {
         let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
-        let spawned = std::thread::Builder::new()
-            .name("audit-writer".into())
-            .spawn(move || run(db, rx));
+        let spawned = std::thread::Builder::new().name("audit-writer".into()).spawn(move || run(db, rx));
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the audit writer; audited reads will fail");
         }
@@ -39,7 +37,7 @@ impl AuditWriter {
         let (done_tx, done_rx) = oneshot::channel();
         let tx = self.tx.clone();
         // The channel is bounded; sending may block briefly under overload.
-        actix_web::web::block(move || tx.send((event, done_tx)))
+        actix_web::web::block(move || tx.send((event, done_tx)).map_err(|_| ()))
             .await
             .map_err(|_| ApiError::Unavailable)?
             .map_err(|_| ApiError::Unavailable)?;
@@ -60,10 +58,7 @@ fn run(db: Db, rx: mpsc::Receiver<Job>) {
             }
         }
         let (events, waiters): (Vec<Event>, Vec<_>) = jobs.into_iter().unzip();
-        let stored = db
-            .conn()
-            .and_then(|mut conn| db::transaction(&mut conn, |c| super::append(c, &events)))
-            .is_ok();
+        let stored = db.conn().and_then(|mut conn| db::transaction(&mut conn, |c| super::append(c, &events))).is_ok();
         if !stored {
             tracing::error!(events = events.len(), "audit events could not be stored");
         }

@@ -26,7 +26,6 @@ pub enum DbConn {
     Sqlite(diesel::SqliteConnection),
 }
 
-
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 #[cfg(feature = "postgres")]
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -61,16 +60,12 @@ pub fn establish(url: &str) -> Result<DbConn, String> {
     match Backend::from_url(url)? {
         Backend::Sqlite => {
             let mut conn = diesel::SqliteConnection::establish(url).map_err(|e| e.to_string())?;
-            conn.batch_execute(
-                "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-            )
-            .map_err(|e| e.to_string())?;
+            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                .map_err(|e| e.to_string())?;
             Ok(DbConn::Sqlite(conn))
         }
         #[cfg(feature = "postgres")]
-        Backend::Postgres => diesel::PgConnection::establish(url)
-            .map(DbConn::Postgres)
-            .map_err(|e| e.to_string()),
+        Backend::Postgres => diesel::PgConnection::establish(url).map(DbConn::Postgres).map_err(|e| e.to_string()),
         #[cfg(not(feature = "postgres"))]
         Backend::Postgres => Err("PostgreSQL support is not built in".into()),
     }
@@ -133,9 +128,7 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        establish(&self.url).map_err(|e| {
-            r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(e))
-        })
+        establish(&self.url).map_err(|e| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(e)))
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {

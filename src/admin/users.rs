@@ -1,0 +1,488 @@
+//! Users: list, create, read, update (roles, status, names), reset password, end sessions.
+//! `st_admin` manages every party's users; `country_admin` only its own country's and never
+//! grants `st_admin`; nobody changes their own roles or status. A user outside the caller's
+//! administration is answered 404, like a missing one.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::store::{self, UserRecord, UserRow};
+use crate::access::{self, Role, Subject};
+use crate::audit::{self, Event, Outcome, RequestContext};
+use crate::auth::service::revoke_sessions;
+use crate::db::DbConn;
+use crate::db::schema::{user_roles, users};
+use crate::error::{ApiError, FieldError};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub party: String,
+    pub roles: Vec<Role>,
+    /// `active` or `disabled`.
+    pub status: String,
+    pub mfa_enabled: bool,
+    pub must_change_password: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&UserRecord> for User {
+    fn from(r: &UserRecord) -> User {
+        User {
+            id: r.user.id.clone(),
+            username: r.user.username.clone(),
+            display_name: r.user.display_name.clone(),
+            email: r.user.email.clone(),
+            party: r.party.code.clone(),
+            roles: r.roles.clone(),
+            status: r.user.status.clone(),
+            mfa_enabled: r.user.totp_enabled,
+            must_change_password: r.user.must_change_password,
+            created_at: r.user.created_at.clone(),
+            updated_at: r.user.updated_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    /// 3 to 64 characters: lower-case letters, digits, `.`, `_`, `-`.
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub party: String,
+    pub roles: Vec<Role>,
+    /// Initial password (12–128 characters). Omit it to have a one-time password generated and
+    /// returned once. Either way the user must change it at first sign-in.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub roles: Option<Vec<Role>>,
+    /// `active` or `disabled`; disabling ends the user's sessions.
+    pub status: Option<String>,
+    /// `true` removes the enrolled second factor (the user enrols again at next sign-in).
+    pub reset_mfa: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedUser {
+    pub user: User,
+    /// The generated one-time password, shown only in this response (absent if one was given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_password: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordReset {
+    /// The one-time password, shown only in this response; the user must change it at sign-in.
+    pub one_time_password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionsEnded {
+    pub sessions_ended: usize,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Only users of this party.
+    pub party: Option<String>,
+    /// Only users holding this role.
+    pub role: Option<Role>,
+    /// `active` or `disabled`.
+    pub status: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<User>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn is_valid_username(u: &str) -> bool {
+    (3..=64).contains(&u.len())
+        && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+fn is_valid_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    e.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn check_profile(display_name: Option<&str>, email: Option<&str>, issues: &mut Vec<FieldError>) {
+    if let Some(n) = display_name {
+        let len = n.trim().chars().count();
+        if len == 0 || len > 200 || n.chars().any(char::is_control) {
+            issues.push(FieldError::new(
+                "display_name",
+                "length",
+                "must have 1 to 200 printable characters",
+                "debe tener de 1 a 200 caracteres imprimibles",
+            ));
+        }
+    }
+    if let Some(e) = email
+        && !is_valid_email(e)
+    {
+        issues.push(FieldError::new(
+            "email",
+            "invalid_email",
+            "not a valid e-mail address",
+            "no es un correo electrónico válido",
+        ));
+    }
+}
+
+fn check_roles(
+    actor: &Subject,
+    party: &store::PartyRow,
+    roles: &[Role],
+    issues: &mut Vec<FieldError>,
+) -> Result<(), ApiError> {
+    if roles.is_empty() {
+        issues.push(FieldError::new("roles", "required", "at least one role", "al menos un rol"));
+        return Ok(());
+    }
+    if let Some(r) = roles.iter().find(|r| !access::role_allowed_for(party.kind(), **r)) {
+        issues.push(FieldError::new(
+            "roles",
+            "role_not_allowed_for_party",
+            format!("a {} party cannot hold the role {}", party.kind().as_str(), r.as_str()),
+            format!("una parte de tipo {} no puede tener el rol {}", party.kind().as_str(), r.as_str()),
+        ));
+        return Ok(());
+    }
+    if !access::may_grant(actor, &party.code, party.kind(), roles) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Load a user the actor administers; anyone else's user is NotFound.
+fn managed_user(conn: &mut DbConn, actor: &Subject, id: &str) -> Result<UserRecord, ApiError> {
+    let record = store::find_by_id(conn, id)?.ok_or(ApiError::NotFound)?;
+    if !access::may_manage_users_of(actor, &record.party.code) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(record)
+}
+
+fn require_admin(actor: &Subject) -> Result<(), ApiError> {
+    if actor.has(Role::StAdmin) || actor.has(Role::CountryAdmin) { Ok(()) } else { Err(ApiError::Forbidden) }
+}
+
+pub fn list(conn: &mut DbConn, actor: &Subject, q: UserQuery) -> Result<UserPage, ApiError> {
+    require_admin(actor)?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::Malformed(vec![FieldError::new(
+            "limit",
+            "out_of_range",
+            "must be between 1 and 200",
+            "debe estar entre 1 y 200",
+        )]));
+    }
+    let after = match &q.cursor {
+        None => None,
+        Some(c) => Some(
+            URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .filter(|s| uuid::Uuid::parse_str(s).is_ok())
+                .ok_or_else(|| {
+                    ApiError::Malformed(vec![FieldError::new(
+                        "cursor",
+                        "invalid_cursor",
+                        "not a cursor returned by this API",
+                        "no es un cursor devuelto por esta API",
+                    )])
+                })?,
+        ),
+    };
+    // A country administrator sees its own country's users only.
+    let party = if actor.has(Role::StAdmin) {
+        q.party.clone()
+    } else {
+        match &q.party {
+            Some(p) if *p != actor.party => return Err(ApiError::Forbidden),
+            _ => Some(actor.party.clone()),
+        }
+    };
+    let mut query = users::table.select(users::id).order(users::id.asc()).limit(limit + 1).into_boxed();
+    if let Some(p) = party {
+        query = query.filter(users::party_code.eq(p));
+    }
+    if let Some(s) = q.status {
+        query = query.filter(users::status.eq(s));
+    }
+    if let Some(r) = q.role {
+        query = query.filter(
+            users::id.eq_any(user_roles::table.filter(user_roles::role.eq(r.as_str())).select(user_roles::user_id)),
+        );
+    }
+    if let Some(a) = after {
+        query = query.filter(users::id.gt(a));
+    }
+    let mut ids: Vec<String> = query.load(conn)?;
+    let next = if ids.len() as i64 > limit {
+        ids.truncate(limit as usize);
+        ids.last().map(|id| URL_SAFE_NO_PAD.encode(id.as_bytes()))
+    } else {
+        None
+    };
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(r) = store::find_by_id(conn, &id)? {
+            items.push(User::from(&r));
+        }
+    }
+    Ok(UserPage { items, next_cursor: next })
+}
+
+pub fn get(conn: &mut DbConn, actor: &Subject, id: &str) -> Result<User, ApiError> {
+    require_admin(actor)?;
+    Ok(User::from(&managed_user(conn, actor, id)?))
+}
+
+/// Validate a creation request before any password hashing (cheap checks first).
+pub fn check_new(conn: &mut DbConn, actor: &Subject, new: &NewUser) -> Result<(), ApiError> {
+    require_admin(actor)?;
+    if !access::may_manage_users_of(actor, &new.party) {
+        return Err(ApiError::Forbidden);
+    }
+    let Some(party) = store::find_party(conn, &new.party)? else {
+        return Err(ApiError::field("party", "unknown_party", "no such party", "no existe esa parte"));
+    };
+    let mut issues = vec![];
+    if !is_valid_username(&new.username) {
+        issues.push(FieldError::new(
+            "username",
+            "invalid_username",
+            "3 to 64 characters: a-z, 0-9, '.', '_', '-'",
+            "de 3 a 64 caracteres: a-z, 0-9, '.', '_', '-'",
+        ));
+    }
+    check_profile(Some(&new.display_name), Some(&new.email), &mut issues);
+    check_roles(actor, &party, &new.roles, &mut issues)?;
+    if let Some(p) = &new.password
+        && let Err(ApiError::Validation(mut v)) = crate::auth::password::check_policy(p, &new.username, "password")
+    {
+        issues.append(&mut v);
+    }
+    if !issues.is_empty() {
+        return Err(ApiError::Validation(issues));
+    }
+    Ok(())
+}
+
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Subject,
+    ctx: &RequestContext,
+    new: NewUser,
+    password_hash: String,
+) -> Result<User, ApiError> {
+    check_new(conn, actor, &new)?;
+    audit::write(conn, |conn, events| {
+        if store::find_by_username(conn, &new.username)?.is_some() {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "username",
+                "taken",
+                "this username is taken",
+                "este nombre de usuario ya existe",
+            )]));
+        }
+        let now = crate::clock::now_text();
+        let row = UserRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            username: new.username.clone(),
+            display_name: new.display_name.trim().to_owned(),
+            email: new.email.trim().to_owned(),
+            party_code: new.party.clone(),
+            status: "active".into(),
+            password_hash,
+            must_change_password: true,
+            totp_secret: None,
+            totp_enabled: false,
+            totp_last_step: None,
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        let mut roles = new.roles.clone();
+        roles.sort();
+        roles.dedup();
+        store::insert_user(conn, &row, &roles)?;
+        events.push(
+            Event::new(ctx, "user_create", "user", Outcome::Allowed)
+                .object(row.id.clone(), Some(&row.party_code))
+                .details(serde_json::json!({"roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()})),
+        );
+        let record = store::find_by_id(conn, &row.id)?.ok_or(ApiError::Internal)?;
+        Ok(User::from(&record))
+    })
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Subject,
+    ctx: &RequestContext,
+    id: &str,
+    patch: UserPatch,
+) -> Result<User, ApiError> {
+    require_admin(actor)?;
+    audit::write(conn, |conn, events| {
+        let record = managed_user(conn, actor, id)?;
+        let own = record.user.id == actor.user_id;
+        let mut issues = vec![];
+        check_profile(patch.display_name.as_deref(), patch.email.as_deref(), &mut issues);
+        if let Some(s) = &patch.status
+            && s != "active"
+            && s != "disabled"
+        {
+            issues.push(FieldError::new(
+                "status",
+                "invalid_value",
+                "must be active or disabled",
+                "debe ser active o disabled",
+            ));
+        }
+        if let Some(roles) = &patch.roles {
+            if own {
+                return Err(ApiError::Forbidden);
+            }
+            check_roles(actor, &record.party, roles, &mut issues)?;
+        }
+        if own && patch.status.is_some() {
+            return Err(ApiError::Forbidden);
+        }
+        if !issues.is_empty() {
+            return Err(ApiError::Validation(issues));
+        }
+        let mut changed: Vec<&str> = vec![];
+        let now = crate::clock::now_text();
+        if let Some(n) = &patch.display_name {
+            diesel::update(users::table.find(id)).set(users::display_name.eq(n.trim())).execute(conn)?;
+            changed.push("display_name");
+        }
+        if let Some(e) = &patch.email {
+            diesel::update(users::table.find(id)).set(users::email.eq(e.trim())).execute(conn)?;
+            changed.push("email");
+        }
+        if let Some(roles) = &patch.roles {
+            let mut roles = roles.clone();
+            roles.sort();
+            roles.dedup();
+            store::set_roles(conn, id, &roles)?;
+            changed.push("roles");
+        }
+        if let Some(s) = &patch.status {
+            diesel::update(users::table.find(id)).set(users::status.eq(s)).execute(conn)?;
+            if s == "disabled" {
+                revoke_sessions(conn, id, "user_disabled")?;
+            }
+            changed.push("status");
+        }
+        if patch.reset_mfa == Some(true) {
+            diesel::update(users::table.find(id))
+                .set((
+                    users::totp_enabled.eq(false),
+                    users::totp_secret.eq(None::<String>),
+                    users::totp_last_step.eq(None::<i64>),
+                ))
+                .execute(conn)?;
+            revoke_sessions(conn, id, "mfa_reset")?;
+            changed.push("mfa");
+        }
+        diesel::update(users::table.find(id)).set(users::updated_at.eq(now)).execute(conn)?;
+        let after = store::find_by_id(conn, id)?.ok_or(ApiError::Internal)?;
+        events.push(
+            Event::new(ctx, "user_update", "user", Outcome::Allowed)
+                .object(id.to_owned(), Some(&record.party.code))
+                .details(serde_json::json!({
+                    "changed": changed,
+                    "roles_before": record.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                    "roles_after": after.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                    "status": after.user.status,
+                })),
+        );
+        Ok(User::from(&after))
+    })
+}
+
+/// Check that the actor may reset this user's password (before hashing).
+pub fn check_reset(conn: &mut DbConn, actor: &Subject, id: &str) -> Result<(), ApiError> {
+    require_admin(actor)?;
+    managed_user(conn, actor, id).map(|_| ())
+}
+
+pub fn reset_password(
+    conn: &mut DbConn,
+    actor: &Subject,
+    ctx: &RequestContext,
+    id: &str,
+    password_hash: String,
+) -> Result<(), ApiError> {
+    require_admin(actor)?;
+    audit::write(conn, |conn, events| {
+        let record = managed_user(conn, actor, id)?;
+        diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(password_hash),
+                users::must_change_password.eq(true),
+                users::updated_at.eq(crate::clock::now_text()),
+            ))
+            .execute(conn)?;
+        let ended = revoke_sessions(conn, id, "password_reset")?;
+        events.push(
+            Event::new(ctx, "user_password_reset", "user", Outcome::Allowed)
+                .object(id.to_owned(), Some(&record.party.code))
+                .details(serde_json::json!({"sessions_ended": ended})),
+        );
+        Ok(())
+    })
+}
+
+pub fn end_sessions(
+    conn: &mut DbConn,
+    actor: &Subject,
+    ctx: &RequestContext,
+    id: &str,
+) -> Result<SessionsEnded, ApiError> {
+    require_admin(actor)?;
+    audit::write(conn, |conn, events| {
+        let record = managed_user(conn, actor, id)?;
+        let ended = revoke_sessions(conn, id, "ended_by_admin")?;
+        events.push(
+            Event::new(ctx, "user_end_sessions", "user", Outcome::Allowed)
+                .object(id.to_owned(), Some(&record.party.code))
+                .details(serde_json::json!({"sessions_ended": ended})),
+        );
+        Ok(SessionsEnded { sessions_ended: ended })
+    })
+}

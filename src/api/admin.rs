@@ -1,0 +1,226 @@
+//! Administration endpoints: parties and users. Every change is audited by the service; denied
+//! attempts are audited here.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+
+use crate::admin::parties::{self, NewParty, Party, PartyPatch};
+use crate::admin::users::{
+    self, CreatedUser, NewUser, PasswordReset, SessionsEnded, User, UserPage, UserPatch, UserQuery,
+};
+use crate::audit::{Event, Outcome};
+use crate::auth::Principal;
+use crate::auth::service::hash_password;
+use crate::error::{ApiError, Problem};
+use crate::http::Json;
+use crate::server::AppState;
+
+/// Record a refused administration attempt, then return the refusal.
+pub async fn audit_refusal<T>(
+    state: &AppState,
+    p: &Principal,
+    action: &str,
+    object_type: &str,
+    object_id: Option<&str>,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if let Err(e) = &result {
+        let outcome = match e {
+            ApiError::Forbidden | ApiError::NotFound => Outcome::Denied,
+            _ => Outcome::Failed,
+        };
+        let mut ev =
+            Event::new(&p.ctx, action, object_type, outcome).details(serde_json::json!({"error": format!("{e}")}));
+        if let Some(id) = object_id {
+            ev = ev.object(id.to_owned(), None);
+        }
+        state.audit.record(ev).await?;
+    }
+    result
+}
+
+/// All parties: the 11 member countries, the Technical Secretariat and observers.
+#[utoipa::path(get, path = "/api/v1/parties", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Party>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/parties")]
+pub async fn list_parties(state: web::Data<AppState>, _p: Principal) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(state.db.run(parties::list).await?))
+}
+
+/// One party.
+#[utoipa::path(get, path = "/api/v1/parties/{code}", tag = "admin", security(("bearer" = [])),
+    params(("code" = String, Path, description = "Party code, e.g. GT, ST, OIM")),
+    responses((status = 200, body = Party), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/parties/{code}")]
+pub async fn get_party(
+    state: web::Data<AppState>,
+    _p: Principal,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    Ok(HttpResponse::Ok().json(state.db.run(move |c| parties::get(c, &code)).await?))
+}
+
+/// Add an observer organization (ST administrators).
+#[utoipa::path(post, path = "/api/v1/parties", tag = "admin", security(("bearer" = [])), request_body = NewParty,
+    responses((status = 201, body = Party), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/parties")]
+pub async fn create_party(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: Json<NewParty>,
+) -> Result<HttpResponse, ApiError> {
+    let (subject, ctx) = (p.subject(), p.ctx.clone());
+    let result = state.db.run(move |c| parties::create(c, &subject, &ctx, body.0)).await;
+    let party = audit_refusal(&state, &p, "party_create", "party", None, result).await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", party.code))).json(party))
+}
+
+/// Rename, deactivate or reactivate a party (ST administrators). Deactivation ends its users' sessions.
+#[utoipa::path(patch, path = "/api/v1/parties/{code}", tag = "admin", security(("bearer" = [])), request_body = PartyPatch,
+    params(("code" = String, Path, description = "Party code")),
+    responses((status = 200, body = Party), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[patch("/api/v1/parties/{code}")]
+pub async fn update_party(
+    state: web::Data<AppState>,
+    p: Principal,
+    code: web::Path<String>,
+    body: Json<PartyPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let (subject, ctx, c2) = (p.subject(), p.ctx.clone(), code.clone());
+    let result = state.db.run(move |c| parties::update(c, &subject, &ctx, &c2, body.0)).await;
+    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "party_update", "party", Some(&code), result).await?))
+}
+
+/// Users the caller administers (ST administrators: all; country administrators: their country's).
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", security(("bearer" = [])), params(UserQuery),
+    responses((status = 200, body = UserPage), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<UserQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let subject = p.subject();
+    let result = state.db.run(move |c| users::list(c, &subject, q.into_inner())).await;
+    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_list", "user", None, result).await?))
+}
+
+/// Create a user in a party the caller administers. Without `password`, a one-time password is
+/// generated and returned once. The user must change it at first sign-in.
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", security(("bearer" = [])), request_body = NewUser,
+    responses((status = 201, body = CreatedUser), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: Json<NewUser>,
+) -> Result<HttpResponse, ApiError> {
+    let new = body.0;
+    let subject = p.subject();
+    // Cheap checks before spending a password hash.
+    let (s2, username, party, roles, password) =
+        (subject.clone(), new.username.clone(), new.party.clone(), new.roles.clone(), new.password.clone());
+    let probe =
+        NewUser { username, display_name: new.display_name.clone(), email: new.email.clone(), party, roles, password };
+    let checked = state.db.run(move |c| users::check_new(c, &s2, &probe)).await;
+    audit_refusal(&state, &p, "user_create", "user", None, checked).await?;
+    let (initial, given) = match new.password.clone() {
+        Some(pw) => (None, pw),
+        None => {
+            let pw = crate::auth::one_time_password();
+            (Some(pw.clone()), pw)
+        }
+    };
+    let hash = hash_password(&state, given).await?;
+    let ctx = p.ctx.clone();
+    let result = state.db.run(move |c| users::create(c, &subject, &ctx, new, hash)).await;
+    let user = audit_refusal(&state, &p, "user_create", "user", None, result).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/users/{}", user.id)))
+        .json(CreatedUser { user, initial_password: initial }))
+}
+
+/// One user the caller administers (404 for anyone else).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, subject) = (id.into_inner(), p.subject());
+    let id2 = id.clone();
+    let result = state.db.run(move |c| users::get(c, &subject, &id2)).await;
+    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_read", "user", Some(&id), result).await?))
+}
+
+/// Update a user's names, roles, status or MFA. Nobody changes their own roles or status.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "admin", security(("bearer" = [])), request_body = UserPatch,
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[patch("/api/v1/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Json<UserPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
+    let id2 = id.clone();
+    let result = state.db.run(move |c| users::update(c, &subject, &ctx, &id2, body.0)).await;
+    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_update", "user", Some(&id), result).await?))
+}
+
+/// Reset a user's password to a generated one-time password (returned once) and end their sessions.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = PasswordReset), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/users/{id}/reset-password")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
+    let (id2, s2) = (id.clone(), subject.clone());
+    let checked = state.db.run(move |c| users::check_reset(c, &s2, &id2)).await;
+    audit_refusal(&state, &p, "user_password_reset", "user", Some(&id), checked).await?;
+    let otp = crate::auth::one_time_password();
+    let hash = hash_password(&state, otp.clone()).await?;
+    let id2 = id.clone();
+    let result = state.db.run(move |c| users::reset_password(c, &subject, &ctx, &id2, hash)).await;
+    audit_refusal(&state, &p, "user_password_reset", "user", Some(&id), result).await?;
+    Ok(HttpResponse::Ok().json(PasswordReset { one_time_password: otp }))
+}
+
+/// End every session of a user at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/end-sessions", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = SessionsEnded), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/users/{id}/end-sessions")]
+pub async fn end_sessions(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
+    let id2 = id.clone();
+    let result = state.db.run(move |c| users::end_sessions(c, &subject, &ctx, &id2)).await;
+    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_end_sessions", "user", Some(&id), result).await?))
+}

@@ -1,0 +1,116 @@
+//! Passwords: argon2id (m = 19456 KiB, t = 2, p = 1 — OWASP/ASVS minimum), random 16-byte salt,
+//! PHC strings so parameters can rise later (a sign-in re-hashes outdated hashes), and the
+//! password policy (12–128 characters, no truncation, common passwords refused).
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::error::{ApiError, FieldError};
+
+pub const MIN_LEN: usize = 12;
+pub const MAX_LEN: usize = 128;
+
+fn hasher() -> Argon2<'static> {
+    // Params::DEFAULT is m=19456, t=2, p=1.
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::DEFAULT)
+}
+
+/// Hash a password into a PHC string. CPU- and memory-bound: call from a blocking thread.
+pub fn hash(password: &str) -> Result<String, ApiError> {
+    hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        ApiError::Internal
+    })
+}
+
+/// Verify a password against a stored PHC string (constant work whatever the outcome).
+pub fn verify(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Whether a stored hash uses weaker parameters than the current policy.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let param = |name: &str| parsed.params.get_decimal(name).unwrap_or(0);
+    parsed.algorithm.as_str() != "argon2id"
+        || param("m") < Params::DEFAULT_M_COST
+        || param("t") < Params::DEFAULT_T_COST
+}
+
+/// A hash of a random password, verified against when the username is unknown so that both
+/// cases cost the same.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash(&uuid::Uuid::new_v4().to_string()).unwrap_or_default())
+}
+
+const COMMON: &str = include_str!("common_passwords.txt");
+
+/// Check the password policy. `field` names the request field in the error.
+pub fn check_policy(password: &str, username: &str, field: &str) -> Result<(), ApiError> {
+    let chars = password.chars().count();
+    let lower = password.to_lowercase();
+    let (code, en, es) = if chars < MIN_LEN {
+        (
+            "too_short",
+            format!("must have at least {MIN_LEN} characters"),
+            format!("debe tener al menos {MIN_LEN} caracteres"),
+        )
+    } else if chars > MAX_LEN {
+        (
+            "too_long",
+            format!("must have at most {MAX_LEN} characters"),
+            format!("debe tener como máximo {MAX_LEN} caracteres"),
+        )
+    } else if is_common(&lower)
+        || (!username.is_empty() && lower.contains(&username.to_lowercase()))
+        || password.chars().all(|c| password.starts_with(c))
+    {
+        ("too_common", "is too common or guessable".to_owned(), "es demasiado común o fácil de adivinar".to_owned())
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::Validation(vec![FieldError::new(
+        field,
+        code,
+        format!("password {en}"),
+        format!("la contraseña {es}"),
+    )]))
+}
+
+fn is_common(lower: &str) -> bool {
+    COMMON.lines().map(str::trim).any(|c| !c.is_empty() && !c.starts_with('#') && c == lower)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_argon2id_with_policy_parameters() {
+        let h = hash("correct horse battery staple").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify("correct horse battery staple", &h));
+        assert!(!verify("correct horse battery stapl", &h));
+        assert!(!needs_rehash(&h));
+        assert!(needs_rehash("$argon2id$v=19$m=4096,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"));
+    }
+
+    #[test]
+    fn policy() {
+        assert!(check_policy("short", "ana", "password").is_err());
+        assert!(check_policy(&"x".repeat(129), "ana", "password").is_err());
+        assert!(check_policy("password1234", "ana", "password").is_err());
+        assert!(check_policy("aaaaaaaaaaaaaa", "ana", "password").is_err());
+        assert!(check_policy("ana.perez-2026-xyz", "ana.perez", "password").is_err());
+        assert!(check_policy("Trata y tráfico: nunca más 2026", "ana", "password").is_ok());
+        let long: String = "ñandú-7".chars().cycle().take(128).collect();
+        assert!(check_policy(&long, "ana", "password").is_ok());
+    }
+}

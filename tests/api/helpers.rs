@@ -1,0 +1,245 @@
+//! Test harness: spawn the application, an HTTPS client, users with roles, direct database access.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use diesel::prelude::*;
+use enlace::access::Role;
+use enlace::config::{Layer, Settings};
+use enlace::db::{DbConn, schema};
+use serde_json::Value;
+
+#[allow(dead_code)] // not every test binary module uses every field
+pub struct TestApp {
+    pub base: String,
+    pub port: u16,
+    pub db_url: String,
+    pub data_dir: PathBuf,
+    pub client: awc::Client,
+    pub handle: ServerHandle,
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+    /// The problem `type` slug, e.g. `validation`.
+    pub fn problem(&self) -> String {
+        self.json()["type"].as_str().unwrap_or("").trim_start_matches("urn:enlace:problem:").to_owned()
+    }
+}
+
+/// A signed-in test user.
+#[derive(Clone, Debug)]
+#[allow(dead_code)]
+pub struct TestUser {
+    pub id: String,
+    pub username: String,
+    pub password: String,
+    pub party: String,
+    pub roles: Vec<Role>,
+    pub token: String,
+    pub refresh: String,
+    pub totp_secret: Option<String>,
+}
+
+/// A fresh database URL: a new SQLite file in `dir`, or a new PostgreSQL database when
+/// ENLACE_TEST_DATABASE_URL is set.
+pub fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("ENLACE_TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!("enlace_t_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = enlace::db::establish(&base).expect("connect to ENLACE_TEST_DATABASE_URL");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
+            let (prefix, _) = base.rsplit_once('/').expect("database URL with a path");
+            format!("{prefix}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("enlace.db").display()),
+    }
+}
+
+pub fn is_postgres() -> bool {
+    std::env::var("ENLACE_TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty())
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// Start the server with settings adjusted by `tweak`.
+pub async fn spawn_with(tweak: impl FnOnce(&mut Layer)) -> TestApp {
+    let data_dir = std::env::temp_dir().join(format!("enlace-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let db_url = fresh_database(&data_dir);
+    let mut layer = Layer {
+        bind: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(data_dir.clone()),
+        database_url: Some(db_url.clone()),
+        workers: Some(1),
+        db_pool_size: Some(4),
+        hash_concurrency: Some(2),
+        ..Layer::default()
+    };
+    tweak(&mut layer);
+    let settings = Settings::resolve(layer, None).expect("settings");
+    let app = enlace::server::Application::build(settings).expect("build app");
+    let port = app.port();
+    let handle = app.handle();
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = https_client(&data_dir.join("tls/dev-ca.pem"));
+    TestApp { base: format!("https://localhost:{port}"), port, db_url, data_dir, client, handle }
+}
+
+pub fn https_client(ca: &std::path::Path) -> awc::Client {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(ca).expect("dev CA") {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    awc::Client::builder()
+        .connector(awc::Connector::new().rustls_0_23(Arc::new(config)))
+        .timeout(std::time::Duration::from_secs(60))
+        .finish()
+}
+
+impl TestApp {
+    pub fn conn(&self) -> DbConn {
+        enlace::db::establish(&self.db_url).expect("db connection")
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        let mut res = match body {
+            Some(b) => req.send_json(b).await,
+            None => req.send().await,
+        }
+        .expect("request sent");
+        let body = res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec();
+        Resp { status: res.status().as_u16(), headers: res.headers().clone(), body }
+    }
+
+    pub async fn send_raw(&self, method: &str, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut res = self
+            .client
+            .request(method, format!("{}{}", self.base, path))
+            .insert_header(("Content-Type", content_type))
+            .send_body(body)
+            .await
+            .expect("request sent");
+        let body = res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec();
+        Resp { status: res.status().as_u16(), headers: res.headers().clone(), body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.send("GET", path, token, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        self.send("POST", path, token, Some(body), &[]).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        self.send("PATCH", path, token, Some(body), &[]).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str, totp: Option<&str>) -> Resp {
+        let mut body = serde_json::json!({"username": username, "password": password});
+        if let Some(code) = totp {
+            body["totp"] = Value::from(code);
+        }
+        self.post("/api/v1/auth/login", None, &body).await
+    }
+
+    /// Create a user directly in the database with a known password (no forced change); roles
+    /// that require MFA get a TOTP factor enrolled. Then sign in.
+    pub async fn user(&self, party: &str, roles: &[Role]) -> TestUser {
+        let username = format!("u{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        let password = format!("Clave segura {}", uuid::Uuid::new_v4().simple());
+        let mut conn = self.conn();
+        let id = enlace::admin::bootstrap::create_user(&mut conn, party, roles, &username, &password, false)
+            .expect("create user");
+        let secret = if roles.iter().any(|r| r.requires_mfa()) {
+            let secret = enlace::auth::mfa::new_secret();
+            diesel::update(schema::users::table.find(&id))
+                .set((schema::users::totp_secret.eq(Some(secret.clone())), schema::users::totp_enabled.eq(true)))
+                .execute(&mut conn)
+                .unwrap();
+            Some(secret)
+        } else {
+            None
+        };
+        let code = secret.as_ref().map(|s| totp_now(s));
+        let res = self.login(&username, &password, code.as_deref()).await;
+        assert_eq!(res.status, 200, "login of test user: {}", res.text());
+        let v = res.json();
+        assert_eq!(v["scope"], "full", "{v}");
+        TestUser {
+            id,
+            username,
+            password,
+            party: party.to_owned(),
+            roles: roles.to_vec(),
+            token: v["access_token"].as_str().unwrap().to_owned(),
+            refresh: v["refresh_token"].as_str().unwrap().to_owned(),
+            totp_secret: secret,
+        }
+    }
+
+    /// Count audit events with this action.
+    pub fn audit_count(&self, action: &str) -> i64 {
+        use schema::audit_events::dsl;
+        dsl::audit_events.filter(dsl::action.eq(action)).count().get_result(&mut self.conn()).unwrap()
+    }
+}
+
+pub fn totp_now(secret: &str) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    enlace::auth::mfa::code_at(secret, now).unwrap()
+}
+
+/// The security headers every response must carry.
+pub fn assert_security_headers(res: &Resp) {
+    let hsts = res.header("strict-transport-security").expect("HSTS");
+    let max_age: u64 = hsts.split(';').find_map(|p| p.trim().strip_prefix("max-age=")).unwrap().parse().unwrap();
+    assert!(max_age >= 31_536_000, "{hsts}");
+    assert_eq!(res.header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
+    assert!(res.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+    assert!(res.header("x-request-id").is_some());
+    assert!(res.header("server").is_none());
+    assert!(res.header("x-powered-by").is_none());
+}

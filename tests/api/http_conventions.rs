@@ -1,0 +1,193 @@
+//! Health, readiness, TLS, headers, problem+json, limits, OpenAPI drift.
+
+use std::io::{Read, Write};
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn health_and_readiness_answer_with_security_headers() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/readyz"] {
+        let res = app.get(path, None).await;
+        assert_eq!(res.status, 200, "{path}");
+        assert_eq!(res.json(), json!({"status": "ok"}));
+        assert_eq!(res.header("content-type").as_deref(), Some("application/json; charset=utf-8"));
+        assert_security_headers(&res);
+    }
+}
+
+#[actix_web::test]
+async fn readiness_fails_while_migrations_are_pending() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+    // Forget the newest migration: the node must report itself not ready.
+    diesel::sql_query(
+        "DELETE FROM __diesel_schema_migrations WHERE version = (SELECT MAX(version) FROM __diesel_schema_migrations)",
+    )
+    .execute(&mut app.conn())
+    .unwrap();
+    let res = app.get("/readyz", None).await;
+    assert_eq!(res.status, 503, "{}", res.text());
+    assert_eq!(res.problem(), "unavailable");
+    assert_security_headers(&res);
+    assert_eq!(app.get("/healthz", None).await.status, 200);
+}
+
+#[actix_web::test]
+async fn request_id_is_echoed_when_well_formed_and_replaced_otherwise() {
+    let app = spawn_app().await;
+    let res = app.send("GET", "/healthz", None, None, &[("X-Request-Id", "abc-123.x")]).await;
+    assert_eq!(res.header("x-request-id").as_deref(), Some("abc-123.x"));
+    let res = app.send("GET", "/healthz", None, None, &[("X-Request-Id", "bad id with spaces")]).await;
+    let id = res.header("x-request-id").unwrap();
+    assert_ne!(id, "bad id with spaces");
+    assert_eq!(id.len(), 36);
+}
+
+#[actix_web::test]
+async fn plain_http_on_the_tls_port_gets_no_http_answer() {
+    let app = spawn_app().await;
+    let port = app.port;
+    let answer = actix_web::web::block(move || {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        s.write_all(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        buf
+    })
+    .await
+    .unwrap();
+    assert!(!answer.starts_with(b"HTTP/"), "plain HTTP was answered: {:?}", String::from_utf8_lossy(&answer));
+}
+
+#[actix_web::test]
+async fn unknown_route_is_a_problem_document_in_the_callers_language() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/nothing-here", None).await;
+    assert_eq!(res.status, 404);
+    assert_eq!(res.header("content-type").as_deref(), Some("application/problem+json; charset=utf-8"));
+    let body = res.json();
+    assert_eq!(body["type"], "urn:enlace:problem:no-route");
+    assert_eq!(body["status"], 404);
+    assert_eq!(body["request_id"], res.header("x-request-id").unwrap());
+    assert!(body["detail"].as_str().unwrap().starts_with("No endpoint"));
+    assert_security_headers(&res);
+
+    let res =
+        app.send("GET", "/api/v1/nothing-here", None, None, &[("Accept-Language", "es-GT,es;q=0.9,en;q=0.5")]).await;
+    assert!(res.json()["detail"].as_str().unwrap().starts_with("Ningún"), "{}", res.text());
+    let res = app.send("GET", "/api/v1/nothing-here", None, None, &[("Accept-Language", "en;q=1, es;q=0.3")]).await;
+    assert!(res.json()["detail"].as_str().unwrap().starts_with("No endpoint"));
+}
+
+#[actix_web::test]
+async fn wrong_method_is_405_with_allow() {
+    let app = spawn_app().await;
+    let res = app.send("DELETE", "/healthz", None, None, &[]).await;
+    assert_eq!(res.status, 405);
+    assert_eq!(res.problem(), "method-not-allowed");
+    assert_eq!(res.header("allow").as_deref(), Some("GET"));
+    let res = app.send("TRACE", "/api/v1/users/abc", None, None, &[]).await;
+    assert_eq!(res.status, 405);
+    assert_eq!(res.header("allow").as_deref(), Some("GET, PATCH"));
+    assert_security_headers(&res);
+}
+
+#[actix_web::test]
+async fn malformed_bodies_are_rejected_with_the_field_named() {
+    let app = spawn_app().await;
+    let login = "/api/v1/auth/login";
+
+    let res = app.send_raw("POST", login, "application/json", b"{\"username\": ".to_vec()).await;
+    assert_eq!(res.status, 400);
+    assert_eq!(res.problem(), "malformed-request");
+    assert_eq!(res.json()["errors"][0]["code"], "invalid_json");
+
+    let res = app.post(login, None, &json!({"username": "a", "password": "b", "role": "st_admin"})).await;
+    assert_eq!(res.status, 400, "{}", res.text());
+    let err = &res.json()["errors"][0];
+    assert_eq!(err["code"], "unknown_field");
+    assert!(err["message"].as_str().unwrap().contains("role"), "{err}");
+
+    let res = app.post(login, None, &json!({"username": "a"})).await;
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json()["errors"][0]["code"], "required");
+    assert!(res.json()["errors"][0]["message"].as_str().unwrap().contains("password"));
+
+    let res = app.post(login, None, &json!({"username": 5, "password": "x"})).await;
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json()["errors"][0]["field"], "username");
+    assert_eq!(res.json()["errors"][0]["code"], "invalid_type");
+
+    let res = app.send_raw("POST", login, "text/plain", b"{}".to_vec()).await;
+    assert_eq!(res.status, 415);
+    assert_eq!(res.problem(), "unsupported-media-type");
+
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let res = app.send_raw("POST", login, "application/json", deep.into_bytes()).await;
+    assert_eq!(res.status, 400);
+
+    let huge = format!("{{\"username\": \"{}\", \"password\": \"x\"}}", "a".repeat(2 * 1024 * 1024));
+    let res = app.send_raw("POST", login, "application/json", huge.into_bytes()).await;
+    assert_eq!(res.status, 413);
+    assert_eq!(res.problem(), "payload-too-large");
+    assert_security_headers(&res);
+}
+
+#[actix_web::test]
+async fn openapi_document_is_committed_and_served_unchanged() {
+    let generated = enlace::api::openapi_json();
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+        .expect("openapi/openapi.json is committed");
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: run `cargo run -- openapi` and commit the result"
+    );
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.text(), generated);
+    let doc = res.json();
+    assert!(doc["paths"]["/api/v1/auth/login"]["post"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[actix_web::test]
+async fn every_documented_operation_is_routed() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = serde_json::from_str(enlace::api::openapi_json()).unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let concrete = path.replace("{code}", "GT").replace("{id}", "00000000-0000-0000-0000-000000000000");
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            let res = app.send(&method.to_uppercase(), &concrete, None, None, &[]).await;
+            assert_ne!(res.status, 405, "{method} {path}");
+            assert!(
+                !(res.status == 404 && res.problem() == "no-route"),
+                "{method} {path} is documented but not routed"
+            );
+            assert!(res.status < 500, "{method} {path}: {}", res.status);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} operations");
+}
+
+#[actix_web::test]
+async fn swagger_ui_is_served_from_the_binary() {
+    let app = spawn_app().await;
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status, 200);
+    assert!(res.text().contains("swagger"), "{}", res.text());
+    let res = app.get("/docs/swagger-initializer.js", None).await;
+    assert_eq!(res.status, 200);
+    assert!(res.text().contains("/api/v1/openapi.json"));
+    assert!(res.header("content-security-policy").unwrap().contains("script-src 'self'"));
+}

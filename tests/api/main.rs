@@ -1,0 +1,12 @@
+//! Black-box tests: each test starts the real server (real TLS, a random port, a fresh database)
+//! and talks to it over HTTPS trusting the development CA. The database is SQLite by default;
+//! set ENLACE_TEST_DATABASE_URL=postgres://USER@HOST/DB (and build with `--features postgres`)
+//! to run every test on a fresh PostgreSQL database instead.
+
+mod helpers;
+
+mod admin_matrix;
+mod audit_log;
+mod auth_flows;
+mod http_conventions;
+mod tokens;
