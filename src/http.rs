@@ -216,28 +216,73 @@ pub fn context_of(req: &HttpRequest) -> RequestContext {
 /// unknown fields (the DTOs say `deny_unknown_fields`) and names the failing field on error.
 pub struct Json<T>(pub T);
 
+/// A JSON body for bulk endpoints (batch submission): 16 times the configured limit.
+pub struct BulkJson<T>(pub T);
+
+fn json_body<T: DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    factor: usize,
+) -> Pin<Box<dyn Future<Output = Result<T, ApiError>>>> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+        .unwrap_or(false);
+    let limit =
+        req.app_data::<web::Data<crate::server::AppState>>().map(|s| s.settings.max_body_bytes).unwrap_or(1024 * 1024)
+            * factor;
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let mut stream = payload.take();
+    Box::pin(async move {
+        use futures_util::StreamExt;
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        if declared.is_some_and(|n| n > limit) {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(limit));
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| {
+                ApiError::Malformed(vec![FieldError::new(
+                    "",
+                    "unreadable_body",
+                    "the body could not be read",
+                    "no se pudo leer el cuerpo",
+                )])
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        parse_json(&body)
+    })
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
-            })
-            .unwrap_or(false);
-        let bytes = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            let bytes = bytes.await.map_err(payload_error)?;
-            parse_json(&bytes).map(Json)
-        })
+        let body = json_body::<T>(req, payload, 1);
+        Box::pin(async move { body.await.map(Json) })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = json_body::<T>(req, payload, 16);
+        Box::pin(async move { body.await.map(BulkJson) })
     }
 }
 
@@ -264,18 +309,6 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = message.split(" at line").next().unwrap_or("").to_owned();
         ApiError::Malformed(vec![FieldError::new(field, code, message, es)])
     })
-}
-
-fn payload_error(e: actix_web::Error) -> ApiError {
-    match e.as_error::<actix_web::error::PayloadError>() {
-        Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
-        _ => ApiError::Malformed(vec![FieldError::new(
-            "",
-            "unreadable_body",
-            "the body could not be read",
-            "no se pudo leer el cuerpo",
-        )]),
-    }
 }
 
 /// Configuration of the built-in extractors so that their errors are problem documents too.

@@ -7,6 +7,8 @@
 //! - `tls`, `server`, `http`, `error`: HTTPS listener, app wiring, HTTP conventions, problem+json;
 //! - `access`: PURE decisions of who may see and do what;
 //! - `auth`, `admin`: identity, sessions and tokens; parties, users and roles;
+//! - `formato`: PURE: the Formato estándar record types, catalog, validation, derived fields;
+//! - `cases`: case submission, versions, listing, reservation policies;
 //! - `audit`: the tamper-evident audit log;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
@@ -15,11 +17,13 @@ pub mod admin;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod formato;
 pub mod http;
 pub mod server;
 pub mod telemetry;

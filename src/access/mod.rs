@@ -7,6 +7,8 @@
 //!
 //! Case visibility and redaction (sharing scope, legal reservations) live in `access::cases`.
 
+pub mod cases;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod health;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -60,6 +61,17 @@ api_routes![
     admin::end_sessions,
     audit::list,
     audit::verify,
+    cases::create,
+    cases::batch,
+    cases::list,
+    cases::get,
+    cases::update,
+    cases::retract,
+    cases::versions,
+    cases::version,
+    cases::catalog,
+    cases::get_policy,
+    cases::put_policy,
 ];
 
 struct SecurityAddon;
@@ -82,6 +94,7 @@ pub fn openapi_json() -> &'static str {
 
 fn build_openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
+    doc.merge(crate::formato::FormatoApi::openapi());
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let mut text = doc.to_pretty_json().unwrap_or_default();
     text.push('\n');

@@ -144,5 +144,21 @@ pub fn search(conn: &mut DbConn, scope: &AuditScope, q: AuditQuery) -> Result<Au
     } else {
         None
     };
-    Ok(AuditPage { items: rows.into_iter().map(AuditEvent::from).collect(), next_cursor: next })
+    let items = rows
+        .into_iter()
+        .map(|e| {
+            let mut e = AuditEvent::from(e);
+            // A refused attempt by one of the auditor's users on another party's object must not
+            // tell the auditor that the object exists or whose it is.
+            if let AuditScope::Party(p) = scope
+                && e.outcome != "allowed"
+                && e.object_party.as_deref() != Some(p.as_str())
+            {
+                e.object_id = None;
+                e.object_party = None;
+            }
+            e
+        })
+        .collect();
+    Ok(AuditPage { items, next_cursor: next })
 }

@@ -122,3 +122,88 @@ diesel::allow_tables_to_appear_in_same_query!(
     signing_keys,
     throttle,
 );
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        reporting_country -> Text,
+        version -> Integer,
+        format_version -> Text,
+        case_type -> Text,
+        case_status -> Text,
+        case_type_shared -> Nullable<Text>,
+        case_status_shared -> Nullable<Text>,
+        date_opened -> Text,
+        date_detected -> Nullable<Text>,
+        date_detected_shared -> Nullable<Text>,
+        reporting_semester -> Text,
+        sharing_scope -> Text,
+        include_in_statistics -> Bool,
+        retracted -> Bool,
+        retraction_reason -> Nullable<Text>,
+        search_full -> Text,
+        search_shared -> Text,
+        document -> Text,
+        created_at -> Text,
+        created_by -> Text,
+        updated_at -> Text,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    case_shares (case_id, country) {
+        case_id -> Text,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    case_versions (case_id, version) {
+        case_id -> Text,
+        version -> Integer,
+        change -> Text,
+        document -> Text,
+        created_at -> Text,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    reservation_policies (party_code) {
+        party_code -> Text,
+        version -> Integer,
+        include_in_statistics -> Bool,
+        entries -> Text,
+        updated_at -> Text,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    reservation_policy_versions (party_code, version) {
+        party_code -> Text,
+        version -> Integer,
+        document -> Text,
+        created_at -> Text,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        response -> Text,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(case_shares -> cases (case_id));
+diesel::joinable!(case_versions -> cases (case_id));
+
+diesel::allow_tables_to_appear_in_same_query!(cases, case_shares, case_versions, parties);

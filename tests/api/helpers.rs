@@ -226,6 +226,20 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// (outcome, count) of audit events with this action, sorted by outcome.
+    pub fn audit_outcomes(&self, action: &str) -> Vec<(String, i64)> {
+        use schema::audit_events::dsl;
+        dsl::audit_events
+            .filter(dsl::action.eq(action))
+            .group_by(dsl::outcome)
+            .select((dsl::outcome, diesel::dsl::count_star()))
+            .order(dsl::outcome)
+            .load(&mut self.conn())
+            .unwrap()
+    }
+}
+
 pub fn totp_now(secret: &str) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     enlace::auth::mfa::code_at(secret, now).unwrap()

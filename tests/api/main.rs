@@ -8,5 +8,6 @@ mod helpers;
 mod admin_matrix;
 mod audit_log;
 mod auth_flows;
+mod cases;
 mod http_conventions;
 mod tokens;

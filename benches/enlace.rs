@@ -1,0 +1,256 @@
+//! Benchmarks (no assertions; figures go to BENCHMARKS.md). Run:
+//!
+//!   cargo bench --bench enlace -- audit            # audit chain append on SQLite
+//!   cargo bench --bench enlace -- identity         # sign-ins/s and GET /api/v1/me under a login flood
+//!   ENLACE_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//!     cargo bench --features postgres --bench enlace -- audit identity
+//!
+//! With ENLACE_BENCH_DATABASE_URL, each scenario runs on a fresh PostgreSQL database created
+//! through that URL; otherwise on a fresh SQLite file.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use diesel::RunQueryDsl;
+use enlace::access::Role;
+use enlace::audit::{self, AuditWriter, Event, Outcome, RequestContext};
+use enlace::config::{Layer, Settings};
+
+fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("ENLACE_BENCH_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!("enlace_b_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = enlace::db::establish(&base).expect("connect");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
+            format!("{}/{name}", base.rsplit_once('/').expect("URL with a database").0)
+        }
+        _ => format!("sqlite://{}", dir.join("bench.db").display()),
+    }
+}
+
+fn temp_dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("enlace-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn event(i: usize) -> Event {
+    let ctx = RequestContext { request_id: format!("bench-{i}"), client_addr: Some("127.0.0.1".into()), actor: None };
+    Event::new(&ctx, "case_read", "case", Outcome::Allowed)
+        .object(uuid::Uuid::new_v4().to_string(), Some("GT"))
+        .details(serde_json::json!({"disclosed": 120, "withheld": ["persons[].given_names", "summary"]}))
+}
+
+fn backend(url: &str) -> &'static str {
+    if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
+}
+
+fn bench_audit() {
+    let dir = temp_dir();
+    let url = fresh_database(&dir);
+    enlace::db::prepare(&url).unwrap();
+
+    // 1. One transaction per event (how data-changing requests append), 4 threads.
+    let n = 4000;
+    let started = Instant::now();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut conn = enlace::db::establish(&url).unwrap();
+                for i in 0..n / 4 {
+                    audit::write(&mut conn, |_, ev| {
+                        ev.push(event(t * n + i));
+                        Ok(())
+                    })
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    let per_tx = n as f64 / started.elapsed().as_secs_f64();
+    println!("audit {:10} one transaction per event, 4 threads: {n} events, {per_tx:.0} events/s", backend(&url));
+
+    // 2. Group commit (how disclosing reads append): 256 concurrent recorders.
+    let db = enlace::db::Db::open(&url, Some(8)).unwrap();
+    let total = 40_000usize;
+    let elapsed = actix_web::rt::System::new().block_on(async move {
+        let writer = AuditWriter::start(db);
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for t in 0..256 {
+            let w = writer.clone();
+            tasks.push(actix_web::rt::spawn(async move {
+                for i in 0..total / 256 {
+                    w.record(event(t * 1000 + i)).await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        started.elapsed()
+    });
+    let grouped = (total / 256 * 256) as f64 / elapsed.as_secs_f64();
+    println!(
+        "audit {:10} group commit, 256 concurrent recorders: {} events, {grouped:.0} events/s",
+        backend(&url),
+        total / 256 * 256
+    );
+    let mut conn = enlace::db::establish(&url).unwrap();
+    let report = audit::verify(&mut conn).unwrap();
+    let started = Instant::now();
+    let report2 = audit::verify(&mut conn).unwrap();
+    println!(
+        "audit {:10} verify: chain ok={} ({} events) at {:.0} events/s",
+        backend(&url),
+        report.ok && report2.ok,
+        report.events,
+        report.events as f64 / started.elapsed().as_secs_f64()
+    );
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx].as_secs_f64() * 1000.0
+}
+
+fn client(ca: &std::path::Path) -> awc::Client {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(ca).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    awc::Client::builder()
+        .connector(awc::Connector::new().rustls_0_23(Arc::new(config)).limit(256))
+        .timeout(Duration::from_secs(60))
+        .finish()
+}
+
+async fn me_latencies(
+    c: &awc::Client,
+    base: &str,
+    token: &str,
+    concurrency: usize,
+    duration: Duration,
+) -> Vec<Duration> {
+    let deadline = Instant::now() + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (c, url, auth) = (c.clone(), format!("{base}/api/v1/me"), format!("Bearer {token}"));
+        tasks.push(actix_web::rt::spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let mut res = c.get(&url).insert_header(("Authorization", auth.as_str())).send().await.unwrap();
+                let _ = res.body().await;
+                assert_eq!(res.status().as_u16(), 200);
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    all
+}
+
+fn bench_identity() {
+    let dir = temp_dir();
+    let url = fresh_database(&dir);
+    let layer = Layer {
+        bind: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(dir.clone()),
+        database_url: Some(url.clone()),
+        ..Layer::default()
+    };
+    let settings = Settings::resolve(layer, None).unwrap();
+    let hash_permits = settings.hash_concurrency;
+    actix_web::rt::System::new().block_on(async move {
+        let app = enlace::server::Application::build(settings).unwrap();
+        let base = format!("https://localhost:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        let c = client(&dir.join("tls/dev-ca.pem"));
+        let mut users = Vec::new();
+        let mut conn = enlace::db::establish(&url).unwrap();
+        for i in 0..64 {
+            let name = format!("bench{i}");
+            let pw = format!("bench password number {i}");
+            enlace::admin::bootstrap::create_user(&mut conn, "GT", &[Role::Analyst], &name, &pw, false).unwrap();
+            users.push((name, pw));
+        }
+        let login = |c: awc::Client, base: String, user: (String, String)| async move {
+            let mut res = c
+                .post(format!("{base}/api/v1/auth/login"))
+                .send_json(&serde_json::json!({"username": user.0, "password": user.1}))
+                .await
+                .unwrap();
+            let body: serde_json::Value = res.json().await.unwrap();
+            body["access_token"].as_str().unwrap().to_owned()
+        };
+        let token = login(c.clone(), base.clone(), users[0].clone()).await;
+
+        let idle = me_latencies(&c, &base, &token, 8, Duration::from_secs(5)).await;
+        println!(
+            "identity GET /api/v1/me idle, 8 clients: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+            idle.len() as f64 / 5.0,
+            percentile(&idle, 0.5),
+            percentile(&idle, 0.99)
+        );
+
+        // Login flood: 64 clients signing in continuously for 10 s, while /me is measured.
+        let flood_for = Duration::from_secs(10);
+        let deadline = Instant::now() + flood_for;
+        let mut flood = Vec::new();
+        for u in users.clone() {
+            let (c, base) = (c.clone(), base.clone());
+            flood.push(actix_web::rt::spawn(async move {
+                let mut n = 0usize;
+                while Instant::now() < deadline {
+                    login(c.clone(), base.clone(), u.clone()).await;
+                    n += 1;
+                }
+                n
+            }));
+        }
+        let during = me_latencies(&c, &base, &token, 8, flood_for).await;
+        let mut logins = 0;
+        for f in flood {
+            logins += f.await.unwrap();
+        }
+        println!(
+            "identity sign-ins, 64 concurrent clients, argon2id m=19456 t=2 p=1, {hash_permits} hashing permits: {:.1} sign-ins/s",
+            logins as f64 / flood_for.as_secs_f64()
+        );
+        println!(
+            "identity GET /api/v1/me during the flood, 8 clients: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+            during.len() as f64 / flood_for.as_secs_f64(),
+            percentile(&during, 0.5),
+            percentile(&during, 0.99)
+        );
+    });
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let all = args.is_empty();
+    if all || args.iter().any(|a| a == "audit") {
+        bench_audit();
+    }
+    if all || args.iter().any(|a| a == "identity") {
+        bench_identity();
+    }
+}

@@ -1,0 +1,370 @@
+//! Case endpoints: submit (single, batch), read, list, replace, retract, versions; the catalog;
+//! and the countries' reservation policies.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::audit::{Event, Outcome};
+use crate::auth::Principal;
+use crate::cases::idempotency::{Key, Snapshot};
+use crate::cases::policy::{self, Policy, PolicyUpdate};
+use crate::cases::service::{self, BatchRequest, BatchResult, CaseQuery, Read, Retraction, Viewed};
+use crate::cases::store::VersionInfo;
+use crate::error::{ApiError, Problem};
+use crate::formato::catalog::Catalog;
+use crate::formato::record::CaseInput;
+use crate::http::{BulkJson, Json};
+use crate::server::AppState;
+
+fn idempotency_key(req: &HttpRequest, what: &impl Serialize) -> Result<Option<Key>, ApiError> {
+    match req.headers().get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let key = v.to_str().map_err(|_| ApiError::Malformed(vec![]))?;
+            let canonical = serde_json::to_string(what).map_err(|_| ApiError::Internal)?;
+            Key::new(key, &format!("{} {}\n{canonical}", req.method(), req.path())).map(Some)
+        }
+    }
+}
+
+fn if_match(req: &HttpRequest) -> Option<String> {
+    req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn snapshot_response(s: Snapshot) -> HttpResponse {
+    let mut b =
+        HttpResponse::build(actix_web::http::StatusCode::from_u16(s.status).unwrap_or(actix_web::http::StatusCode::OK));
+    if let Some(l) = s.location {
+        b.insert_header((header::LOCATION, l));
+    }
+    if let Some(e) = s.etag {
+        b.insert_header((header::ETAG, e));
+    }
+    b.content_type("application/json").body(s.body)
+}
+
+fn viewed_response(v: Viewed) -> HttpResponse {
+    HttpResponse::Ok().insert_header((header::ETAG, v.etag)).json(v.view)
+}
+
+/// Record a refused case operation, then return the refusal.
+async fn refusal<T>(
+    state: &AppState,
+    p: &Principal,
+    action: &str,
+    id: Option<&str>,
+    r: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if let Err(e) = &r {
+        let outcome = match e {
+            ApiError::Forbidden | ApiError::NotFound => Outcome::Denied,
+            _ => Outcome::Failed,
+        };
+        let mut ev = Event::new(&p.ctx, action, "case", outcome).details(serde_json::json!({"error": e.to_string()}));
+        if let Some(id) = id {
+            ev = ev.object(id.to_owned(), None);
+        }
+        state.audit.record(ev).await?;
+    }
+    r
+}
+
+/// Submit a case of the caller's country (officers). `reporting_country` is the caller's
+/// country. With `Idempotency-Key`, a retried request returns the original response and creates
+/// nothing; the same key with a different body is 422.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), request_body = CaseInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1–200 visible ASCII characters)")),
+    responses(
+        (status = 201, description = "Created; `Location` and `ETag` headers", body = CaseInput),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid case (each failing field named) or idempotency key reused", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/cases")]
+pub async fn create(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    body: Json<CaseInput>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency_key(&req, &body.0)?;
+    let (s, ctx) = (p.subject(), p.ctx.clone());
+    let r = state.db.run(move |c| service::create(c, &s, &ctx, body.0, key)).await;
+    Ok(snapshot_response(refusal(&state, &p, "case_create", None, r).await?))
+}
+
+/// Submit up to 500 cases; each is validated and stored or rejected on its own, with a
+/// per-item result. `Idempotency-Key` works as for single submissions.
+#[utoipa::path(post, path = "/api/v1/cases/batch", tag = "cases", security(("bearer" = [])), request_body = BatchRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses(
+        (status = 200, body = BatchResult),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/cases/batch")]
+pub async fn batch(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    body: BulkJson<BatchRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency_key(&req, &body.0.cases)?;
+    let (s, ctx) = (p.subject(), p.ctx.clone());
+    let r = state.db.run(move |c| service::batch(c, &s, &ctx, body.0, key)).await;
+    Ok(snapshot_response(refusal(&state, &p, "case_batch", None, r).await?))
+}
+
+/// Read a case. The reporting country sees it whole; another member country in the sharing
+/// scope sees it with every reserved field replaced by `{"withheld": true, "basis": …}`. Anyone
+/// else gets 404, exactly as for a case that does not exist.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case as the caller may see it; `ETag` header", body = CaseInput),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/cases/{id}")]
+pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    match state.db.run(move |c| service::get(c, &s, &ctx, &id)).await? {
+        Read::Visible(viewed, event) => {
+            // The read is recorded before the data leaves; if it cannot be, nothing is sent.
+            state.audit.record(event).await?;
+            Ok(viewed_response(viewed))
+        }
+        Read::Hidden(event) => {
+            state.audit.record(event).await?;
+            Err(ApiError::NotFound)
+        }
+    }
+}
+
+/// Replace a case with a new version (the reporting country's officers). Requires `If-Match`
+/// with the case's current ETag: 428 without it, 412 if the case changed since.
+#[utoipa::path(put, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), request_body = CaseInput,
+    params(("id" = String, Path, description = "Case id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+    responses(
+        (status = 200, description = "The new version; `ETag` header", body = CaseInput),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/api/v1/cases/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: Json<CaseInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
+    let id2 = id.clone();
+    let r = state.db.run(move |c| service::update(c, &s, &ctx, &id2, tag.as_deref(), body.0)).await;
+    Ok(viewed_response(refusal(&state, &p, "case_update", Some(&id), r).await?))
+}
+
+/// Retract a case with a reason: it is kept for the reporting country and the audit trail, and
+/// disappears for everyone else and from statistics. `If-Match` is honoured when sent.
+#[utoipa::path(delete, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), request_body = Retraction,
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The retracted case", body = CaseInput),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[delete("/api/v1/cases/{id}")]
+pub async fn retract(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: Json<Retraction>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
+    let id2 = id.clone();
+    let r = state.db.run(move |c| service::retract(c, &s, &ctx, &id2, tag.as_deref(), body.0)).await;
+    Ok(viewed_response(refusal(&state, &p, "case_retract", Some(&id), r).await?))
+}
+
+/// A page of case summaries.
+#[derive(Serialize, ToSchema)]
+pub struct CasePageDoc {
+    /// Summaries (`case_id`, `reporting_country`, `version`, `case_type`, `case_status`,
+    /// `date_opened`, `date_detected`, `sharing`, `persons_affected_count`, `updated_at`,
+    /// `retracted`), with reserved fields withheld for other countries' cases.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<serde_json::Value>,
+    pub next_cursor: Option<String>,
+}
+
+/// Cases visible to the caller (own and shared), newest first. Filters and search never use
+/// another country's reserved values.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(CaseQuery),
+    responses(
+        (status = 200, body = CasePageDoc),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/cases")]
+pub async fn list(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<CaseQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let s = p.subject();
+    let r = state.db.run(move |c| service::list(c, &s, q.into_inner())).await;
+    let (page, n) = refusal(&state, &p, "case_list", None, r).await?;
+    let ev = Event::new(&p.ctx, "case_list", "case", Outcome::Allowed).details(serde_json::json!({"items": n}));
+    state.audit.record(ev).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// The history of a case (reporting country only).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/versions", tag = "cases", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, body = Vec<VersionInfo>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/cases/{id}/versions")]
+pub async fn versions(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, id) = (p.subject(), id.into_inner());
+    let id2 = id.clone();
+    let r = state.db.run(move |c| service::versions(c, &s, &id2)).await;
+    let (history, party) = refusal(&state, &p, "case_versions", Some(&id), r).await?;
+    state.audit.record(Event::new(&p.ctx, "case_versions", "case", Outcome::Allowed).object(id, Some(&party))).await?;
+    Ok(HttpResponse::Ok().json(history))
+}
+
+/// One past version of a case, whole (reporting country only).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/versions/{n}", tag = "cases", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Case id"), ("n" = i32, Path, description = "Version number")),
+    responses(
+        (status = 200, body = CaseInput),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/cases/{id}/versions/{n}")]
+pub async fn version(
+    state: web::Data<AppState>,
+    p: Principal,
+    path: web::Path<(String, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, (id, n)) = (p.subject(), path.into_inner());
+    let id2 = id.clone();
+    let r = state.db.run(move |c| service::version(c, &s, &id2, n)).await;
+    let (view, party) = refusal(&state, &p, "case_version_read", Some(&id), r).await?;
+    let ev = Event::new(&p.ctx, "case_version_read", "case", Outcome::Allowed)
+        .object(id, Some(&party))
+        .details(serde_json::json!({"version": n}));
+    state.audit.record(ev).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// The Formato estándar catalog: every field path with Spanish and English labels, type, enum
+/// values, personal-data class and default reservation flag.
+#[utoipa::path(get, path = "/api/v1/formato", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, body = Catalog), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/formato")]
+pub async fn catalog(_p: Principal) -> HttpResponse {
+    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = JSON.get_or_init(|| serde_json::to_string(crate::formato::catalog::catalog()).unwrap_or_default());
+    HttpResponse::Ok().content_type("application/json").body(body.as_str())
+}
+
+/// A country's reservation policy (its users and ST administrators).
+#[utoipa::path(get, path = "/api/v1/parties/{code}/reservation-policy", tag = "cases", security(("bearer" = [])),
+    params(("code" = String, Path, description = "Member country code")),
+    responses(
+        (status = 200, body = Policy),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/parties/{code}/reservation-policy")]
+pub async fn get_policy(
+    state: web::Data<AppState>,
+    p: Principal,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, code) = (p.subject(), code.into_inner());
+    let c2 = code.clone();
+    let r = state
+        .db
+        .run(move |c| {
+            let party = crate::admin::store::find_party(c, &c2)?.ok_or(ApiError::NotFound)?;
+            if party.kind() != crate::access::PartyKind::Member {
+                return Err(ApiError::NotFound);
+            }
+            if !policy::may_read(&s, &c2) {
+                return Err(ApiError::Forbidden);
+            }
+            policy::load(c, &c2)
+        })
+        .await;
+    let policy = refusal(&state, &p, "reservation_policy_read", Some(&code), r).await?;
+    Ok(HttpResponse::Ok().json(policy))
+}
+
+/// Replace a country's reservation policy (that country's administrators). Effective at once
+/// for every past and future case of the country; versioned and audited.
+#[utoipa::path(put, path = "/api/v1/parties/{code}/reservation-policy", tag = "cases", security(("bearer" = [])), request_body = PolicyUpdate,
+    params(("code" = String, Path, description = "Member country code")),
+    responses(
+        (status = 200, body = Policy),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/api/v1/parties/{code}/reservation-policy")]
+pub async fn put_policy(
+    state: web::Data<AppState>,
+    p: Principal,
+    code: web::Path<String>,
+    body: Json<PolicyUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, ctx, code) = (p.subject(), p.ctx.clone(), code.into_inner());
+    let c2 = code.clone();
+    let r = state
+        .db
+        .run(move |c| {
+            let party = crate::admin::store::find_party(c, &c2)?.ok_or(ApiError::NotFound)?;
+            if party.kind() != crate::access::PartyKind::Member {
+                return Err(ApiError::NotFound);
+            }
+            if !policy::may_write(&s, &c2) {
+                return Err(ApiError::Forbidden);
+            }
+            policy::update(c, &s, &ctx, &c2, body.0)
+        })
+        .await;
+    let policy = refusal(&state, &p, "reservation_policy_update", Some(&code), r).await?;
+    Ok(HttpResponse::Ok().json(policy))
+}

@@ -1,0 +1,550 @@
+//! The case operations, as the API calls them. Each takes the acting subject and request
+//! context, decides with `access::cases`, and returns views or response snapshots — never a
+//! stored document.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::idempotency::{self, Key, Snapshot};
+use super::policy;
+use super::store::{self, ListFilter, StoredCase, VersionInfo};
+use crate::access::Subject;
+use crate::access::cases::{self as rules, Access, CaseView};
+use crate::audit::{self, Event, Outcome, RequestContext};
+use crate::db::DbConn;
+use crate::error::{ApiError, FieldError};
+use crate::formato::record::CaseInput;
+use crate::formato::validate::FieldIssue;
+
+/// Most cases in one batch request.
+pub const MAX_BATCH: usize = 500;
+/// Largest page of a case list.
+pub const MAX_PAGE: i64 = 100;
+
+fn issues_to_errors(issues: Vec<FieldIssue>) -> Vec<FieldError> {
+    issues.into_iter().map(|i| FieldError::new(i.field, i.code, i.message_en, i.message_es)).collect()
+}
+
+/// Apply server defaults and validate; the case is ready to store if this passes.
+fn prepare(input: &mut CaseInput) -> Result<(), Vec<FieldError>> {
+    crate::formato::validate::apply_defaults(input);
+    crate::formato::validate::validate(input, crate::clock::today()).map_err(issues_to_errors)
+}
+
+fn actor_json(s: &Subject) -> Value {
+    serde_json::json!({"user_id": s.user_id, "party": s.party, "role": "officer"})
+}
+
+/// The stored document: the input with derived fields plus the system fields.
+fn build_document(
+    input: &CaseInput,
+    id: &str,
+    version: i32,
+    created: (&str, &Value),
+    updated: (&str, &Value),
+    country: &str,
+) -> Value {
+    let mut doc = crate::formato::derive::stored_document(input, country);
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("case_id".into(), Value::from(id));
+        obj.insert("format_version".into(), Value::from(crate::formato::FORMAT_VERSION));
+        obj.insert("version".into(), Value::from(version));
+        obj.insert("reporting_country".into(), Value::from(country));
+        obj.insert("created_at".into(), Value::from(created.0));
+        obj.insert("created_by".into(), created.1.clone());
+        obj.insert("updated_at".into(), Value::from(updated.0));
+        obj.insert("updated_by".into(), updated.1.clone());
+        obj.insert("retracted".into(), Value::Bool(false));
+    }
+    doc
+}
+
+pub fn etag_own(version: i32) -> String {
+    format!("\"v{version}\"")
+}
+
+/// The ETag of a redacted view: a digest of exactly what the viewer sees, so nothing withheld
+/// can influence it.
+fn etag_of(view: &CaseView) -> String {
+    let digest = crate::auth::sha256_hex(view.as_value().to_string().as_bytes());
+    format!("\"{}\"", &digest[..32])
+}
+
+/// A view with its ETag.
+pub struct Viewed {
+    pub view: CaseView,
+    pub etag: String,
+}
+
+fn view_case(case: &StoredCase, access: Access, policy: &policy::Policy) -> (Viewed, Vec<String>) {
+    let reservations = policy.reservations(&case.case_reservations());
+    let (view, withheld) = rules::view(access, case.document.clone(), &reservations);
+    let etag = match access {
+        Access::Own => etag_own(case.version),
+        Access::Foreign => etag_of(&view),
+    };
+    (Viewed { view, etag }, withheld)
+}
+
+fn read_event(ctx: &RequestContext, case: &StoredCase, access: Access, withheld: &[String], action: &str) -> Event {
+    Event::new(ctx, action, "case", Outcome::Allowed).object(case.id.clone(), Some(&case.reporting_country)).details(
+        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": case.version, "withheld": withheld}),
+    )
+}
+
+fn denied(ctx: &RequestContext, action: &str, id: &str, party: Option<&str>) -> Event {
+    Event::new(ctx, action, "case", Outcome::Denied).object(id.to_owned(), party)
+}
+
+/// The outcome of a read, with the audit event to record before answering.
+pub enum Read {
+    Visible(Viewed, Event),
+    /// The case does not exist for the caller (404), with the denial to record.
+    Hidden(Event),
+}
+
+/// Read one case as the subject may see it.
+pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Result<Read, ApiError> {
+    let Some(case) = store::load(conn, id)? else {
+        return Ok(Read::Hidden(denied(ctx, "case_read", id, None)));
+    };
+    let Some(access) = rules::case_access(s, &case.meta) else {
+        return Ok(Read::Hidden(denied(ctx, "case_read", id, Some(&case.reporting_country))));
+    };
+    let policy = policy::load(conn, &case.reporting_country)?;
+    let (viewed, withheld) = view_case(&case, access, &policy);
+    let event = read_event(ctx, &case, access, &withheld, "case_read");
+    Ok(Read::Visible(viewed, event))
+}
+
+/// The result of a create: the response as sent (replayed verbatim for a retried key).
+pub fn create(
+    conn: &mut DbConn,
+    s: &Subject,
+    ctx: &RequestContext,
+    mut input: CaseInput,
+    key: Option<Key>,
+) -> Result<Snapshot, ApiError> {
+    if !rules::may_write_cases(s) {
+        return Err(ApiError::Forbidden);
+    }
+    if let Some(k) = &key
+        && let Some(snapshot) = idempotency::replay(conn, &s.user_id, k)?
+    {
+        return Ok(snapshot);
+    }
+    prepare(&mut input).map_err(ApiError::Validation)?;
+    audit::write(conn, |conn, events| {
+        if let Some(k) = &key
+            && let Some(snapshot) = idempotency::replay(conn, &s.user_id, k)?
+        {
+            return Ok(snapshot);
+        }
+        let policy = policy::load(conn, &s.party)?;
+        let (id, viewed) = insert_case(conn, s, &policy, &mut input)?;
+        events.push(
+            Event::new(ctx, "case_create", "case", Outcome::Allowed)
+                .object(id.clone(), Some(&s.party))
+                .details(serde_json::json!({"version": 1})),
+        );
+        let snapshot = Snapshot {
+            status: 201,
+            body: serde_json::to_string(&viewed.view).map_err(|_| ApiError::Internal)?,
+            location: Some(format!("/api/v1/cases/{id}")),
+            etag: Some(viewed.etag),
+        };
+        if let Some(k) = &key {
+            idempotency::save(conn, &s.user_id, k, &snapshot)?;
+        }
+        Ok(snapshot)
+    })
+}
+
+/// Insert one validated case of the subject's country; returns its id and own view.
+fn insert_case(
+    conn: &mut DbConn,
+    s: &Subject,
+    policy: &policy::Policy,
+    input: &mut CaseInput,
+) -> Result<(String, Viewed), ApiError> {
+    if input.include_in_statistics.is_none() {
+        input.include_in_statistics = Some(policy.include_in_statistics);
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = crate::clock::now_text();
+    let actor = actor_json(s);
+    let document = build_document(input, &id, 1, (&now, &actor), (&now, &actor), &s.party);
+    let cols = store::index_columns(&document, &policy.reservations(&store::case_reservations(&document)));
+    store::insert(conn, &id, &s.party, &document, &cols, &s.user_id, &now)?;
+    let viewed = Viewed { view: rules::view(Access::Own, document, &[]).0, etag: etag_own(1) };
+    Ok((id, viewed))
+}
+
+/// Load a case for a write by the subject: it must be the subject's own country's case.
+fn own_case_for_write(conn: &mut DbConn, s: &Subject, id: &str) -> Result<StoredCase, ApiError> {
+    let case = store::load(conn, id)?.ok_or(ApiError::NotFound)?;
+    match rules::case_access(s, &case.meta) {
+        Some(Access::Own) => Ok(case),
+        // Visible but another country's: it exists for the caller, who may not change it.
+        Some(Access::Foreign) => Err(ApiError::Forbidden),
+        None => Err(ApiError::NotFound),
+    }
+}
+
+fn check_if_match(if_match: Option<&str>, version: i32) -> Result<(), ApiError> {
+    match if_match {
+        None => Err(ApiError::PreconditionRequired),
+        Some(tag) if tag.trim() == etag_own(version) || tag.trim() == "*" => Ok(()),
+        Some(_) => Err(ApiError::PreconditionFailed),
+    }
+}
+
+/// Replace a case (a new version). Requires `If-Match` with the current ETag.
+pub fn update(
+    conn: &mut DbConn,
+    s: &Subject,
+    ctx: &RequestContext,
+    id: &str,
+    if_match: Option<&str>,
+    mut input: CaseInput,
+) -> Result<Viewed, ApiError> {
+    if !rules::may_write_cases(s) {
+        return Err(if rules::may_read_cases(s) { ApiError::Forbidden } else { ApiError::NotFound });
+    }
+    if if_match.is_none() {
+        return Err(ApiError::PreconditionRequired);
+    }
+    prepare(&mut input).map_err(ApiError::Validation)?;
+    audit::write(conn, |conn, events| {
+        let case = own_case_for_write(conn, s, id)?;
+        if case.meta.retracted {
+            return Err(ApiError::Conflict("case_retracted"));
+        }
+        check_if_match(if_match, case.version)?;
+        let policy = policy::load(conn, &s.party)?;
+        if input.include_in_statistics.is_none() {
+            input.include_in_statistics =
+                case.document["include_in_statistics"].as_bool().or(Some(policy.include_in_statistics));
+        }
+        let now = crate::clock::now_text();
+        let version = case.version + 1;
+        let created =
+            (case.document["created_at"].as_str().unwrap_or_default().to_owned(), case.document["created_by"].clone());
+        let document = build_document(&input, id, version, (&created.0, &created.1), (&now, &actor_json(s)), &s.party);
+        let cols = store::index_columns(&document, &policy.reservations(&store::case_reservations(&document)));
+        if !store::replace(conn, id, case.version, "update", &document, &cols, None, &s.user_id, &now)? {
+            return Err(ApiError::PreconditionFailed);
+        }
+        events.push(
+            Event::new(ctx, "case_update", "case", Outcome::Allowed)
+                .object(id.to_owned(), Some(&s.party))
+                .details(serde_json::json!({"version": version})),
+        );
+        Ok(Viewed { view: rules::view(Access::Own, document, &[]).0, etag: etag_own(version) })
+    })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Retraction {
+    /// Why the case is retracted (kept for the reporting country and the audit trail).
+    pub reason: String,
+}
+
+/// Retract a case: it stays for the reporting country and the audit trail, and disappears for
+/// everyone else and from statistics.
+pub fn retract(
+    conn: &mut DbConn,
+    s: &Subject,
+    ctx: &RequestContext,
+    id: &str,
+    if_match: Option<&str>,
+    body: Retraction,
+) -> Result<Viewed, ApiError> {
+    if !rules::may_write_cases(s) {
+        return Err(if rules::may_read_cases(s) { ApiError::Forbidden } else { ApiError::NotFound });
+    }
+    let reason = body.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::field(
+            "reason",
+            "required",
+            "a reason of 1 to 1000 characters",
+            "un motivo de 1 a 1000 caracteres",
+        ));
+    }
+    audit::write(conn, |conn, events| {
+        let case = own_case_for_write(conn, s, id)?;
+        if case.meta.retracted {
+            return Err(ApiError::Conflict("case_retracted"));
+        }
+        if if_match.is_some() {
+            check_if_match(if_match, case.version)?;
+        }
+        let now = crate::clock::now_text();
+        let version = case.version + 1;
+        let mut document = case.document.clone();
+        document["version"] = Value::from(version);
+        document["updated_at"] = Value::from(now.clone());
+        document["updated_by"] = actor_json(s);
+        document["retracted"] = Value::Bool(true);
+        document["retraction_reason"] = Value::from(reason.clone());
+        let policy = policy::load(conn, &s.party)?;
+        let cols = store::index_columns(&document, &policy.reservations(&store::case_reservations(&document)));
+        if !store::replace(conn, id, case.version, "retract", &document, &cols, Some(&reason), &s.user_id, &now)? {
+            return Err(ApiError::PreconditionFailed);
+        }
+        events.push(
+            Event::new(ctx, "case_retract", "case", Outcome::Allowed)
+                .object(id.to_owned(), Some(&s.party))
+                .details(serde_json::json!({"version": version})),
+        );
+        Ok(Viewed { view: rules::view(Access::Own, document, &[]).0, etag: etag_own(version) })
+    })
+}
+
+/// The history of a case (reporting country only).
+pub fn versions(conn: &mut DbConn, s: &Subject, id: &str) -> Result<(Vec<VersionInfo>, String), ApiError> {
+    let case = store::load(conn, id)?.ok_or(ApiError::NotFound)?;
+    if rules::case_access(s, &case.meta) != Some(Access::Own) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((store::versions(conn, id)?, case.reporting_country))
+}
+
+/// One past version of a case (reporting country only).
+pub fn version(conn: &mut DbConn, s: &Subject, id: &str, n: i32) -> Result<(CaseView, String), ApiError> {
+    let case = store::load(conn, id)?.ok_or(ApiError::NotFound)?;
+    if rules::case_access(s, &case.meta) != Some(Access::Own) {
+        return Err(ApiError::NotFound);
+    }
+    let doc = store::version_document(conn, id, n)?.ok_or(ApiError::NotFound)?;
+    Ok((rules::view(Access::Own, doc, &[]).0, case.reporting_country))
+}
+
+/// Query parameters of the case list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CaseQuery {
+    /// Only cases reported by this country.
+    pub reporting_country: Option<String>,
+    /// Case type code (`trafficking`, `smuggling`, …).
+    pub case_type: Option<String>,
+    /// Case status code (`active`, `follow_up`, …).
+    pub case_status: Option<String>,
+    /// Detected on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).
+    pub detected_from: Option<String>,
+    /// Detected on or before this date.
+    pub detected_to: Option<String>,
+    /// Updated at or after this time (RFC 3339).
+    pub updated_since: Option<String>,
+    /// Free text, matched against the fields the caller may see.
+    pub q: Option<String>,
+    /// Page size, 1 to 100 (default 50).
+    pub limit: Option<i64>,
+    /// Opaque cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CasePage {
+    pub items: Vec<CaseView>,
+    pub next_cursor: Option<String>,
+}
+
+fn bad_query(field: &str, en: &str, es: &str) -> ApiError {
+    ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
+}
+
+fn partial_date(s: &str) -> bool {
+    crate::formato::derive::PartialDate::parse(s).is_some()
+}
+
+/// The keys of a case summary in a list.
+const SUMMARY: [&str; 11] = [
+    "case_id",
+    "reporting_country",
+    "version",
+    "case_type",
+    "case_status",
+    "date_opened",
+    "date_detected",
+    "sharing",
+    "persons_affected_count",
+    "updated_at",
+    "retracted",
+];
+
+/// Cases visible to the subject, newest first, as summaries of their views.
+pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, usize), ApiError> {
+    if !rules::may_read_cases(s) {
+        return Err(ApiError::Forbidden);
+    }
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(bad_query("limit", "must be between 1 and 100", "debe estar entre 1 y 100"));
+    }
+    let before_id = match &q.cursor {
+        None => None,
+        Some(c) => Some(
+            URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+                .ok_or_else(|| {
+                    bad_query("cursor", "not a cursor returned by this API", "no es un cursor devuelto por esta API")
+                })?,
+        ),
+    };
+    for (name, value) in [("detected_from", &q.detected_from), ("detected_to", &q.detected_to)] {
+        if value.as_deref().is_some_and(|d| !partial_date(d)) {
+            return Err(bad_query(name, "a date YYYY, YYYY-MM or YYYY-MM-DD", "una fecha AAAA, AAAA-MM o AAAA-MM-DD"));
+        }
+    }
+    let updated_since = match &q.updated_since {
+        None => None,
+        Some(t) => Some(
+            crate::clock::parse_rfc3339(t)
+                .ok_or_else(|| bad_query("updated_since", "an RFC 3339 time", "una fecha y hora RFC 3339"))?,
+        ),
+    };
+    if q.q.as_deref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(bad_query("q", "at most 200 characters", "como máximo 200 caracteres"));
+    }
+    let filter = ListFilter {
+        reporting_country: q.reporting_country,
+        case_type: q.case_type,
+        case_status: q.case_status,
+        detected_from: q.detected_from,
+        detected_to: q.detected_to,
+        updated_since,
+        text: q.q.filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned()),
+        before_id,
+        limit: limit + 1,
+    };
+    let mut rows = store::list(conn, &s.party, &filter)?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|c| URL_SAFE_NO_PAD.encode(c.id.as_bytes()))
+    } else {
+        None
+    };
+    let mut policies: std::collections::HashMap<String, policy::Policy> = Default::default();
+    let mut items = Vec::with_capacity(rows.len());
+    for case in &rows {
+        let Some(access) = rules::case_access(s, &case.meta) else { continue };
+        if !policies.contains_key(&case.reporting_country) {
+            policies.insert(case.reporting_country.clone(), policy::load(conn, &case.reporting_country)?);
+        }
+        let policy = &policies[&case.reporting_country];
+        let (viewed, _) = view_case(case, access, policy);
+        items.push(rules::summary(viewed.view, &SUMMARY));
+    }
+    let n = items.len();
+    Ok((CasePage { items, next_cursor }, n))
+}
+
+/// One item of a batch result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchItem {
+    pub index: usize,
+    /// `created` or `rejected`.
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResult {
+    pub created: usize,
+    pub rejected: usize,
+    pub results: Vec<BatchItem>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// Up to 500 cases, each validated and stored or rejected on its own.
+    #[schema(value_type = Vec<CaseInput>)]
+    pub cases: Vec<Value>,
+}
+
+/// Create up to 500 cases: each is validated on its own; the valid ones are stored together in
+/// one transaction (one audit event each), the invalid ones are reported with their errors.
+pub fn batch(
+    conn: &mut DbConn,
+    s: &Subject,
+    ctx: &RequestContext,
+    req: BatchRequest,
+    key: Option<Key>,
+) -> Result<Snapshot, ApiError> {
+    if !rules::may_write_cases(s) {
+        return Err(ApiError::Forbidden);
+    }
+    if req.cases.is_empty() || req.cases.len() > MAX_BATCH {
+        return Err(ApiError::field("cases", "too_many", "1 to 500 cases", "de 1 a 500 casos"));
+    }
+    if let Some(k) = &key
+        && let Some(snapshot) = idempotency::replay(conn, &s.user_id, k)?
+    {
+        return Ok(snapshot);
+    }
+    let mut prepared: Vec<Result<CaseInput, Vec<FieldError>>> = Vec::with_capacity(req.cases.len());
+    for (i, value) in req.cases.into_iter().enumerate() {
+        let parsed = serde_path_to_error::deserialize::<_, CaseInput>(value).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.into_inner().to_string();
+            vec![FieldError::new(format!("cases[{i}].{path}"), "invalid_value", message, "valor no válido")]
+        });
+        prepared.push(parsed.and_then(|mut input| prepare(&mut input).map(|_| input)));
+    }
+    audit::write(conn, |conn, events| {
+        if let Some(k) = &key
+            && let Some(snapshot) = idempotency::replay(conn, &s.user_id, k)?
+        {
+            return Ok(snapshot);
+        }
+        let policy = policy::load(conn, &s.party)?;
+        let mut results = Vec::with_capacity(prepared.len());
+        for (index, item) in prepared.into_iter().enumerate() {
+            match item {
+                Ok(mut input) => {
+                    let (id, viewed) = insert_case(conn, s, &policy, &mut input)?;
+                    events.push(
+                        Event::new(ctx, "case_create", "case", Outcome::Allowed)
+                            .object(id.clone(), Some(&s.party))
+                            .details(serde_json::json!({"version": 1, "batch_index": index})),
+                    );
+                    results.push(BatchItem {
+                        index,
+                        status: "created",
+                        id: Some(id),
+                        etag: Some(viewed.etag),
+                        errors: vec![],
+                    });
+                }
+                Err(errors) => results.push(BatchItem { index, status: "rejected", id: None, etag: None, errors }),
+            }
+        }
+        let created = results.iter().filter(|r| r.status == "created").count();
+        let result = BatchResult { created, rejected: results.len() - created, results };
+        let snapshot = Snapshot {
+            status: 200,
+            body: serde_json::to_string(&result).map_err(|_| ApiError::Internal)?,
+            location: None,
+            etag: None,
+        };
+        if let Some(k) = &key {
+            idempotency::save(conn, &s.user_id, k, &snapshot)?;
+        }
+        Ok(snapshot)
+    })
+}

@@ -1,0 +1,391 @@
+//! Cases in the database: the current document with its list/filter columns, the countries a
+//! `listed` case is shared with, and every version. Knows SQL, not HTTP.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::policy::Policy;
+use crate::access::cases::{Access, CaseMeta, Reservation, Scope, is_reserved, view};
+use crate::db::DbConn;
+use crate::db::schema::{case_shares, case_versions, cases};
+use crate::error::ApiError;
+
+/// A case as stored. Not serializable: responses are built by `access::cases::view`.
+#[derive(Debug, Clone)]
+pub struct StoredCase {
+    pub id: String,
+    pub reporting_country: String,
+    pub version: i32,
+    pub meta: CaseMeta,
+    pub document: Value,
+}
+
+impl StoredCase {
+    /// The per-case reservations (catalog paths) added by the reporting officer.
+    pub fn case_reservations(&self) -> Vec<String> {
+        case_reservations(&self.document)
+    }
+}
+
+pub fn case_reservations(document: &Value) -> Vec<String> {
+    document["field_reservations"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["path"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// The columns derived from a document for lists, filters and search.
+pub struct IndexColumns {
+    pub case_type: String,
+    pub case_status: String,
+    pub case_type_shared: Option<String>,
+    pub case_status_shared: Option<String>,
+    pub date_opened: String,
+    pub date_detected: Option<String>,
+    pub date_detected_shared: Option<String>,
+    pub reporting_semester: String,
+    pub scope: Scope,
+    pub shared_with: Vec<String>,
+    pub include_in_statistics: bool,
+    pub search_full: String,
+    pub search_shared: String,
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Every string of a document, lower-cased, one per line; markers of withheld fields are skipped.
+fn search_text(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => {
+            out.push_str(&s.to_lowercase());
+            out.push('\n');
+        }
+        Value::Array(items) => items.iter().for_each(|i| search_text(i, out)),
+        Value::Object(obj) if obj.get("withheld") == Some(&Value::Bool(true)) => {}
+        Value::Object(obj) => {
+            for (k, v) in obj {
+                if !matches!(k.as_str(), "created_by" | "updated_by" | "field_reservations" | "retraction_reason") {
+                    search_text(v, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+pub fn index_columns(document: &Value, reservations: &[Reservation]) -> IndexColumns {
+    let shared = |path: &str| if is_reserved(reservations, path) { None } else { text(document, path) };
+    let mut search_full = String::new();
+    search_text(document, &mut search_full);
+    let (foreign, _) = view(Access::Foreign, document.clone(), reservations);
+    let mut search_shared = String::new();
+    search_text(foreign.as_value(), &mut search_shared);
+    let sharing = &document["sharing"];
+    IndexColumns {
+        case_type: text(document, "case_type").unwrap_or_default(),
+        case_status: text(document, "case_status").unwrap_or_default(),
+        case_type_shared: shared("case_type"),
+        case_status_shared: shared("case_status"),
+        date_opened: text(document, "date_opened").unwrap_or_default(),
+        date_detected: text(document, "date_detected"),
+        date_detected_shared: shared("date_detected"),
+        reporting_semester: text(document, "reporting_semester").unwrap_or_default(),
+        scope: sharing["scope"].as_str().and_then(Scope::parse).unwrap_or(Scope::National),
+        shared_with: sharing["countries"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        include_in_statistics: document["include_in_statistics"].as_bool().unwrap_or(true),
+        search_full,
+        search_shared,
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = cases)]
+struct CaseRow {
+    id: String,
+    reporting_country: String,
+    version: i32,
+    sharing_scope: String,
+    retracted: bool,
+    document: String,
+}
+
+fn shares_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(case_shares::table
+        .filter(case_shares::case_id.eq_any(ids))
+        .select((case_shares::case_id, case_shares::country))
+        .load(conn)?)
+}
+
+fn to_stored(row: CaseRow, shares: &[(String, String)]) -> Result<StoredCase, ApiError> {
+    let document: Value = serde_json::from_str(&row.document).map_err(|_| ApiError::Internal)?;
+    Ok(StoredCase {
+        meta: CaseMeta {
+            reporting_country: row.reporting_country.clone(),
+            scope: Scope::parse(&row.sharing_scope).unwrap_or(Scope::National),
+            shared_with: shares.iter().filter(|(c, _)| *c == row.id).map(|(_, p)| p.clone()).collect(),
+            retracted: row.retracted,
+        },
+        id: row.id,
+        reporting_country: row.reporting_country,
+        version: row.version,
+        document,
+    })
+}
+
+pub fn load(conn: &mut DbConn, id: &str) -> Result<Option<StoredCase>, ApiError> {
+    let row: Option<CaseRow> = cases::table.find(id).select(CaseRow::as_select()).first(conn).optional()?;
+    match row {
+        None => Ok(None),
+        Some(row) => {
+            let shares = shares_of(conn, std::slice::from_ref(&row.id))?;
+            Ok(Some(to_stored(row, &shares)?))
+        }
+    }
+}
+
+/// Insert a new case (version 1) with its first version record.
+pub fn insert(
+    conn: &mut DbConn,
+    id: &str,
+    country: &str,
+    document: &Value,
+    cols: &IndexColumns,
+    user_id: &str,
+    now: &str,
+) -> Result<(), ApiError> {
+    let doc = document.to_string();
+    diesel::insert_into(cases::table)
+        .values((
+            cases::id.eq(id),
+            cases::reporting_country.eq(country),
+            cases::version.eq(1),
+            cases::format_version.eq(crate::formato::FORMAT_VERSION),
+            cases::case_type.eq(&cols.case_type),
+            cases::case_status.eq(&cols.case_status),
+            cases::case_type_shared.eq(&cols.case_type_shared),
+            cases::case_status_shared.eq(&cols.case_status_shared),
+            cases::date_opened.eq(&cols.date_opened),
+            cases::date_detected.eq(&cols.date_detected),
+            cases::date_detected_shared.eq(&cols.date_detected_shared),
+            cases::reporting_semester.eq(&cols.reporting_semester),
+            cases::sharing_scope.eq(cols.scope.as_str()),
+            cases::include_in_statistics.eq(cols.include_in_statistics),
+            cases::retracted.eq(false),
+            cases::search_full.eq(&cols.search_full),
+            cases::search_shared.eq(&cols.search_shared),
+            cases::document.eq(&doc),
+            cases::created_at.eq(now),
+            cases::created_by.eq(user_id),
+            cases::updated_at.eq(now),
+            cases::updated_by.eq(user_id),
+        ))
+        .execute(conn)?;
+    write_shares(conn, id, &cols.shared_with)?;
+    insert_version(conn, id, 1, "create", &doc, user_id, now)
+}
+
+fn write_shares(conn: &mut DbConn, id: &str, countries: &[String]) -> Result<(), ApiError> {
+    diesel::delete(case_shares::table.filter(case_shares::case_id.eq(id))).execute(conn)?;
+    for c in countries {
+        diesel::insert_into(case_shares::table)
+            .values((case_shares::case_id.eq(id), case_shares::country.eq(c)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn insert_version(
+    conn: &mut DbConn,
+    id: &str,
+    version: i32,
+    change: &str,
+    doc: &str,
+    user_id: &str,
+    now: &str,
+) -> Result<(), ApiError> {
+    diesel::insert_into(case_versions::table)
+        .values((
+            case_versions::case_id.eq(id),
+            case_versions::version.eq(version),
+            case_versions::change.eq(change),
+            case_versions::document.eq(doc),
+            case_versions::created_at.eq(now),
+            case_versions::created_by.eq(user_id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Store a new version of a case, only if it is still at `expected_version` (else `false`).
+#[allow(clippy::too_many_arguments)]
+pub fn replace(
+    conn: &mut DbConn,
+    id: &str,
+    expected_version: i32,
+    change: &str,
+    document: &Value,
+    cols: &IndexColumns,
+    retraction: Option<&str>,
+    user_id: &str,
+    now: &str,
+) -> Result<bool, ApiError> {
+    let doc = document.to_string();
+    let version = expected_version + 1;
+    let updated = diesel::update(cases::table.filter(cases::id.eq(id)).filter(cases::version.eq(expected_version)))
+        .set((
+            cases::version.eq(version),
+            cases::case_type.eq(&cols.case_type),
+            cases::case_status.eq(&cols.case_status),
+            cases::case_type_shared.eq(&cols.case_type_shared),
+            cases::case_status_shared.eq(&cols.case_status_shared),
+            cases::date_opened.eq(&cols.date_opened),
+            cases::date_detected.eq(&cols.date_detected),
+            cases::date_detected_shared.eq(&cols.date_detected_shared),
+            cases::reporting_semester.eq(&cols.reporting_semester),
+            cases::sharing_scope.eq(cols.scope.as_str()),
+            cases::include_in_statistics.eq(cols.include_in_statistics),
+            cases::retracted.eq(retraction.is_some()),
+            cases::retraction_reason.eq(retraction),
+            cases::search_full.eq(&cols.search_full),
+            cases::search_shared.eq(&cols.search_shared),
+            cases::document.eq(&doc),
+            cases::updated_at.eq(now),
+            cases::updated_by.eq(user_id),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Ok(false);
+    }
+    write_shares(conn, id, &cols.shared_with)?;
+    insert_version(conn, id, version, change, &doc, user_id, now)?;
+    Ok(true)
+}
+
+/// One entry of a case's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionInfo {
+    pub version: i32,
+    /// `create`, `update` or `retract`.
+    pub change: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+pub fn versions(conn: &mut DbConn, id: &str) -> Result<Vec<VersionInfo>, ApiError> {
+    let rows: Vec<(i32, String, String, String)> = case_versions::table
+        .filter(case_versions::case_id.eq(id))
+        .order(case_versions::version.asc())
+        .select((case_versions::version, case_versions::change, case_versions::created_at, case_versions::created_by))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(version, change, created_at, created_by)| VersionInfo { version, change, created_at, created_by })
+        .collect())
+}
+
+pub fn version_document(conn: &mut DbConn, id: &str, version: i32) -> Result<Option<Value>, ApiError> {
+    let doc: Option<String> =
+        case_versions::table.find((id, version)).select(case_versions::document).first(conn).optional()?;
+    doc.map(|d| serde_json::from_str(&d).map_err(|_| ApiError::Internal)).transpose()
+}
+
+/// Filters of a case list. Every filter on a field another country may reserve uses the
+/// `*_shared` column for other countries' cases.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub reporting_country: Option<String>,
+    pub case_type: Option<String>,
+    pub case_status: Option<String>,
+    pub detected_from: Option<String>,
+    pub detected_to: Option<String>,
+    pub updated_since: Option<String>,
+    pub text: Option<String>,
+    /// Only cases older than this id (cursor).
+    pub before_id: Option<String>,
+    pub limit: i64,
+}
+
+/// Cases visible to a member country's reader, newest first.
+pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<StoredCase>, ApiError> {
+    let own = cases::reporting_country.eq(party.to_owned());
+    let foreign = cases::reporting_country.ne(party.to_owned()).and(cases::retracted.eq(false)).and(
+        cases::sharing_scope.eq("network").or(cases::sharing_scope.eq("listed").and(cases::id.eq_any(
+            case_shares::table.filter(case_shares::country.eq(party.to_owned())).select(case_shares::case_id),
+        ))),
+    );
+    let mut q = cases::table.select(CaseRow::as_select()).filter(own.clone().or(foreign)).into_boxed();
+    if let Some(c) = &f.reporting_country {
+        q = q.filter(cases::reporting_country.eq(c.clone()));
+    }
+    if let Some(t) = &f.case_type {
+        q = q.filter(
+            own.clone()
+                .and(cases::case_type.eq(t.clone()))
+                .or(cases::reporting_country.ne(party.to_owned()).and(cases::case_type_shared.eq(t.clone()))),
+        );
+    }
+    if let Some(s) = &f.case_status {
+        q = q.filter(
+            own.clone()
+                .and(cases::case_status.eq(s.clone()))
+                .or(cases::reporting_country.ne(party.to_owned()).and(cases::case_status_shared.eq(s.clone()))),
+        );
+    }
+    if let Some(d) = &f.detected_from {
+        q = q.filter(
+            own.clone()
+                .and(cases::date_detected.ge(d.clone()))
+                .or(cases::reporting_country.ne(party.to_owned()).and(cases::date_detected_shared.ge(d.clone()))),
+        );
+    }
+    if let Some(d) = &f.detected_to {
+        q = q.filter(
+            own.clone()
+                .and(cases::date_detected.le(d.clone()))
+                .or(cases::reporting_country.ne(party.to_owned()).and(cases::date_detected_shared.le(d.clone()))),
+        );
+    }
+    if let Some(u) = &f.updated_since {
+        q = q.filter(cases::updated_at.ge(u.clone()));
+    }
+    if let Some(t) = &f.text {
+        let pattern = format!("%{}%", t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        q =
+            q.filter(own.clone().and(cases::search_full.like(pattern.clone()).escape('\\')).or(
+                cases::reporting_country.ne(party.to_owned()).and(cases::search_shared.like(pattern).escape('\\')),
+            ));
+    }
+    if let Some(b) = &f.before_id {
+        q = q.filter(cases::id.lt(b.clone()));
+    }
+    let rows: Vec<CaseRow> = q.order(cases::id.desc()).limit(f.limit).load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let shares = shares_of(conn, &ids)?;
+    rows.into_iter().map(|r| to_stored(r, &shares)).collect()
+}
+
+/// Recompute the shared columns of every case of a country after its policy changed.
+pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy) -> Result<usize, ApiError> {
+    let rows: Vec<(String, String)> =
+        cases::table.filter(cases::reporting_country.eq(party)).select((cases::id, cases::document)).load(conn)?;
+    for (id, doc) in &rows {
+        let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
+        let cols = index_columns(&document, &policy.reservations(&case_reservations(&document)));
+        diesel::update(cases::table.find(id))
+            .set((
+                cases::case_type_shared.eq(&cols.case_type_shared),
+                cases::case_status_shared.eq(&cols.case_status_shared),
+                cases::date_detected_shared.eq(&cols.date_detected_shared),
+                cases::search_shared.eq(&cols.search_shared),
+            ))
+            .execute(conn)?;
+    }
+    Ok(rows.len())
+}
