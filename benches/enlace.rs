@@ -2,6 +2,7 @@
 //!
 //!   cargo bench --bench enlace -- audit            # audit chain append on SQLite
 //!   cargo bench --bench enlace -- identity         # sign-ins/s and GET /api/v1/me under a login flood
+//!   cargo bench --bench enlace -- cases            # case creation (single, batch), foreign reads, list at 100k
 //!   ENLACE_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //!     cargo bench --features postgres --bench enlace -- audit identity
 //!
@@ -244,6 +245,197 @@ fn bench_identity() {
     });
 }
 
+/// Run `clients` concurrent loops of `op` for `duration`; returns sorted latencies.
+async fn drive<F, Fut>(clients: usize, duration: Duration, op: F) -> Vec<Duration>
+where
+    F: Fn(usize, usize) -> Fut + Clone + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    let deadline = Instant::now() + duration;
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let op = op.clone();
+        tasks.push(actix_web::rt::spawn(async move {
+            let mut lat = Vec::new();
+            let mut i = 0;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                op(c, i).await;
+                lat.push(t.elapsed());
+                i += 1;
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    all
+}
+
+fn report(name: &str, lat: &[Duration], duration: Duration, per_request: usize) {
+    println!(
+        "cases {name}: {:.0} req/s ({:.0} cases/s), p50 {:.2} ms, p99 {:.2} ms, {} requests",
+        lat.len() as f64 / duration.as_secs_f64(),
+        (lat.len() * per_request) as f64 / duration.as_secs_f64(),
+        percentile(lat, 0.5),
+        percentile(lat, 0.99),
+        lat.len()
+    );
+}
+
+fn bench_cases() {
+    let dir = temp_dir();
+    let url = fresh_database(&dir);
+    println!("cases backend: {}", backend(&url));
+    let layer = Layer {
+        bind: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(dir.clone()),
+        database_url: Some(url.clone()),
+        ..Layer::default()
+    };
+    let settings = Settings::resolve(layer, None).unwrap();
+    actix_web::rt::System::new().block_on(async move {
+        let app = enlace::server::Application::build(settings).unwrap();
+        let base = format!("https://localhost:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        let c = client(&dir.join("tls/dev-ca.pem"));
+        let mut conn = enlace::db::establish(&url).unwrap();
+        let mut token = |party: &str, role: Role| {
+            let name = format!("{}.{}", party.to_lowercase(), role.as_str());
+            let pw = format!("benchmark secret {}", uuid::Uuid::new_v4().simple());
+            enlace::admin::bootstrap::create_user(&mut conn, party, &[role], &name, &pw, false).unwrap();
+            (name, pw)
+        };
+        let (gt, mx) = (token("GT", Role::Officer), token("MX", Role::Analyst));
+        let login = |u: (String, String)| {
+            let (c, base) = (c.clone(), base.clone());
+            async move {
+                let mut res = c
+                    .post(format!("{base}/api/v1/auth/login"))
+                    .send_json(&serde_json::json!({"username": u.0, "password": u.1}))
+                    .await
+                    .unwrap();
+                let v: serde_json::Value = res.json().await.unwrap();
+                format!("Bearer {}", v["access_token"].as_str().unwrap())
+            }
+        };
+        let (gt_auth, mx_auth) = (login(gt).await, login(mx).await);
+        let typical: Vec<serde_json::Value> = (0..64)
+            .map(|i| {
+                let mut v = serde_json::to_value(enlace::formato::sample::typical_case(i, "GT")).unwrap();
+                v["sharing"] = serde_json::json!({"scope": "network"});
+                v
+            })
+            .collect();
+        let typical = Arc::new(typical);
+        let d = Duration::from_secs(10);
+
+        let (c1, b1, a1, t1) = (c.clone(), base.clone(), gt_auth.clone(), typical.clone());
+        let lat = drive(64, d, move |client, i| {
+            let (c, url, auth, body) =
+                (c1.clone(), format!("{b1}/api/v1/cases"), a1.clone(), t1[(client + i) % 64].clone());
+            async move {
+                let mut r = c.post(url).insert_header(("Authorization", auth)).send_json(&body).await.unwrap();
+                let _ = r.body().await;
+                assert_eq!(r.status().as_u16(), 201);
+            }
+        })
+        .await;
+        report("create (POST /api/v1/cases, typical case, 64 clients)", &lat, d, 1);
+
+        let batch =
+            Arc::new(serde_json::json!({"cases": (0..100).map(|i| typical[i % 64].clone()).collect::<Vec<_>>()}));
+        let (c2, b2, a2) = (c.clone(), base.clone(), gt_auth.clone());
+        let lat = drive(4, d, move |_, _| {
+            let (c, url, auth, body) = (c2.clone(), format!("{b2}/api/v1/cases/batch"), a2.clone(), batch.clone());
+            async move {
+                let mut r = c.post(url).insert_header(("Authorization", auth)).send_json(&*body).await.unwrap();
+                let _ = r.body().await;
+                assert_eq!(r.status().as_u16(), 200);
+            }
+        })
+        .await;
+        report("batch (POST /api/v1/cases/batch, 100 typical cases, 4 clients)", &lat, d, 100);
+
+        // Fully filled cases, read by another country.
+        let mut ids = Vec::new();
+        for i in 0..200u64 {
+            let mut v = serde_json::to_value(enlace::formato::sample::full_case(i, "GT")).unwrap();
+            v["sharing"] = serde_json::json!({"scope": "network"});
+            let mut r = c
+                .post(format!("{base}/api/v1/cases"))
+                .insert_header(("Authorization", gt_auth.clone()))
+                .send_json(&v)
+                .await
+                .unwrap();
+            let body: serde_json::Value = r.json().limit(1 << 22).await.unwrap();
+            ids.push(body["case_id"].as_str().unwrap().to_owned());
+        }
+        let ids = Arc::new(ids);
+        let (c3, b3, a3, ids3) = (c.clone(), base.clone(), mx_auth.clone(), ids.clone());
+        let lat = drive(64, d, move |client, i| {
+            let (c, auth) = (c3.clone(), a3.clone());
+            let url = format!("{b3}/api/v1/cases/{}", ids3[(client * 7 + i) % ids3.len()]);
+            async move {
+                let mut r = c.get(url).insert_header(("Authorization", auth)).send().await.unwrap();
+                let _ = r.body().limit(1 << 22).await;
+                assert_eq!(r.status().as_u16(), 200);
+            }
+        })
+        .await;
+        report("read_foreign (GET /api/v1/cases/{id}, full case, redacted, 64 clients)", &lat, d, 1);
+        let (c4, b4, a4, ids4) = (c.clone(), base.clone(), gt_auth.clone(), ids.clone());
+        let lat = drive(64, d, move |client, i| {
+            let (c, auth) = (c4.clone(), a4.clone());
+            let url = format!("{b4}/api/v1/cases/{}", ids4[(client * 7 + i) % ids4.len()]);
+            async move {
+                let mut r = c.get(url).insert_header(("Authorization", auth)).send().await.unwrap();
+                let _ = r.body().limit(1 << 22).await;
+                assert_eq!(r.status().as_u16(), 200);
+            }
+        })
+        .await;
+        report("read_own (GET /api/v1/cases/{id}, full case, 64 clients)", &lat, d, 1);
+
+        // Grow to 100k cases with the demo generator, then list with a filter.
+        let existing: i64 = {
+            use diesel::prelude::*;
+            enlace::db::schema::cases::table.count().get_result(&mut conn).unwrap()
+        };
+        let started = Instant::now();
+        let target = std::env::var("ENLACE_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000usize);
+        let added = enlace::demo::cases(&mut conn, target.saturating_sub(existing as usize), 42, false).unwrap();
+        println!(
+            "cases seeded {added} more typical cases with the demo generator in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        let (c5, b5, a5) = (c.clone(), base.clone(), mx_auth.clone());
+        let lat = drive(8, d, move |_, i| {
+            let (c, auth) = (c5.clone(), a5.clone());
+            let url = if i % 2 == 0 {
+                format!("{b5}/api/v1/cases?limit=50&case_type=smuggling")
+            } else {
+                format!("{b5}/api/v1/cases?limit=50")
+            };
+            async move {
+                let mut r = c.get(url).insert_header(("Authorization", auth)).send().await.unwrap();
+                let _ = r.body().limit(1 << 24).await;
+                assert_eq!(r.status().as_u16(), 200);
+            }
+        })
+        .await;
+        report(
+            &format!("list (GET /api/v1/cases?limit=50[&case_type=smuggling] at {target} cases, 8 clients)"),
+            &lat,
+            d,
+            0,
+        );
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let all = args.is_empty();
@@ -252,5 +444,8 @@ fn main() {
     }
     if all || args.iter().any(|a| a == "identity") {
         bench_identity();
+    }
+    if all || args.iter().any(|a| a == "cases") {
+        bench_cases();
     }
 }

@@ -50,6 +50,19 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Seed a synthetic demo data set: users of every role in every party (credentials printed
+    /// once), varied reservation policies, and cases across all member countries.
+    Demo {
+        /// How many cases to create.
+        #[arg(long, default_value_t = 2000)]
+        cases: usize,
+        /// Seed of the generator (same seed, same data).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Fill every field of every case (else typical cases with fewer optional fields).
+        #[arg(long)]
+        full: bool,
+    },
     /// Token signing keys.
     Keys {
         #[command(subcommand)]
@@ -109,6 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
             create_user(&settings, &party, &roles, &username, password_stdin)
         }
         Command::Keys { command: KeysCommand::Rotate } => rotate_keys(&settings),
+        Command::Demo { cases, seed, full } => demo(&settings, cases, seed, full),
     };
     match result {
         Ok(code) => code,
@@ -200,5 +214,24 @@ fn rotate_keys(settings: &Settings) -> Result<ExitCode, String> {
     let mut conn = open_migrated(settings)?;
     let kid = crate::auth::tokens::rotate(&mut conn).map_err(|e| e.to_string())?;
     println!("new signing key {kid}; the previous key verifies tokens for one more token lifetime");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(settings: &Settings, cases: usize, seed: u64, full: bool) -> Result<ExitCode, String> {
+    let mut conn = open_migrated(settings)?;
+    crate::auth::tokens::ensure_key(&mut conn).map_err(|e| e.to_string())?;
+    let credentials = crate::demo::users(&mut conn)?;
+    crate::demo::policies(&mut conn).map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let n = crate::demo::cases(&mut conn, cases, seed, full).map_err(|e| e.to_string())?;
+    println!("{n} demo cases stored in {:.1} s", started.elapsed().as_secs_f64());
+    if credentials.is_empty() {
+        println!("demo users already existed; their passwords were printed when they were created");
+    } else {
+        println!("demo users (shown once; st_admin and country_admin enrol TOTP at first sign-in):");
+        for c in &credentials {
+            println!("  {:<28} {:<22} {:<8} {}", c.username, c.password, c.party, c.role.as_str());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -62,7 +62,7 @@ pub struct Layer {
     /// Serve Swagger UI at /docs [default: true].
     #[arg(long, env = "ENLACE_DOCS", num_args = 0..=1, default_missing_value = "true")]
     pub docs: Option<bool>,
-    /// Concurrent password hash computations (each takes ~19 MiB) [default: 2 × CPUs].
+    /// Concurrent password hash computations (each takes ~19 MiB) [default: half the CPUs, at least 1].
     #[arg(long, env = "ENLACE_HASH_CONCURRENCY")]
     pub hash_concurrency: Option<usize>,
     /// Statistics suppression threshold k: counts from 1 to k−1 are withheld [default: 10].
@@ -216,7 +216,8 @@ impl Settings {
         if !(1024..=64 * 1024 * 1024).contains(&max_body_bytes) {
             return Err(bad("max_body_bytes", "must be between 1024 and 67108864"));
         }
-        let hash_concurrency = l.hash_concurrency.unwrap_or(2 * cpus);
+        // Half the CPUs (at least one): a login flood keeps a core free for everything else.
+        let hash_concurrency = l.hash_concurrency.unwrap_or((cpus / 2).max(1));
         if hash_concurrency == 0 {
             return Err(bad("hash_concurrency", "must be at least 1"));
         }

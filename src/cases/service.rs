@@ -164,7 +164,7 @@ pub fn create(
 }
 
 /// Insert one validated case of the subject's country; returns its id and own view.
-fn insert_case(
+pub(crate) fn insert_case(
     conn: &mut DbConn,
     s: &Subject,
     policy: &policy::Policy,

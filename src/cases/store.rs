@@ -312,63 +312,78 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-/// Cases visible to a member country's reader, newest first.
-pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<StoredCase>, ApiError> {
-    let own = cases::reporting_country.eq(party.to_owned());
-    let foreign = cases::reporting_country.ne(party.to_owned()).and(cases::retracted.eq(false)).and(
-        cases::sharing_scope.eq("network").or(cases::sharing_scope.eq("listed").and(cases::id.eq_any(
-            case_shares::table.filter(case_shares::country.eq(party.to_owned())).select(case_shares::case_id),
-        ))),
-    );
-    let mut q = cases::table.select(CaseRow::as_select()).filter(own.clone().or(foreign)).into_boxed();
+type CaseQuery<'a> = cases::BoxedQuery<'a, crate::db::MultiBackend, diesel::sql_types::Text>;
+
+/// Apply the list filters. On the reader's own cases the real columns are used; on other
+/// countries' cases the `*_shared` columns, which are NULL where the field is reserved.
+fn filtered<'a>(mut q: CaseQuery<'a>, f: &'a ListFilter, own: bool) -> CaseQuery<'a> {
     if let Some(c) = &f.reporting_country {
-        q = q.filter(cases::reporting_country.eq(c.clone()));
+        q = q.filter(cases::reporting_country.eq(c));
     }
     if let Some(t) = &f.case_type {
-        q = q.filter(
-            own.clone()
-                .and(cases::case_type.eq(t.clone()))
-                .or(cases::reporting_country.ne(party.to_owned()).and(cases::case_type_shared.eq(t.clone()))),
-        );
+        q = if own { q.filter(cases::case_type.eq(t)) } else { q.filter(cases::case_type_shared.eq(t)) };
     }
-    if let Some(s) = &f.case_status {
-        q = q.filter(
-            own.clone()
-                .and(cases::case_status.eq(s.clone()))
-                .or(cases::reporting_country.ne(party.to_owned()).and(cases::case_status_shared.eq(s.clone()))),
-        );
+    if let Some(st) = &f.case_status {
+        q = if own { q.filter(cases::case_status.eq(st)) } else { q.filter(cases::case_status_shared.eq(st)) };
     }
     if let Some(d) = &f.detected_from {
-        q = q.filter(
-            own.clone()
-                .and(cases::date_detected.ge(d.clone()))
-                .or(cases::reporting_country.ne(party.to_owned()).and(cases::date_detected_shared.ge(d.clone()))),
-        );
+        q = if own { q.filter(cases::date_detected.ge(d)) } else { q.filter(cases::date_detected_shared.ge(d)) };
     }
     if let Some(d) = &f.detected_to {
-        q = q.filter(
-            own.clone()
-                .and(cases::date_detected.le(d.clone()))
-                .or(cases::reporting_country.ne(party.to_owned()).and(cases::date_detected_shared.le(d.clone()))),
-        );
+        q = if own { q.filter(cases::date_detected.le(d)) } else { q.filter(cases::date_detected_shared.le(d)) };
     }
     if let Some(u) = &f.updated_since {
-        q = q.filter(cases::updated_at.ge(u.clone()));
+        q = q.filter(cases::updated_at.ge(u));
     }
     if let Some(t) = &f.text {
         let pattern = format!("%{}%", t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        q =
-            q.filter(own.clone().and(cases::search_full.like(pattern.clone()).escape('\\')).or(
-                cases::reporting_country.ne(party.to_owned()).and(cases::search_shared.like(pattern).escape('\\')),
-            ));
+        q = if own {
+            q.filter(cases::search_full.like(pattern).escape('\\'))
+        } else {
+            q.filter(cases::search_shared.like(pattern).escape('\\'))
+        };
     }
     if let Some(b) = &f.before_id {
-        q = q.filter(cases::id.lt(b.clone()));
+        q = q.filter(cases::id.lt(b));
     }
-    let rows: Vec<CaseRow> = q.order(cases::id.desc()).limit(f.limit).load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    q
+}
+
+/// Cases visible to a member country's reader, newest first. Three index walks — the country's
+/// own cases, other countries' `network` cases, and `listed` cases naming the country — each
+/// stopping after `limit` ids, merged; then the documents of the page are loaded.
+pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<StoredCase>, ApiError> {
+    let own: Vec<String> = filtered(cases::table.select(cases::id).into_boxed(), f, true)
+        .filter(cases::reporting_country.eq(party))
+        .order(cases::id.desc())
+        .limit(f.limit)
+        .load(conn)?;
+    let network: Vec<String> = filtered(cases::table.select(cases::id).into_boxed(), f, false)
+        .filter(cases::sharing_scope.eq("network"))
+        .filter(cases::reporting_country.ne(party))
+        .filter(cases::retracted.eq(false))
+        .order(cases::id.desc())
+        .limit(f.limit)
+        .load(conn)?;
+    let listed: Vec<String> = filtered(cases::table.select(cases::id).into_boxed(), f, false)
+        .filter(cases::sharing_scope.eq("listed"))
+        .filter(cases::reporting_country.ne(party))
+        .filter(cases::retracted.eq(false))
+        .filter(
+            cases::id.eq_any(case_shares::table.filter(case_shares::country.eq(party)).select(case_shares::case_id)),
+        )
+        .order(cases::id.desc())
+        .limit(f.limit)
+        .load(conn)?;
+    let mut ids: Vec<String> = own.into_iter().chain(network).chain(listed).collect();
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    ids.dedup();
+    ids.truncate(f.limit.max(0) as usize);
+    let rows: Vec<CaseRow> = cases::table.filter(cases::id.eq_any(&ids)).select(CaseRow::as_select()).load(conn)?;
     let shares = shares_of(conn, &ids)?;
-    rows.into_iter().map(|r| to_stored(r, &shares)).collect()
+    let mut out = rows.into_iter().map(|r| to_stored(r, &shares)).collect::<Result<Vec<_>, _>>()?;
+    out.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+    Ok(out)
 }
 
 /// Recompute the shared columns of every case of a country after its policy changed.

@@ -543,3 +543,51 @@ async fn auditors_see_reads_of_their_cases_but_learn_nothing_from_refusals_elsew
     assert!(!mx_view.text().contains(&secret_id), "the MX auditor learned of a GT national case");
     assert!(mx_view.text().contains(&shared_id));
 }
+
+#[actix_web::test]
+async fn cases_of_two_more_countries_share_exactly_their_shared_fields() {
+    let w = world().await;
+    let names: BTreeSet<String> = w.catalog.iter().map(|c| c.0.clone()).collect();
+    let cr = w.app.user("CR", &[Role::Officer]).await;
+    let cr_admin = w.app.user("CR", &[Role::CountryAdmin]).await;
+    // Costa Rica releases the suspects' aliases and reserves the exploitation country.
+    let res = w
+        .app
+        .send("PUT", "/api/v1/parties/CR/reservation-policy", Some(&cr_admin.token), Some(&json!({
+            "include_in_statistics": false,
+            "fields": [
+                {"path": "suspects[].aliases", "flag": "shared"},
+                {"path": "persons[].exploitation.exploitation_country", "flag": "reserved", "legal_basis": "Ley 8968, art. 9"}
+            ]})), &[])
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let cr_policy = vec![
+        ("suspects[].aliases".to_owned(), false),
+        ("persons[].exploitation.exploitation_country".to_owned(), true),
+    ];
+    for (officer, country, policy, per_case, scope) in [
+        (&w.hn, "HN", vec![], vec!["documents[].issuing_state"], json!({"scope": "network"})),
+        (
+            &cr,
+            "CR",
+            cr_policy,
+            vec!["smuggling.modes", "detection_country"],
+            json!({"scope": "listed", "countries": ["MX", "GT"]}),
+        ),
+    ] {
+        let per_case_owned: Vec<String> = per_case.iter().map(|s| s.to_string()).collect();
+        let reserved = expected_reserved(&w.catalog, &policy, &per_case_owned);
+        let (mut case, canaries) = canary_case(21, country, &w.catalog, &reserved, &per_case);
+        case["sharing"] = scope;
+        case.as_object_mut().unwrap().remove("include_in_statistics");
+        let (id, _) = submit(&w.app, &officer.token, &case).await;
+        let own = w.app.get(&format!("/api/v1/cases/{id}"), Some(&officer.token)).await.json();
+        assert_eq!(own["reporting_country"], country);
+        let foreign = w.app.get(&format!("/api/v1/cases/{id}"), Some(&w.mx.token)).await;
+        assert_eq!(foreign.status, 200);
+        scan(&foreign, &canaries);
+        assert_exactly_withheld(&own, &foreign.json(), &reserved, &names);
+        // Without an explicit choice the country policy's statistics default applies.
+        assert_eq!(own["include_in_statistics"], country != "CR");
+    }
+}
