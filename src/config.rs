@@ -246,3 +246,69 @@ impl Settings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(l: Layer) -> Result<Settings, ConfigError> {
+        Settings::resolve(l, None)
+    }
+
+    #[test]
+    fn defaults() {
+        let s = resolve(Layer::default()).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8443");
+        assert_eq!(s.database_url, "sqlite://data/enlace.db");
+        assert!(matches!(s.tls, Tls::Development));
+        assert_eq!(s.stats_k, 10);
+    }
+
+    #[test]
+    fn invalid_settings_name_the_setting() {
+        let cases = [
+            (Layer { database_url: Some("mysql://x".into()), ..Layer::default() }, "database_url"),
+            (Layer { database_url: Some("postgress://typo".into()), ..Layer::default() }, "database_url"),
+            (
+                Layer { plain_http: Some(true), bind: Some("0.0.0.0:8080".parse().unwrap()), ..Layer::default() },
+                "plain_http",
+            ),
+            (Layer { tls_cert: Some("/nonexistent/cert.pem".into()), ..Layer::default() }, "tls_key"),
+            (
+                Layer {
+                    tls_cert: Some("/nonexistent/c.pem".into()),
+                    tls_key: Some("/nonexistent/k.pem".into()),
+                    ..Layer::default()
+                },
+                "tls_cert",
+            ),
+            (Layer { tls_client_ca: Some("/nonexistent/ca.pem".into()), ..Layer::default() }, "tls_client_ca"),
+            (Layer { workers: Some(0), ..Layer::default() }, "workers"),
+            (Layer { max_body_bytes: Some(10), ..Layer::default() }, "max_body_bytes"),
+            (Layer { stats_k: Some(1), ..Layer::default() }, "stats_k"),
+        ];
+        for (layer, name) in cases {
+            let err = resolve(layer).expect_err(name);
+            assert_eq!(err.name, name, "{err}");
+            assert!(err.to_string().contains(name));
+        }
+        let ok = resolve(Layer { plain_http: Some(true), ..Layer::default() }).unwrap();
+        assert!(matches!(ok.tls, Tls::Off));
+    }
+
+    #[test]
+    fn the_file_fills_what_flags_and_environment_leave_unset() {
+        let dir = std::env::temp_dir().join(format!("enlace-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("enlace.toml");
+        std::fs::write(&file, "bind = \"127.0.0.1:9443\"\nstats_k = 12\nworkers = 3\n").unwrap();
+        let s = Settings::resolve(Layer { workers: Some(1), ..Layer::default() }, Some(&file)).unwrap();
+        assert_eq!(s.bind.port(), 9443);
+        assert_eq!(s.stats_k, 12);
+        assert_eq!(s.workers, 1, "the command line wins over the file");
+        std::fs::write(&file, "bnd = \"x\"\n").unwrap();
+        let err = Settings::resolve(Layer::default(), Some(&file)).unwrap_err();
+        assert_eq!(err.name, "config");
+        assert!(err.reason.contains("bnd"), "{err}");
+    }
+}

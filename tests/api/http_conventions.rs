@@ -191,3 +191,47 @@ async fn swagger_ui_is_served_from_the_binary() {
     assert!(res.text().contains("/api/v1/openapi.json"));
     assert!(res.header("content-security-policy").unwrap().contains("script-src 'self'"));
 }
+
+#[actix_web::test]
+async fn client_certificates_are_required_when_a_client_ca_is_configured() {
+    use std::sync::Arc;
+    // An agency CA and one client certificate it issued.
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::default();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "Agency CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let client_key = rcgen::KeyPair::generate().unwrap();
+    let mut client_params = rcgen::CertificateParams::new(vec!["agency.gt.example".to_owned()]).unwrap();
+    client_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let client_cert = client_params.signed_by(&client_key, &issuer).unwrap();
+
+    let ca_file = std::env::temp_dir().join(format!("agency-ca-{}.pem", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&ca_file, ca_cert.pem()).unwrap();
+    let app = spawn_with(|l| l.tls_client_ca = Some(ca_file.clone())).await;
+
+    // Without a client certificate the handshake is refused.
+    let url = format!("{}/healthz", app.base);
+    assert!(app.client.get(&url).send().await.is_err(), "a client without a certificate was served");
+
+    // With one issued by the configured CA the request is served.
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(app.data_dir.join("tls/dev-ca.pem")).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_client_auth_cert(
+            vec![client_cert.der().clone()],
+            PrivateKeyDer::from_pem_slice(client_key.serialize_pem().as_bytes()).unwrap(),
+        )
+        .unwrap();
+    let client = awc::Client::builder().connector(awc::Connector::new().rustls_0_23(Arc::new(config))).finish();
+    let res = client.get(&url).send().await.expect("served with a client certificate");
+    assert_eq!(res.status().as_u16(), 200);
+}
