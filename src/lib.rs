@@ -9,6 +9,7 @@
 //! - `auth`, `admin`: identity, sessions and tokens; parties, users and roles;
 //! - `formato`: PURE: the Formato estándar record types, catalog, validation, derived fields;
 //! - `cases`: case submission, versions, listing, reservation policies;
+//! - `statistics`: statistical facts of the cases (and, with #5, disclosure-controlled tables);
 //! - `audit`: the tamper-evident audit log;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
@@ -27,5 +28,6 @@ pub mod error;
 pub mod formato;
 pub mod http;
 pub mod server;
+pub mod statistics;
 pub mod telemetry;
 pub mod tls;

@@ -188,6 +188,7 @@ pub fn insert(
         ))
         .execute(conn)?;
     write_shares(conn, id, &cols.shared_with)?;
+    crate::statistics::store::replace(conn, id, document)?;
     insert_version(conn, id, 1, "create", &doc, user_id, now)
 }
 
@@ -264,6 +265,7 @@ pub fn replace(
         return Ok(false);
     }
     write_shares(conn, id, &cols.shared_with)?;
+    crate::statistics::store::replace(conn, id, document)?;
     insert_version(conn, id, version, change, &doc, user_id, now)?;
     Ok(true)
 }

@@ -207,3 +207,93 @@ diesel::joinable!(case_shares -> cases (case_id));
 diesel::joinable!(case_versions -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(cases, case_shares, case_versions, parties);
+
+diesel::table! {
+    stat_persons (case_id, idx) {
+        case_id -> Text,
+        idx -> Integer,
+        reporting_country -> Text,
+        year -> Integer,
+        semester -> Text,
+        month -> Nullable<Integer>,
+        case_type -> Text,
+        detection_setting -> Nullable<Text>,
+        included -> Bool,
+        person_role -> Nullable<Text>,
+        is_victim -> Bool,
+        is_smuggled -> Bool,
+        sex -> Nullable<Text>,
+        age_band -> Nullable<Text>,
+        is_minor -> Nullable<Bool>,
+        origin_class -> Nullable<Text>,
+        return_status -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stat_suspects (case_id, idx) {
+        case_id -> Text,
+        idx -> Integer,
+        reporting_country -> Text,
+        year -> Integer,
+        semester -> Text,
+        month -> Nullable<Integer>,
+        case_type -> Text,
+        detection_setting -> Nullable<Text>,
+        included -> Bool,
+        sex -> Nullable<Text>,
+        age_band -> Nullable<Text>,
+        procedural_status -> Nullable<Text>,
+        verdict -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stat_documents (case_id, idx) {
+        case_id -> Text,
+        idx -> Integer,
+        reporting_country -> Text,
+        year -> Integer,
+        semester -> Text,
+        month -> Nullable<Integer>,
+        case_type -> Text,
+        detection_setting -> Nullable<Text>,
+        included -> Bool,
+        document_type -> Nullable<Text>,
+        fraud_type -> Nullable<Text>,
+        issuing_state -> Nullable<Text>,
+        nationality_in_document -> Nullable<Text>,
+        document_setting -> Nullable<Text>,
+        is_false_passport -> Bool,
+        origin_class -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stat_legs (case_id, idx) {
+        case_id -> Text,
+        idx -> Integer,
+        reporting_country -> Text,
+        year -> Integer,
+        semester -> Text,
+        month -> Nullable<Integer>,
+        case_type -> Text,
+        detection_setting -> Nullable<Text>,
+        included -> Bool,
+        from_country -> Nullable<Text>,
+        to_country -> Nullable<Text>,
+        transport_means -> Nullable<Text>,
+        border_crossing_type -> Nullable<Text>,
+        stage -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stat_values (case_id, entity, idx, dimension, value) {
+        case_id -> Text,
+        entity -> Text,
+        idx -> Integer,
+        dimension -> Text,
+        value -> Text,
+    }
+}

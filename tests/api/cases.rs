@@ -591,3 +591,52 @@ async fn cases_of_two_more_countries_share_exactly_their_shared_fields() {
         assert_eq!(own["include_in_statistics"], country != "CR");
     }
 }
+
+#[actix_web::test]
+async fn statistical_facts_follow_every_case_write() {
+    use enlace::db::schema::{stat_documents, stat_legs, stat_persons, stat_values};
+    let w = world().await;
+    let input = enlace::formato::sample::full_case(31, "GT");
+    let case = with_scope(serde_json::to_value(&input).unwrap(), "national", &[]);
+    let (id, _) = submit(&w.app, &w.gt.token, &case).await;
+    let persons = |app: &TestApp| -> Vec<(bool, Option<String>)> {
+        stat_persons::table
+            .filter(stat_persons::case_id.eq(&id))
+            .order(stat_persons::idx)
+            .select((stat_persons::included, stat_persons::sex))
+            .load(&mut app.conn())
+            .unwrap()
+    };
+    let rows = persons(&w.app);
+    assert_eq!(rows.len(), input.persons.len());
+    assert!(rows.iter().all(|(included, _)| *included), "a national case still counts in statistics");
+    let legs: i64 = stat_legs::table.filter(stat_legs::case_id.eq(&id)).count().get_result(&mut w.app.conn()).unwrap();
+    assert_eq!(legs as usize, input.route.len());
+    let docs: i64 =
+        stat_documents::table.filter(stat_documents::case_id.eq(&id)).count().get_result(&mut w.app.conn()).unwrap();
+    assert_eq!(docs as usize, input.documents.len());
+    let citizenships: i64 = stat_values::table
+        .filter(stat_values::case_id.eq(&id))
+        .filter(stat_values::dimension.eq("citizenship"))
+        .count()
+        .get_result(&mut w.app.conn())
+        .unwrap();
+    assert!(citizenships >= input.persons.len() as i64);
+
+    // An update replaces the facts; a retraction takes the case out of statistics.
+    let mut v2 = case.clone();
+    v2["persons"][0]["sex"] = json!("unspecified");
+    let res = w
+        .app
+        .send("PUT", &format!("/api/v1/cases/{id}"), Some(&w.gt.token), Some(&v2), &[("If-Match", "\"v1\"")])
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(persons(&w.app)[0].1.as_deref(), Some("unspecified"));
+    assert_eq!(persons(&w.app).len(), input.persons.len());
+    let res = w
+        .app
+        .send("DELETE", &format!("/api/v1/cases/{id}"), Some(&w.gt.token), Some(&json!({"reason": "duplicado"})), &[])
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(persons(&w.app).iter().all(|(included, _)| !included));
+}
