@@ -177,8 +177,9 @@ pub(crate) fn insert_case(
     let now = crate::clock::now_text();
     let actor = actor_json(s);
     let document = build_document(input, &id, 1, (&now, &actor), (&now, &actor), &s.party);
-    let cols = store::index_columns(&document, &policy.reservations(&store::case_reservations(&document)));
-    store::insert(conn, &id, &s.party, &document, &cols, &s.user_id, &now)?;
+    let reservations = policy.reservations(&store::case_reservations(&document));
+    let cols = store::index_columns(&document, &reservations);
+    store::insert(conn, &id, &s.party, &document, &cols, &reservations, &s.user_id, &now)?;
     let viewed = Viewed { view: rules::view(Access::Own, document, &[]).0, etag: etag_own(1) };
     Ok((id, viewed))
 }
@@ -234,8 +235,9 @@ pub fn update(
         let created =
             (case.document["created_at"].as_str().unwrap_or_default().to_owned(), case.document["created_by"].clone());
         let document = build_document(&input, id, version, (&created.0, &created.1), (&now, &actor_json(s)), &s.party);
-        let cols = store::index_columns(&document, &policy.reservations(&store::case_reservations(&document)));
-        if !store::replace(conn, id, case.version, "update", &document, &cols, None, &s.user_id, &now)? {
+        let reservations = policy.reservations(&store::case_reservations(&document));
+        let cols = store::index_columns(&document, &reservations);
+        if !store::replace(conn, id, case.version, "update", &document, &cols, &reservations, None, &s.user_id, &now)? {
             return Err(ApiError::PreconditionFailed);
         }
         events.push(
@@ -293,8 +295,20 @@ pub fn retract(
         document["retracted"] = Value::Bool(true);
         document["retraction_reason"] = Value::from(reason.clone());
         let policy = policy::load(conn, &s.party)?;
-        let cols = store::index_columns(&document, &policy.reservations(&store::case_reservations(&document)));
-        if !store::replace(conn, id, case.version, "retract", &document, &cols, Some(&reason), &s.user_id, &now)? {
+        let reservations = policy.reservations(&store::case_reservations(&document));
+        let cols = store::index_columns(&document, &reservations);
+        if !store::replace(
+            conn,
+            id,
+            case.version,
+            "retract",
+            &document,
+            &cols,
+            &reservations,
+            Some(&reason),
+            &s.user_id,
+            &now,
+        )? {
             return Err(ApiError::PreconditionFailed);
         }
         events.push(

@@ -150,13 +150,15 @@ pub fn load(conn: &mut DbConn, id: &str) -> Result<Option<StoredCase>, ApiError>
     }
 }
 
-/// Insert a new case (version 1) with its first version record.
+/// Insert a new case (version 1) with its first version record and its statistical facts.
+#[allow(clippy::too_many_arguments)]
 pub fn insert(
     conn: &mut DbConn,
     id: &str,
     country: &str,
     document: &Value,
     cols: &IndexColumns,
+    reservations: &[Reservation],
     user_id: &str,
     now: &str,
 ) -> Result<(), ApiError> {
@@ -188,7 +190,7 @@ pub fn insert(
         ))
         .execute(conn)?;
     write_shares(conn, id, &cols.shared_with)?;
-    crate::statistics::store::replace(conn, id, document)?;
+    crate::statistics::store::replace(conn, id, document, reservations)?;
     insert_version(conn, id, 1, "create", &doc, user_id, now)
 }
 
@@ -233,6 +235,7 @@ pub fn replace(
     change: &str,
     document: &Value,
     cols: &IndexColumns,
+    reservations: &[Reservation],
     retraction: Option<&str>,
     user_id: &str,
     now: &str,
@@ -265,7 +268,7 @@ pub fn replace(
         return Ok(false);
     }
     write_shares(conn, id, &cols.shared_with)?;
-    crate::statistics::store::replace(conn, id, document)?;
+    crate::statistics::store::replace(conn, id, document, reservations)?;
     insert_version(conn, id, version, change, &doc, user_id, now)?;
     Ok(true)
 }
@@ -394,7 +397,9 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy) -> Resul
         cases::table.filter(cases::reporting_country.eq(party)).select((cases::id, cases::document)).load(conn)?;
     for (id, doc) in &rows {
         let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
-        let cols = index_columns(&document, &policy.reservations(&case_reservations(&document)));
+        let reservations = policy.reservations(&case_reservations(&document));
+        let cols = index_columns(&document, &reservations);
+        crate::statistics::store::replace(conn, id, &document, &reservations)?;
         diesel::update(cases::table.find(id))
             .set((
                 cases::case_type_shared.eq(&cols.case_type_shared),

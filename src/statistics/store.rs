@@ -1,145 +1,103 @@
-//! Keeps the statistical fact tables in step with the cases: every case write replaces the
-//! case's facts inside the same transaction.
+//! Keeps the statistical fact tables in step with the cases: every case write, and every
+//! change of its country's reservation policy, replaces the case's facts in the same
+//! transaction. Rows are written with generated SQL over a fixed set of column names.
 
-use diesel::prelude::*;
+use diesel::RunQueryDsl;
+use diesel::sql_types::{Bool, Integer, Nullable, Text};
 use serde_json::Value;
 
-use super::facts::{self, Facts};
-use crate::db::DbConn;
-use crate::db::schema::{stat_documents, stat_legs, stat_persons, stat_suspects, stat_values};
+use super::facts::{self, Dim, Facts, Row};
+use crate::access::cases::Reservation;
+use crate::db::{DbConn, MultiBackend};
 use crate::error::ApiError;
 
-/// Replace the facts of one case with those of its current document.
-pub fn replace(conn: &mut DbConn, case_id: &str, document: &Value) -> Result<(), ApiError> {
-    delete(conn, case_id)?;
-    insert(conn, case_id, &facts::of_case(document))
+const TABLES: [&str; 6] = ["stat_cases", "stat_persons", "stat_suspects", "stat_documents", "stat_legs", "stat_values"];
+
+enum Param {
+    Text(Option<String>),
+    Bool(bool),
+    Int(i32),
 }
 
-fn delete(conn: &mut DbConn, case_id: &str) -> Result<(), ApiError> {
-    diesel::delete(stat_persons::table.filter(stat_persons::case_id.eq(case_id))).execute(conn)?;
-    diesel::delete(stat_suspects::table.filter(stat_suspects::case_id.eq(case_id))).execute(conn)?;
-    diesel::delete(stat_documents::table.filter(stat_documents::case_id.eq(case_id))).execute(conn)?;
-    diesel::delete(stat_legs::table.filter(stat_legs::case_id.eq(case_id))).execute(conn)?;
-    diesel::delete(stat_values::table.filter(stat_values::case_id.eq(case_id))).execute(conn)?;
+fn execute(conn: &mut DbConn, sql: &str, params: Vec<Param>) -> Result<(), ApiError> {
+    let mut q = diesel::sql_query(sql).into_boxed::<MultiBackend>();
+    for p in params {
+        q = match p {
+            Param::Text(v) => q.bind::<Nullable<Text>, _>(v),
+            Param::Bool(v) => q.bind::<Bool, _>(v),
+            Param::Int(v) => q.bind::<Integer, _>(v),
+        };
+    }
+    q.execute(conn)?;
     Ok(())
 }
 
-fn insert(conn: &mut DbConn, case_id: &str, f: &Facts) -> Result<(), ApiError> {
-    let k = &f.key;
-    for p in &f.persons {
-        diesel::insert_into(stat_persons::table)
-            .values((
-                (
-                    stat_persons::case_id.eq(case_id),
-                    stat_persons::idx.eq(p.idx),
-                    stat_persons::reporting_country.eq(&k.reporting_country),
-                    stat_persons::year.eq(k.year),
-                    stat_persons::semester.eq(&k.semester),
-                    stat_persons::month.eq(k.month),
-                    stat_persons::case_type.eq(&k.case_type),
-                    stat_persons::detection_setting.eq(&k.detection_setting),
-                    stat_persons::included.eq(k.included),
-                ),
-                (
-                    stat_persons::person_role.eq(&p.person_role),
-                    stat_persons::is_victim.eq(p.is_victim),
-                    stat_persons::is_smuggled.eq(p.is_smuggled),
-                    stat_persons::sex.eq(&p.sex),
-                    stat_persons::age_band.eq(&p.age_band),
-                    stat_persons::is_minor.eq(p.is_minor),
-                    stat_persons::origin_class.eq(&p.origin_class),
-                    stat_persons::return_status.eq(&p.return_status),
-                ),
-            ))
-            .execute(conn)?;
+fn insert(conn: &mut DbConn, table: &str, columns: &[String], params: Vec<Param>) -> Result<(), ApiError> {
+    let marks: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), marks.join(", "));
+    execute(conn, &sql, params)
+}
+
+/// Replace the facts of one case with those of its current document.
+pub fn replace(
+    conn: &mut DbConn,
+    case_id: &str,
+    document: &Value,
+    reservations: &[Reservation],
+) -> Result<(), ApiError> {
+    for t in TABLES {
+        execute(conn, &format!("DELETE FROM {t} WHERE case_id = $1"), vec![Param::Text(Some(case_id.to_owned()))])?;
     }
-    for s in &f.suspects {
-        diesel::insert_into(stat_suspects::table)
-            .values((
-                (
-                    stat_suspects::case_id.eq(case_id),
-                    stat_suspects::idx.eq(s.idx),
-                    stat_suspects::reporting_country.eq(&k.reporting_country),
-                    stat_suspects::year.eq(k.year),
-                    stat_suspects::semester.eq(&k.semester),
-                    stat_suspects::month.eq(k.month),
-                    stat_suspects::case_type.eq(&k.case_type),
-                    stat_suspects::detection_setting.eq(&k.detection_setting),
-                    stat_suspects::included.eq(k.included),
-                ),
-                (
-                    stat_suspects::sex.eq(&s.sex),
-                    stat_suspects::age_band.eq(&s.age_band),
-                    stat_suspects::procedural_status.eq(&s.procedural_status),
-                    stat_suspects::verdict.eq(&s.verdict),
-                ),
-            ))
-            .execute(conn)?;
+    write(conn, case_id, &facts::of_case(document, reservations))
+}
+
+fn write_row(conn: &mut DbConn, table: &str, case_id: &str, f: &Facts, row: &Row) -> Result<(), ApiError> {
+    let mut columns: Vec<String> = vec!["case_id".into(), "idx".into(), "reporting_country".into(), "included".into()];
+    let mut params = vec![
+        Param::Text(Some(case_id.to_owned())),
+        Param::Int(row.idx),
+        Param::Text(Some(f.reporting_country.clone())),
+        Param::Bool(f.included),
+    ];
+    let dims: Vec<&Dim> = f.case_dims.iter().chain(row.dims.iter()).collect();
+    for d in dims {
+        columns.push(d.column.to_owned());
+        params.push(Param::Text(d.raw.clone()));
+        columns.push(format!("{}_s", d.column));
+        params.push(Param::Text(d.shared.clone()));
     }
-    for d in &f.documents {
-        diesel::insert_into(stat_documents::table)
-            .values((
-                (
-                    stat_documents::case_id.eq(case_id),
-                    stat_documents::idx.eq(d.idx),
-                    stat_documents::reporting_country.eq(&k.reporting_country),
-                    stat_documents::year.eq(k.year),
-                    stat_documents::semester.eq(&k.semester),
-                    stat_documents::month.eq(k.month),
-                    stat_documents::case_type.eq(&k.case_type),
-                    stat_documents::detection_setting.eq(&k.detection_setting),
-                    stat_documents::included.eq(k.included),
-                ),
-                (
-                    stat_documents::document_type.eq(&d.document_type),
-                    stat_documents::fraud_type.eq(&d.fraud_type),
-                    stat_documents::issuing_state.eq(&d.issuing_state),
-                    stat_documents::nationality_in_document.eq(&d.nationality_in_document),
-                    stat_documents::document_setting.eq(&d.detection_setting),
-                    stat_documents::is_false_passport.eq(d.is_false_passport),
-                    stat_documents::origin_class.eq(&d.origin_class),
-                ),
-            ))
-            .execute(conn)?;
+    for (name, raw, shared) in &row.flags {
+        columns.push((*name).to_owned());
+        params.push(Param::Bool(*raw));
+        columns.push(format!("{name}_s"));
+        params.push(Param::Bool(*shared));
     }
-    for l in &f.legs {
-        diesel::insert_into(stat_legs::table)
-            .values((
-                (
-                    stat_legs::case_id.eq(case_id),
-                    stat_legs::idx.eq(l.idx),
-                    stat_legs::reporting_country.eq(&k.reporting_country),
-                    stat_legs::year.eq(k.year),
-                    stat_legs::semester.eq(&k.semester),
-                    stat_legs::month.eq(k.month),
-                    stat_legs::case_type.eq(&k.case_type),
-                    stat_legs::detection_setting.eq(&k.detection_setting),
-                    stat_legs::included.eq(k.included),
-                ),
-                (
-                    stat_legs::from_country.eq(&l.from_country),
-                    stat_legs::to_country.eq(&l.to_country),
-                    stat_legs::transport_means.eq(&l.transport_means),
-                    stat_legs::border_crossing_type.eq(&l.border_crossing_type),
-                    stat_legs::stage.eq(&l.stage),
-                ),
-            ))
-            .execute(conn)?;
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for v in &f.values {
-        if !seen.insert((v.entity, v.idx, v.dimension, v.value.as_str())) {
-            continue;
+    insert(conn, table, &columns, params)
+}
+
+fn write(conn: &mut DbConn, case_id: &str, f: &Facts) -> Result<(), ApiError> {
+    write_row(conn, "stat_cases", case_id, f, &Row { idx: 0, dims: vec![], flags: vec![] })?;
+    for (table, rows) in [
+        ("stat_persons", &f.persons),
+        ("stat_suspects", &f.suspects),
+        ("stat_documents", &f.documents),
+        ("stat_legs", &f.legs),
+    ] {
+        for row in rows {
+            write_row(conn, table, case_id, f, row)?;
         }
-        diesel::insert_into(stat_values::table)
-            .values((
-                stat_values::case_id.eq(case_id),
-                stat_values::entity.eq(v.entity),
-                stat_values::idx.eq(v.idx),
-                stat_values::dimension.eq(v.dimension),
-                stat_values::value.eq(&v.value),
-            ))
-            .execute(conn)?;
+    }
+    let columns: Vec<String> = ["case_id", "entity", "idx", "dimension", "shared", "value"].map(String::from).to_vec();
+    for v in &f.values {
+        let params = vec![
+            Param::Text(Some(case_id.to_owned())),
+            Param::Text(Some(v.entity.to_owned())),
+            Param::Int(v.idx),
+            Param::Text(Some(v.dimension.to_owned())),
+            Param::Bool(v.shared),
+            Param::Text(Some(v.value.clone())),
+        ];
+        insert(conn, "stat_values", &columns, params)?;
     }
     Ok(())
 }

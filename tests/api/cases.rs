@@ -618,6 +618,7 @@ async fn statistical_facts_follow_every_case_write() {
     let citizenships: i64 = stat_values::table
         .filter(stat_values::case_id.eq(&id))
         .filter(stat_values::dimension.eq("citizenship"))
+        .filter(stat_values::shared.eq(false))
         .count()
         .get_result(&mut w.app.conn())
         .unwrap();
