@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod health;
+pub mod statistics;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -72,6 +73,9 @@ api_routes![
     cases::catalog,
     cases::get_policy,
     cases::put_policy,
+    statistics::table,
+    statistics::routes,
+    statistics::false_passports,
 ];
 
 struct SecurityAddon;

@@ -2,5 +2,8 @@
 //! computed from; `store` keeps those rows in step with every case write, so that aggregate
 //! queries read indexed columns of narrow tables instead of scanning JSON documents.
 
+pub mod disclosure;
 pub mod facts;
+pub mod query;
+pub mod service;
 pub mod store;

@@ -10,4 +10,5 @@ mod audit_log;
 mod auth_flows;
 mod cases;
 mod http_conventions;
+mod statistics;
 mod tokens;

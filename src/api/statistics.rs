@@ -1,0 +1,238 @@
+//! Shared statistics: the general table query, the semester false-passport report and route
+//! flows. JSON by default, CSV with `format=csv` or `Accept: text/csv`. Every query is audited.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::audit::{Event, Outcome};
+use crate::auth::Principal;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::server::AppState;
+use crate::statistics::query::Measure;
+use crate::statistics::service::{self, StatisticsResult};
+
+fn wants_csv(req: &HttpRequest, params: &BTreeMap<String, String>) -> bool {
+    params.get("format").is_some_and(|f| f == "csv")
+        || req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/csv"))
+}
+
+async fn audited(state: &AppState, p: &Principal, action: &str, results: &[&StatisticsResult]) -> Result<(), ApiError> {
+    let details: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "measure": r.measure, "dimensions": r.dimensions, "filters": r.filters, "mode": r.mode,
+                "suppressed_cells": r.table.suppressed_cells, "suppressed_margins": r.table.suppressed_margins,
+            })
+        })
+        .collect();
+    state
+        .audit
+        .record(
+            Event::new(&p.ctx, action, "statistics", Outcome::Allowed).details(serde_json::json!({"queries": details})),
+        )
+        .await
+}
+
+async fn refused<T>(state: &AppState, p: &Principal, action: &str, r: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(e) = &r {
+        let outcome = if matches!(e, ApiError::Forbidden) { Outcome::Denied } else { Outcome::Failed };
+        state
+            .audit
+            .record(
+                Event::new(&p.ctx, action, "statistics", outcome).details(serde_json::json!({"error": e.to_string()})),
+            )
+            .await?;
+    }
+    r
+}
+
+fn respond(req: &HttpRequest, params: &BTreeMap<String, String>, r: &StatisticsResult) -> HttpResponse {
+    if wants_csv(req, params) {
+        HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(service::to_csv(r))
+    } else {
+        HttpResponse::Ok().json(r)
+    }
+}
+
+/// A statistics table: `measure` (`cases`, `persons`, `victims`, `smuggled_persons`, `minors`,
+/// `suspects`, `false_documents`), up to three `group_by` dimensions (comma-separated), a period
+/// (`from`, `to`: `YYYY`, `YYYY-S1`, `YYYY-MM`), and equality filters on any dimension
+/// (e.g. `reporting_country=GT&case_type=trafficking`). Dimensions: reporting_country, year,
+/// semester, month, case_type, detection_setting, offence_type, traveller_indicator,
+/// smuggling_mode, person_role, sex, age_band, is_minor, origin_class, return_status,
+/// citizenship, exploitation_type, means_of_control, recruitment_method, suspect_role,
+/// procedural_status, verdict, document_type, fraud_type, issuing_state, route,
+/// transport_means, border_crossing_type. Counts from 1 to k−1 are withheld (`"<k"`) for every
+/// viewer except a reporting country filtering on its own cases; values of fields reserved on a
+/// case count as `not_disclosed`.
+#[utoipa::path(get, path = "/api/v1/statistics", tag = "statistics", security(("bearer" = [])),
+    params(
+        ("measure" = String, Query, description = "What to count"),
+        ("group_by" = Option<String>, Query, description = "Up to three dimensions, comma-separated"),
+        ("from" = Option<String>, Query, description = "Period start: YYYY, YYYY-S1/S2 or YYYY-MM"),
+        ("to" = Option<String>, Query, description = "Period end (inclusive)"),
+        ("format" = Option<String>, Query, description = "`json` (default) or `csv`"),
+    ),
+    responses(
+        (status = 200, body = StatisticsResult),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/statistics")]
+pub async fn table(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    q: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    let params = q.into_inner();
+    let (query, _) = refused(&state, &p, "statistics_query", service::parse(&params, None)).await?;
+    let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let r = state.db.run(move |c| service::run(c, &s, &query, k)).await;
+    let result = refused(&state, &p, "statistics_query", r).await?;
+    audited(&state, &p, "statistics_query", &[&result]).await?;
+    Ok(respond(&req, &params, &result))
+}
+
+/// Route legs as from-country → to-country flows (`route`, as `GT > MX`) with transport means
+/// and border-crossing type; unofficial crossings are the blind spots to map. Same filters and
+/// disclosure control as `/api/v1/statistics`.
+#[utoipa::path(get, path = "/api/v1/statistics/routes", tag = "statistics", security(("bearer" = [])),
+    params(
+        ("from" = Option<String>, Query, description = "Period start"),
+        ("to" = Option<String>, Query, description = "Period end (inclusive)"),
+        ("format" = Option<String>, Query, description = "`json` (default) or `csv`"),
+    ),
+    responses(
+        (status = 200, body = StatisticsResult),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/statistics/routes")]
+pub async fn routes(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    q: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    let mut params = q.into_inner();
+    if params.contains_key("group_by") {
+        return refused(
+            &state,
+            &p,
+            "statistics_routes",
+            Err(ApiError::Malformed(vec![FieldError::new(
+                "group_by",
+                "invalid_value",
+                "routes are grouped by route, transport_means and border_crossing_type",
+                "las rutas se agrupan por ruta, medio de transporte y tipo de cruce",
+            )])),
+        )
+        .await;
+    }
+    params.insert("group_by".into(), "route,transport_means,border_crossing_type".into());
+    let (query, _) =
+        refused(&state, &p, "statistics_routes", service::parse(&params, Some(Measure::RouteLegs))).await?;
+    let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let r = state.db.run(move |c| service::run(c, &s, &query, k)).await;
+    let result = refused(&state, &p, "statistics_routes", r).await?;
+    audited(&state, &p, "statistics_routes", &[&result]).await?;
+    Ok(respond(&req, &params, &result))
+}
+
+/// The semester report of persons detected with false passports.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FalsePassportReport {
+    /// Per reporting country.
+    pub totals: StatisticsResult,
+    /// Per reporting country and: nationality in the document, issuing state, fraud type,
+    /// detection setting, origin class.
+    pub breakdowns: BTreeMap<String, StatisticsResult>,
+}
+
+/// Semester counts of false passports (passports whose fraud type is neither `genuine_no_fraud`
+/// nor `unknown`) per reporting country, with breakdowns. `semester=2025-S1`, or a range with
+/// `from`/`to`. Same disclosure control as `/api/v1/statistics`.
+#[utoipa::path(get, path = "/api/v1/statistics/false-passports", tag = "statistics", security(("bearer" = [])),
+    params(
+        ("semester" = Option<String>, Query, description = "One semester: YYYY-S1 or YYYY-S2"),
+        ("from" = Option<String>, Query, description = "First semester of a range"),
+        ("to" = Option<String>, Query, description = "Last semester of a range"),
+        ("reporting_country" = Option<String>, Query, description = "One reporting country"),
+    ),
+    responses(
+        (status = 200, body = FalsePassportReport),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/statistics/false-passports")]
+pub async fn false_passports(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    let mut params = q.into_inner();
+    if let Some(sem) = params.remove("semester") {
+        params.insert("from".into(), sem.clone());
+        params.insert("to".into(), sem);
+    }
+    let allowed = ["from", "to", "reporting_country"];
+    if let Some(k) = params.keys().find(|k| !allowed.contains(&k.as_str())) {
+        let e = ApiError::Malformed(vec![FieldError::new(
+            k.clone(),
+            "unknown_parameter",
+            "not a parameter of this report",
+            "no es un parámetro de este informe",
+        )]);
+        return refused(&state, &p, "statistics_false_passports", Err(e)).await;
+    }
+    let mut queries = vec![];
+    for breakdown in [
+        None,
+        Some("nationality_in_document"),
+        Some("issuing_state"),
+        Some("fraud_type"),
+        Some("document_setting"),
+        Some("origin_class"),
+    ] {
+        let mut ps = params.clone();
+        ps.insert(
+            "group_by".into(),
+            breakdown.map(|b| format!("reporting_country,{b}")).unwrap_or_else(|| "reporting_country".into()),
+        );
+        let (query, _) =
+            refused(&state, &p, "statistics_false_passports", service::parse(&ps, Some(Measure::FalsePassports)))
+                .await?;
+        queries.push((breakdown, query));
+    }
+    let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let r = state
+        .db
+        .run(move |c| {
+            queries.into_iter().map(|(b, q)| service::run(c, &s, &q, k).map(|r| (b, r))).collect::<Result<Vec<_>, _>>()
+        })
+        .await;
+    let results = refused(&state, &p, "statistics_false_passports", r).await?;
+    let mut totals = None;
+    let mut breakdowns = BTreeMap::new();
+    for (b, r) in results {
+        match b {
+            None => totals = Some(r),
+            Some(name) => {
+                breakdowns.insert(name.to_owned(), r);
+            }
+        }
+    }
+    let totals = totals.ok_or(ApiError::Internal)?;
+    let all: Vec<&StatisticsResult> = std::iter::once(&totals).chain(breakdowns.values()).collect();
+    audited(&state, &p, "statistics_false_passports", &all).await?;
+    Ok(HttpResponse::Ok().json(FalsePassportReport { totals, breakdowns }))
+}

@@ -1,0 +1,213 @@
+//! Statistics as the API serves them: parse and check a query, decide the form (a reporting
+//! country's own figures are exact; everyone else gets shared values under disclosure control),
+//! aggregate, apply disclosure control, and describe the result.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::disclosure::{self, Table};
+use super::query::{self, Form, Measure, Query};
+use crate::access::{PartyKind, Role, Subject};
+use crate::db::DbConn;
+use crate::error::{ApiError, FieldError};
+
+/// Most cells a table may have (product of the categories of its dimensions).
+pub const MAX_CELLS: usize = 20_000;
+
+/// Officers, analysts and statistics readers of any party (observers included).
+pub fn may_query(s: &Subject) -> bool {
+    s.has(Role::Officer) || s.has(Role::Analyst) || s.has(Role::StatisticsReader)
+}
+
+/// A statistics result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatisticsResult {
+    #[schema(value_type = String)]
+    pub measure: Measure,
+    pub dimensions: Vec<String>,
+    /// Dimensions that count an entity once per value (their cells do not add up to totals).
+    pub multi_valued: Vec<String>,
+    /// Equality filters applied (dimension → value), plus the period bounds.
+    pub filters: BTreeMap<String, String>,
+    /// `exact` (the reporting country's own cases) or `disclosure_controlled`.
+    pub mode: &'static str,
+    /// Counts from 1 to k−1 are withheld.
+    pub threshold_k: u64,
+    /// How withheld counts are shown.
+    pub suppressed_marker: &'static str,
+    /// The figures include every case change committed before this time (the facts are updated
+    /// in the same transaction as each case write).
+    pub data_as_of: String,
+    pub table: Table,
+}
+
+fn bad(field: &str, en: &str, es: &str) -> ApiError {
+    ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
+}
+
+/// Parse the query parameters of `GET /statistics`.
+pub fn parse(params: &BTreeMap<String, String>, fixed_measure: Option<Measure>) -> Result<(Query, bool), ApiError> {
+    let measure = match (fixed_measure, params.get("measure")) {
+        (Some(m), None) => m,
+        (Some(_), Some(_)) => {
+            return Err(bad("measure", "this endpoint has a fixed measure", "este servicio tiene una medida fija"));
+        }
+        (None, Some(m)) => serde_json::from_value::<Measure>(serde_json::Value::from(m.as_str()))
+            .ok()
+            .filter(|m| !matches!(m, Measure::FalsePassports | Measure::RouteLegs))
+            .ok_or_else(|| {
+                bad(
+                    "measure",
+                    "one of cases, persons, victims, smuggled_persons, minors, suspects, false_documents",
+                    "una de cases, persons, victims, smuggled_persons, minors, suspects, false_documents",
+                )
+            })?,
+        (None, None) => {
+            return Err(ApiError::Malformed(vec![FieldError::new(
+                "measure",
+                "required",
+                "measure is required",
+                "la medida es obligatoria",
+            )]));
+        }
+    };
+    let dimensions: Vec<String> = params
+        .get("group_by")
+        .map(|g| g.split(',').map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect())
+        .unwrap_or_default();
+    if dimensions.len() > 3 {
+        return Err(bad("group_by", "at most three dimensions", "como máximo tres dimensiones"));
+    }
+    let unique: BTreeSet<&String> = dimensions.iter().collect();
+    if unique.len() != dimensions.len() {
+        return Err(bad("group_by", "a dimension is repeated", "una dimensión está repetida"));
+    }
+    for d in &dimensions {
+        query::check_dimension(measure, "group_by", d)?;
+    }
+    let from = params.get("from").map(|v| query::period("from", v)).transpose()?;
+    let to = params.get("to").map(|v| query::period("to", v)).transpose()?;
+    let mut filters = vec![];
+    let csv = match params.get("format").map(String::as_str) {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(bad("format", "json or csv", "json o csv")),
+    };
+    for (k, v) in params {
+        if matches!(k.as_str(), "measure" | "group_by" | "from" | "to" | "format") {
+            continue;
+        }
+        query::check_dimension(measure, k, k)?;
+        if v.is_empty() || v.len() > 100 {
+            return Err(bad(k, "a value of 1 to 100 characters", "un valor de 1 a 100 caracteres"));
+        }
+        filters.push((k.clone(), v.clone()));
+    }
+    Ok((Query { measure, dimensions, filters, from, to }, csv))
+}
+
+/// Run a query for a subject.
+pub fn run(conn: &mut DbConn, s: &Subject, q: &Query, k: u64) -> Result<StatisticsResult, ApiError> {
+    if !may_query(s) {
+        return Err(ApiError::Forbidden);
+    }
+    // Exact figures only for a reporting country looking at its own cases alone.
+    let own_only =
+        s.party_kind == PartyKind::Member && q.filters.iter().any(|(d, v)| d == "reporting_country" && *v == s.party);
+    let form = if own_only { Form::Raw } else { Form::Shared };
+    let cells = query::run(conn, q, form)?;
+    let mut categories: Vec<BTreeSet<String>> = vec![BTreeSet::new(); q.dimensions.len()];
+    for c in &cells {
+        for (d, v) in c.key.iter().enumerate() {
+            categories[d].insert(v.clone());
+        }
+    }
+    let categories: Vec<Vec<String>> = categories.into_iter().map(|c| c.into_iter().collect()).collect();
+    let size = categories.iter().map(Vec::len).product::<usize>();
+    if size > MAX_CELLS {
+        return Err(bad(
+            "group_by",
+            "the table would have too many cells: add filters or fewer dimensions",
+            "la tabla tendría demasiadas celdas: agregue filtros o menos dimensiones",
+        ));
+    }
+    let multi: Vec<bool> = q.dimensions.iter().map(|d| query::is_multi_valued(q.measure, d)).collect();
+    let counts: BTreeMap<Vec<String>, u64> = cells.into_iter().map(|c| (c.key, c.count)).collect();
+    let table = disclosure::publish(
+        &disclosure::Input { categories: &categories, multi_valued: &multi, counts: &counts },
+        (!own_only).then_some(k),
+    );
+    let mut filters: BTreeMap<String, String> = q.filters.iter().cloned().collect();
+    if let Some(f) = &q.from {
+        filters.insert("from".into(), f.value.clone());
+    }
+    if let Some(t) = &q.to {
+        filters.insert("to".into(), t.value.clone());
+    }
+    let data_as_of = crate::clock::now_text();
+    Ok(StatisticsResult {
+        measure: q.measure,
+        multi_valued: q.dimensions.iter().zip(&multi).filter(|(_, m)| **m).map(|(d, _)| d.clone()).collect(),
+        dimensions: q.dimensions.clone(),
+        filters,
+        mode: if own_only { "exact" } else { "disclosure_controlled" },
+        threshold_k: k,
+        suppressed_marker: disclosure::SUPPRESSED,
+        data_as_of,
+        table,
+    })
+}
+
+/// A CSV cell, safe from formula injection in spreadsheets.
+fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_owned() };
+    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
+}
+
+/// The result as CSV: one row per cell, then one per margin (`*` for a summed dimension).
+pub fn to_csv(r: &StatisticsResult) -> String {
+    let mut out = String::new();
+    let header: Vec<String> = r
+        .dimensions
+        .iter()
+        .map(|d| csv_cell(d))
+        .chain([csv_cell(&format!("{:?}", r.measure).to_lowercase())])
+        .collect();
+    out.push_str(&header.join(","));
+    out.push('\n');
+    for e in r.table.cells.iter().chain(&r.table.margins) {
+        let mut row: Vec<String> = e.key.iter().map(|k| csv_cell(k.as_deref().unwrap_or("*"))).collect();
+        row.push(csv_cell(&e.value.as_text()));
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_formula_safe() {
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("GT > MX"), "GT > MX");
+    }
+
+    #[test]
+    fn queries_are_checked() {
+        let p = |pairs: &[(&str, &str)]| {
+            pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<BTreeMap<_, _>>()
+        };
+        assert!(parse(&p(&[("measure", "victims"), ("group_by", "sex,year")]), None).is_ok());
+        assert!(parse(&p(&[("measure", "victims"), ("group_by", "a,b,c,d")]), None).is_err());
+        assert!(parse(&p(&[("measure", "cases"), ("group_by", "sex")]), None).is_err(), "sex is not a case dimension");
+        assert!(parse(&p(&[("measure", "victims"), ("secret", "x")]), None).is_err());
+        assert!(parse(&p(&[("measure", "victims"), ("from", "2025-13")]), None).is_err());
+        assert!(parse(&p(&[("measure", "route_legs")]), None).is_err());
+    }
+}

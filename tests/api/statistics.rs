@@ -1,0 +1,334 @@
+//! Statistics with disclosure control: a data set in which every cell size from 0 to 15 occurs,
+//! checked by an independent checker; exact figures for a country's own cases; reserved values
+//! never move a foreign figure; retracted and excluded cases do not count; CSV = JSON; roles.
+
+use std::collections::BTreeMap;
+
+use enlace::access::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const COUNTRIES: [&str; 4] = ["GT", "HN", "SV", "CR"];
+const SETTINGS: [&str; 4] = ["air_bcp", "land_bcp", "sea_port", "unofficial_crossing"];
+const K: u64 = 10;
+
+/// The truth: cases per (country, setting); sizes 0..=15 all occur.
+fn truth() -> BTreeMap<(String, String), u64> {
+    let mut t = BTreeMap::new();
+    for (i, c) in COUNTRIES.iter().enumerate() {
+        for (j, s) in SETTINGS.iter().enumerate() {
+            t.insert((c.to_string(), s.to_string()), (i * 4 + j) as u64);
+        }
+    }
+    t
+}
+
+struct World {
+    app: TestApp,
+    officers: BTreeMap<String, TestUser>,
+    ids: Vec<(String, String, String)>,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let mut officers = BTreeMap::new();
+    let mut ids = vec![];
+    let mut seed = 100;
+    for c in COUNTRIES {
+        let officer = app.user(c, &[Role::Officer]).await;
+        let mut cases = vec![];
+        let mut settings = vec![];
+        for s in SETTINGS {
+            for _ in 0..truth()[&(c.to_string(), s.to_string())] {
+                let mut v = serde_json::to_value(enlace::formato::sample::typical_case(seed, c)).unwrap();
+                seed += 1;
+                v["detection_setting"] = json!(s);
+                v.as_object_mut().unwrap().remove("detection_setting_other");
+                v["include_in_statistics"] = json!(true);
+                v["sharing"] = json!({"scope": "national"});
+                cases.push(v);
+                settings.push(s);
+            }
+        }
+        if !cases.is_empty() {
+            let res = app.post("/api/v1/cases/batch", Some(&officer.token), &json!({"cases": cases})).await;
+            assert_eq!(res.status, 200, "{}", res.text());
+            let r = res.json();
+            assert_eq!(r["rejected"], 0, "{r}");
+            for (item, s) in r["results"].as_array().unwrap().iter().zip(settings) {
+                ids.push((c.to_string(), s.to_string(), item["id"].as_str().unwrap().to_owned()));
+            }
+        }
+        officers.insert(c.to_string(), officer);
+    }
+    World { app, officers, ids }
+}
+
+/// The independent checker. It rebuilds, from the published table alone, the linear system an
+/// attacker has: every published margin is an equation over the cells it covers. A withheld
+/// cell that appears in no equation with another unknown can take any value from 0 upwards
+/// (feasible range [0, ∞)); one that appears in an equation is reported as possibly
+/// recoverable. Published numbers are compared with the truth computed here.
+fn check(table: &Value, truth: &BTreeMap<Vec<String>, u64>, k: u64) -> (usize, usize) {
+    let cell_key = |e: &Value| -> Vec<Option<String>> {
+        e["key"].as_array().unwrap().iter().map(|k| k.as_str().map(str::to_owned)).collect()
+    };
+    let mut withheld = 0;
+    let mut cells: Vec<(Vec<String>, Option<u64>)> = vec![];
+    for c in table["cells"].as_array().unwrap() {
+        let key: Vec<String> = cell_key(c).into_iter().map(Option::unwrap).collect();
+        let real = truth.get(&key).copied().unwrap_or(0);
+        match c["value"].as_u64() {
+            Some(v) => {
+                assert_eq!(v, real, "published cell {key:?} is wrong");
+                assert!(!(1..k).contains(&v), "published small count {v} at {key:?}");
+                cells.push((key, Some(v)));
+            }
+            None => {
+                assert_eq!(c["value"], "<k", "withheld cells carry the fixed marker");
+                assert!((1..k).contains(&real), "cell {key:?} of {real} withheld for no reason");
+                withheld += 1;
+                cells.push((key, None));
+            }
+        }
+    }
+    let mut equations = 0;
+    for m in table["margins"].as_array().unwrap() {
+        let mkey = cell_key(m);
+        let covered: Vec<&(Vec<String>, Option<u64>)> = cells
+            .iter()
+            .filter(|(key, _)| key.iter().zip(&mkey).all(|(c, m)| m.as_ref().is_none_or(|m| m == c)))
+            .collect();
+        let real: u64 = covered.iter().map(|(key, _)| truth.get(key).copied().unwrap_or(0)).sum();
+        match m["value"].as_u64() {
+            Some(v) => {
+                assert_eq!(v, real, "published margin {mkey:?} is wrong");
+                assert!(!(1..k).contains(&v), "published small margin {v}");
+                let unknowns = covered.iter().filter(|(_, v)| v.is_none()).count();
+                assert_eq!(
+                    unknowns, 0,
+                    "margin {mkey:?} is an equation over {unknowns} withheld cell(s): possibly recoverable"
+                );
+                equations += 1;
+            }
+            None => assert_eq!(m["value"], "<k"),
+        }
+    }
+    (withheld, equations)
+}
+
+fn truth_by_key() -> BTreeMap<Vec<String>, u64> {
+    truth().into_iter().map(|((c, s), n)| (vec![c, s], n)).collect()
+}
+
+#[actix_web::test]
+async fn foreign_viewers_never_see_small_counts_and_nothing_is_recoverable() {
+    let w = world().await;
+    let mx = w.app.user("MX", &[Role::Analyst]).await;
+    let observer = {
+        let st = w.app.user("ST", &[Role::StAdmin]).await;
+        let res = w
+            .app
+            .post(
+                "/api/v1/parties",
+                Some(&st.token),
+                &json!({"code": "OIM", "kind": "observer", "name_es": "OIM", "name_en": "IOM"}),
+            )
+            .await;
+        assert_eq!(res.status, 201);
+        w.app.user("OIM", &[Role::StatisticsReader]).await
+    };
+    for viewer in [&mx, &observer] {
+        let res = w
+            .app
+            .get("/api/v1/statistics?measure=cases&group_by=reporting_country,detection_setting", Some(&viewer.token))
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let r = res.json();
+        assert_eq!(r["mode"], "disclosure_controlled");
+        assert_eq!(r["threshold_k"], K);
+        let (withheld, equations) = check(&r["table"], &truth_by_key(), K);
+        assert_eq!(withheld, 9, "the cells of sizes 1..=9");
+        assert!(equations > 0, "some margins are published");
+        println!("statistics check: 16 cells, {withheld} withheld, {equations} published equations, 0 recoverable");
+    }
+    // The reporting country sees its own figures exactly, small ones included.
+    let gt = &w.officers["GT"];
+    let own = w
+        .app
+        .get("/api/v1/statistics?measure=cases&group_by=detection_setting&reporting_country=GT", Some(&gt.token))
+        .await
+        .json();
+    assert_eq!(own["mode"], "exact");
+    let cells: BTreeMap<String, u64> = own["table"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["key"][0].as_str().unwrap().to_owned(), c["value"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(cells.get("land_bcp"), Some(&1));
+    assert_eq!(cells.get("unofficial_crossing"), Some(&3));
+    // Another country filtering on GT gets the controlled figures.
+    let foreign = w
+        .app
+        .get("/api/v1/statistics?measure=cases&group_by=detection_setting&reporting_country=GT", Some(&mx.token))
+        .await
+        .json();
+    assert_eq!(foreign["mode"], "disclosure_controlled");
+    assert!(
+        foreign["table"]["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| !(1..K).contains(&c["value"].as_u64().unwrap_or(0)))
+    );
+    assert!(w.app.audit_count("statistics_query") >= 4);
+}
+
+#[actix_web::test]
+async fn reserved_values_and_excluded_cases_never_move_a_foreign_figure() {
+    let w = world().await;
+    let mx = w.app.user("MX", &[Role::Analyst]).await;
+    let q = "/api/v1/statistics?measure=cases&group_by=reporting_country,detection_setting";
+    let table = |r: &Resp| r.json()["table"].clone();
+    // CR reserves the detection setting: its cases count as not_disclosed for everyone else.
+    let cr_admin = w.app.user("CR", &[Role::CountryAdmin]).await;
+    let res = w.app.send("PUT", "/api/v1/parties/CR/reservation-policy", Some(&cr_admin.token),
+        Some(&json!({"include_in_statistics": true, "fields": [{"path": "detection_setting", "flag": "reserved", "legal_basis": "Ley 8968"}]})), &[]).await;
+    assert_eq!(res.status, 200);
+    let before = w.app.get(q, Some(&mx.token)).await;
+    let cells = table(&before)["cells"].clone();
+    let cr_nd = cells.as_array().unwrap().iter().find(|c| c["key"] == json!(["CR", "not_disclosed"])).unwrap();
+    assert_eq!(cr_nd["value"], 12 + 13 + 14 + 15, "{cells}");
+    // Change only the reserved value of CR cases: nothing a foreign viewer sees moves.
+    let cr = &w.officers["CR"];
+    for (c, _, id) in w.ids.iter().filter(|(c, s, _)| c == "CR" && s == "air_bcp").take(3) {
+        let path = format!("/api/v1/cases/{id}");
+        let mut doc = w.app.get(&path, Some(&cr.token)).await.json();
+        assert_eq!(c, "CR");
+        for k in [
+            "case_id",
+            "format_version",
+            "version",
+            "reporting_country",
+            "created_at",
+            "created_by",
+            "updated_at",
+            "updated_by",
+            "retracted",
+            "reporting_semester",
+        ] {
+            doc.as_object_mut().unwrap().remove(k);
+        }
+        for p in doc["persons"].as_array_mut().unwrap() {
+            for k in ["age_band", "is_minor", "origin_class"] {
+                p.as_object_mut().unwrap().remove(k);
+            }
+            if let Some(e) = p.get_mut("exploitation") {
+                e.as_object_mut().unwrap().remove("duration_months");
+            }
+        }
+        for s in doc["suspects"].as_array_mut().into_iter().flatten() {
+            s.as_object_mut().unwrap().remove("age_band");
+        }
+        doc["detection_setting"] = json!("sea_port");
+        let res = w.app.send("PUT", &path, Some(&cr.token), Some(&doc), &[("If-Match", "\"v1\"")]).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+    }
+    let after = w.app.get(q, Some(&mx.token)).await;
+    assert_eq!(table(&before), table(&after), "a reserved value moved a foreign figure");
+    // CR itself sees the change.
+    let own = w
+        .app
+        .get("/api/v1/statistics?measure=cases&group_by=detection_setting&reporting_country=CR", Some(&cr.token))
+        .await
+        .json();
+    let sea =
+        own["table"]["cells"].as_array().unwrap().iter().find(|c| c["key"] == json!(["sea_port"])).unwrap()["value"]
+            .clone();
+    assert_eq!(sea, 14 + 3);
+
+    // Retracted and excluded cases do not count.
+    let hn = &w.officers["HN"];
+    let hn_ids: Vec<&String> =
+        w.ids.iter().filter(|(c, s, _)| c == "HN" && s == "unofficial_crossing").map(|(_, _, id)| id).collect();
+    assert_eq!(hn_ids.len(), 7);
+    let res = w
+        .app
+        .send(
+            "DELETE",
+            &format!("/api/v1/cases/{}", hn_ids[0]),
+            Some(&hn.token),
+            Some(&json!({"reason": "error"})),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let own = w
+        .app
+        .get("/api/v1/statistics?measure=cases&group_by=detection_setting&reporting_country=HN", Some(&hn.token))
+        .await
+        .json();
+    let uc =
+        own["table"]["cells"].as_array().unwrap().iter().find(|c| c["key"] == json!(["unofficial_crossing"])).unwrap()
+            ["value"]
+            .clone();
+    assert_eq!(uc, 6);
+}
+
+#[actix_web::test]
+async fn csv_and_json_agree_and_roles_are_enforced() {
+    let w = world().await;
+    let mx = w.app.user("MX", &[Role::StatisticsReader]).await;
+    let q = "/api/v1/statistics?measure=victims&group_by=reporting_country,sex";
+    let json_r = w.app.get(q, Some(&mx.token)).await.json();
+    let csv = w.app.send("GET", q, Some(&mx.token), None, &[("Accept", "text/csv")]).await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.header("content-type").as_deref(), Some("text/csv; charset=utf-8"));
+    let text = csv.text();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("reporting_country,sex,victims"));
+    let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(str::to_owned).collect()).collect();
+    let entries: Vec<&Value> = json_r["table"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(json_r["table"]["margins"].as_array().unwrap())
+        .collect();
+    assert_eq!(rows.len(), entries.len());
+    for (row, e) in rows.iter().zip(entries) {
+        let key: Vec<String> =
+            e["key"].as_array().unwrap().iter().map(|k| k.as_str().unwrap_or("*").to_owned()).collect();
+        assert_eq!(&row[..2], &key[..]);
+        let v = e["value"].as_u64().map(|n| n.to_string()).unwrap_or_else(|| "<k".into());
+        assert_eq!(row[2], v);
+    }
+    assert_eq!(w.app.get(&format!("{q}&format=csv"), Some(&mx.token)).await.text(), text);
+
+    for (party, role) in [("GT", Role::Auditor), ("ST", Role::StAdmin), ("GT", Role::CountryAdmin)] {
+        let u = w.app.user(party, &[role]).await;
+        assert_eq!(w.app.get(q, Some(&u.token)).await.status, 403, "{role:?}");
+    }
+    for bad in [
+        "measure=secret",
+        "measure=cases&group_by=sex",
+        "measure=cases&group_by=a,b,c,d",
+        "measure=cases&foo=1",
+        "measure=cases&from=2025-13",
+    ] {
+        let res = w.app.get(&format!("/api/v1/statistics?{bad}"), Some(&mx.token)).await;
+        assert_eq!(res.status, 400, "{bad}: {}", res.text());
+    }
+    let routes = w.app.get("/api/v1/statistics/routes", Some(&mx.token)).await;
+    assert_eq!(routes.status, 200, "{}", routes.text());
+    assert_eq!(routes.json()["dimensions"], json!(["route", "transport_means", "border_crossing_type"]));
+    let fp = w.app.get("/api/v1/statistics/false-passports?semester=2025-S1", Some(&mx.token)).await;
+    assert_eq!(fp.status, 200, "{}", fp.text());
+    assert!(fp.json()["breakdowns"]["nationality_in_document"]["table"].is_object());
+    for r in std::iter::once(&fp.json()["totals"]).chain(fp.json()["breakdowns"].as_object().unwrap().values()) {
+        for c in r["table"]["cells"].as_array().unwrap() {
+            assert!(!(1..K).contains(&c["value"].as_u64().unwrap_or(0)));
+        }
+    }
+}
