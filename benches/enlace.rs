@@ -3,6 +3,7 @@
 //!   cargo bench --bench enlace -- audit            # audit chain append on SQLite
 //!   cargo bench --bench enlace -- identity         # sign-ins/s and GET /api/v1/me under a login flood
 //!   cargo bench --bench enlace -- cases            # case creation (single, batch), foreign reads, list at 100k
+//!   ENLACE_BENCH_CASES=1000000 cargo bench --bench enlace -- stats   # statistics latency at N cases
 //!   ENLACE_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //!     cargo bench --features postgres --bench enlace -- audit identity
 //!
@@ -436,6 +437,77 @@ fn bench_cases() {
     });
 }
 
+/// Statistics latency at `ENLACE_BENCH_CASES` cases (default 100,000), seeded by the demo generator.
+fn bench_stats() {
+    let dir = temp_dir();
+    let url = fresh_database(&dir);
+    let target = std::env::var("ENLACE_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000usize);
+    let layer = Layer {
+        bind: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(dir.clone()),
+        database_url: Some(url.clone()),
+        ..Layer::default()
+    };
+    let settings = Settings::resolve(layer, None).unwrap();
+    actix_web::rt::System::new().block_on(async move {
+        let app = enlace::server::Application::build(settings).unwrap();
+        let base = format!("https://localhost:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        let mut conn = enlace::db::establish(&url).unwrap();
+        let pw = format!("benchmark secret {}", uuid::Uuid::new_v4().simple());
+        enlace::admin::bootstrap::create_user(&mut conn, "MX", &[Role::Analyst], "mx.bench", &pw, false).unwrap();
+        enlace::demo::policies(&mut conn).unwrap();
+        let started = Instant::now();
+        let n = enlace::demo::cases(&mut conn, target, 7, false).unwrap();
+        println!(
+            "stats {}: seeded {n} cases (one in five fully filled) in {:.1} s",
+            backend(&url),
+            started.elapsed().as_secs_f64()
+        );
+        let c = client(&dir.join("tls/dev-ca.pem"));
+        let mut res = c
+            .post(format!("{base}/api/v1/auth/login"))
+            .send_json(&serde_json::json!({"username": "mx.bench", "password": pw}))
+            .await
+            .unwrap();
+        let v: serde_json::Value = res.json().await.unwrap();
+        let auth = format!("Bearer {}", v["access_token"].as_str().unwrap());
+        for (name, path) in [
+            ("victims by sex × year", "/api/v1/statistics?measure=victims&group_by=sex,year"),
+            (
+                "cases by reporting_country × case_type",
+                "/api/v1/statistics?measure=cases&group_by=reporting_country,case_type",
+            ),
+            (
+                "persons by citizenship × exploitation_type (multi-valued)",
+                "/api/v1/statistics?measure=persons&group_by=citizenship,exploitation_type&from=2024",
+            ),
+            ("routes (route × transport × border crossing)", "/api/v1/statistics/routes"),
+        ] {
+            let mut lat = Vec::new();
+            for _ in 0..10 {
+                let t = Instant::now();
+                let mut r = c
+                    .get(format!("{base}{path}"))
+                    .insert_header(("Authorization", auth.as_str()))
+                    .send()
+                    .await
+                    .unwrap();
+                let _ = r.body().limit(1 << 26).await.unwrap();
+                assert_eq!(r.status().as_u16(), 200);
+                lat.push(t.elapsed());
+            }
+            lat.sort();
+            println!(
+                "stats {} at {n} cases, {name}: p50 {:.0} ms, max {:.0} ms (10 sequential requests)",
+                backend(&url),
+                percentile(&lat, 0.5),
+                percentile(&lat, 1.0)
+            );
+        }
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let all = args.is_empty();
@@ -447,5 +519,8 @@ fn main() {
     }
     if all || args.iter().any(|a| a == "cases") {
         bench_cases();
+    }
+    if all || args.iter().any(|a| a == "stats") {
+        bench_stats();
     }
 }
