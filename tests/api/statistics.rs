@@ -207,31 +207,7 @@ async fn reserved_values_and_excluded_cases_never_move_a_foreign_figure() {
         let path = format!("/api/v1/cases/{id}");
         let mut doc = w.app.get(&path, Some(&cr.token)).await.json();
         assert_eq!(c, "CR");
-        for k in [
-            "case_id",
-            "format_version",
-            "version",
-            "reporting_country",
-            "created_at",
-            "created_by",
-            "updated_at",
-            "updated_by",
-            "retracted",
-            "reporting_semester",
-        ] {
-            doc.as_object_mut().unwrap().remove(k);
-        }
-        for p in doc["persons"].as_array_mut().unwrap() {
-            for k in ["age_band", "is_minor", "origin_class"] {
-                p.as_object_mut().unwrap().remove(k);
-            }
-            if let Some(e) = p.get_mut("exploitation") {
-                e.as_object_mut().unwrap().remove("duration_months");
-            }
-        }
-        for s in doc["suspects"].as_array_mut().into_iter().flatten() {
-            s.as_object_mut().unwrap().remove("age_band");
-        }
+        strip_system_fields(&mut doc);
         doc["detection_setting"] = json!("sea_port");
         let res = w.app.send("PUT", &path, Some(&cr.token), Some(&doc), &[("If-Match", "\"v1\"")]).await;
         assert_eq!(res.status, 200, "{}", res.text());
@@ -275,6 +251,52 @@ async fn reserved_values_and_excluded_cases_never_move_a_foreign_figure() {
             ["value"]
             .clone();
     assert_eq!(uc, 6);
+    // Excluded: the reporting officer takes a case out of statistics.
+    let path = format!("/api/v1/cases/{}", hn_ids[1]);
+    let mut doc = w.app.get(&path, Some(&hn.token)).await.json();
+    strip_system_fields(&mut doc);
+    doc["include_in_statistics"] = json!(false);
+    let res = w.app.send("PUT", &path, Some(&hn.token), Some(&doc), &[("If-Match", "\"v1\"")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let own = w
+        .app
+        .get("/api/v1/statistics?measure=cases&group_by=detection_setting&reporting_country=HN", Some(&hn.token))
+        .await
+        .json();
+    let uc =
+        own["table"]["cells"].as_array().unwrap().iter().find(|c| c["key"] == json!(["unofficial_crossing"])).unwrap()
+            ["value"]
+            .clone();
+    assert_eq!(uc, 5, "7 cases, one retracted, one excluded");
+}
+
+/// Turn a case as read back into a valid submission (drop system and derived fields).
+fn strip_system_fields(doc: &mut Value) {
+    for k in [
+        "case_id",
+        "format_version",
+        "version",
+        "reporting_country",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "retracted",
+        "reporting_semester",
+    ] {
+        doc.as_object_mut().unwrap().remove(k);
+    }
+    for p in doc["persons"].as_array_mut().into_iter().flatten() {
+        for k in ["age_band", "is_minor", "origin_class"] {
+            p.as_object_mut().unwrap().remove(k);
+        }
+        if let Some(e) = p.get_mut("exploitation") {
+            e.as_object_mut().unwrap().remove("duration_months");
+        }
+    }
+    for s in doc["suspects"].as_array_mut().into_iter().flatten() {
+        s.as_object_mut().unwrap().remove("age_band");
+    }
 }
 
 #[actix_web::test]

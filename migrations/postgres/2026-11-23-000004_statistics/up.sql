@@ -1,7 +1,7 @@
 -- Statistical facts of every case, kept in step with each case write and each policy change.
 -- Every dimension is stored twice: `x` (raw, for the reporting country's own figures) and `x_s`
 -- (shared: `not_disclosed` where the field is reserved on that case). Statistics aggregate these
--- narrow indexed tables, never the JSON documents.
+-- narrow tables (scanned: an index on `included` made SQLite slower), never the JSON documents.
 CREATE TABLE stat_cases (
     case_id TEXT NOT NULL REFERENCES cases (id),
     idx INTEGER NOT NULL,
@@ -19,7 +19,6 @@ CREATE TABLE stat_cases (
     detection_setting_s TEXT,
     PRIMARY KEY (case_id, idx)
 );
-CREATE INDEX stat_cases_included ON stat_cases (included, reporting_country, year);
 CREATE TABLE stat_persons (
     case_id TEXT NOT NULL REFERENCES cases (id),
     idx INTEGER NOT NULL,
@@ -55,7 +54,6 @@ CREATE TABLE stat_persons (
     is_minor_flag_s BOOLEAN NOT NULL,
     PRIMARY KEY (case_id, idx)
 );
-CREATE INDEX stat_persons_included ON stat_persons (included, reporting_country, year);
 CREATE TABLE stat_suspects (
     case_id TEXT NOT NULL REFERENCES cases (id),
     idx INTEGER NOT NULL,
@@ -81,7 +79,6 @@ CREATE TABLE stat_suspects (
     verdict_s TEXT,
     PRIMARY KEY (case_id, idx)
 );
-CREATE INDEX stat_suspects_included ON stat_suspects (included, reporting_country, year);
 CREATE TABLE stat_documents (
     case_id TEXT NOT NULL REFERENCES cases (id),
     idx INTEGER NOT NULL,
@@ -115,7 +112,6 @@ CREATE TABLE stat_documents (
     is_false_passport_s BOOLEAN NOT NULL,
     PRIMARY KEY (case_id, idx)
 );
-CREATE INDEX stat_documents_included ON stat_documents (included, reporting_country, year);
 CREATE TABLE stat_legs (
     case_id TEXT NOT NULL REFERENCES cases (id),
     idx INTEGER NOT NULL,
@@ -141,7 +137,6 @@ CREATE TABLE stat_legs (
     border_crossing_type_s TEXT,
     PRIMARY KEY (case_id, idx)
 );
-CREATE INDEX stat_legs_included ON stat_legs (included, reporting_country, year);
 CREATE TABLE stat_values (
     case_id   TEXT NOT NULL REFERENCES cases (id),
     entity    TEXT NOT NULL,
