@@ -43,6 +43,17 @@ fn event(i: usize) -> Event {
         .details(serde_json::json!({"disclosed": 120, "withheld": ["persons[].given_names", "summary"]}))
 }
 
+/// Remove a scenario's data directory (and its PostgreSQL database).
+fn cleanup(dir: &std::path::Path, url: &str) {
+    let _ = std::fs::remove_dir_all(dir);
+    if let (Ok(base), Some((_, name))) = (std::env::var("ENLACE_BENCH_DATABASE_URL"), url.rsplit_once('/'))
+        && url.starts_with("postgres")
+        && let Ok(mut admin) = enlace::db::establish(&base)
+    {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+    }
+}
+
 fn backend(url: &str) -> &'static str {
     if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
 }
@@ -111,6 +122,8 @@ fn bench_audit() {
         report.events,
         report.events as f64 / started.elapsed().as_secs_f64()
     );
+    drop(conn);
+    cleanup(&dir, &url);
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -173,6 +186,7 @@ async fn me_latencies(
 fn bench_identity() {
     let dir = temp_dir();
     let url = fresh_database(&dir);
+    let (dir_c, url_c) = (dir.clone(), url.clone());
     let layer = Layer {
         bind: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(dir.clone()),
@@ -244,6 +258,7 @@ fn bench_identity() {
             percentile(&during, 0.99)
         );
     });
+    cleanup(&dir_c, &url_c);
 }
 
 /// Run `clients` concurrent loops of `op` for `duration`; returns sorted latencies.
@@ -290,6 +305,7 @@ fn report(name: &str, lat: &[Duration], duration: Duration, per_request: usize) 
 fn bench_cases() {
     let dir = temp_dir();
     let url = fresh_database(&dir);
+    let (dir_c, url_c) = (dir.clone(), url.clone());
     println!("cases backend: {}", backend(&url));
     let layer = Layer {
         bind: Some("127.0.0.1:0".parse().unwrap()),
@@ -435,12 +451,14 @@ fn bench_cases() {
             0,
         );
     });
+    cleanup(&dir_c, &url_c);
 }
 
 /// Statistics latency at `ENLACE_BENCH_CASES` cases (default 100,000), seeded by the demo generator.
 fn bench_stats() {
     let dir = temp_dir();
     let url = fresh_database(&dir);
+    let (dir_c, url_c) = (dir.clone(), url.clone());
     let target = std::env::var("ENLACE_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000usize);
     let layer = Layer {
         bind: Some("127.0.0.1:0".parse().unwrap()),
@@ -506,6 +524,7 @@ fn bench_stats() {
             );
         }
     });
+    cleanup(&dir_c, &url_c);
 }
 
 fn main() {

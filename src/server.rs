@@ -19,6 +19,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Bounds concurrent password hashing (each argon2id computation holds ~19 MiB).
     pub hash_permits: tokio::sync::Semaphore,
+    /// Bounds concurrent statistics queries (each may scan the fact tables).
+    pub stats_permits: tokio::sync::Semaphore,
 }
 
 pub struct Application {
@@ -61,7 +63,9 @@ impl Application {
 
         let workers = settings.workers;
         let hash_permits = tokio::sync::Semaphore::new(settings.hash_concurrency);
-        let state = web::Data::new(AppState { db, audit, settings, hash_permits });
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let stats_permits = tokio::sync::Semaphore::new((cpus / 2).max(1));
+        let state = web::Data::new(AppState { db, audit, settings, hash_permits, stats_permits });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

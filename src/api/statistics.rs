@@ -51,6 +51,14 @@ async fn refused<T>(state: &AppState, p: &Principal, action: &str, r: Result<T, 
     r
 }
 
+/// Wait up to 5 s for a statistics slot; a caller that cannot get one is told to retry (429).
+async fn slot(state: &AppState) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    match tokio::time::timeout(std::time::Duration::from_secs(5), state.stats_permits.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(ApiError::TooManyRequests { retry_after: 5 }),
+    }
+}
+
 fn respond(req: &HttpRequest, params: &BTreeMap<String, String>, r: &StatisticsResult) -> HttpResponse {
     if wants_csv(req, params) {
         HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(service::to_csv(r))
@@ -83,6 +91,7 @@ fn respond(req: &HttpRequest, params: &BTreeMap<String, String>, r: &StatisticsR
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many statistics queries at once; retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/statistics")]
 pub async fn table(
@@ -94,6 +103,7 @@ pub async fn table(
     let params = q.into_inner();
     let (query, _) = refused(&state, &p, "statistics_query", service::parse(&params, None)).await?;
     let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let _slot = refused(&state, &p, "statistics_query", slot(&state).await).await?;
     let r = state.db.run(move |c| service::run(c, &s, &query, k)).await;
     let result = refused(&state, &p, "statistics_query", r).await?;
     audited(&state, &p, "statistics_query", &[&result]).await?;
@@ -114,6 +124,7 @@ pub async fn table(
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many statistics queries at once; retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/statistics/routes")]
 pub async fn routes(
@@ -141,6 +152,7 @@ pub async fn routes(
     let (query, _) =
         refused(&state, &p, "statistics_routes", service::parse(&params, Some(Measure::RouteLegs))).await?;
     let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let _slot = refused(&state, &p, "statistics_routes", slot(&state).await).await?;
     let r = state.db.run(move |c| service::run(c, &s, &query, k)).await;
     let result = refused(&state, &p, "statistics_routes", r).await?;
     audited(&state, &p, "statistics_routes", &[&result]).await?;
@@ -172,6 +184,7 @@ pub struct FalsePassportReport {
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many statistics queries at once; retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/statistics/false-passports")]
 pub async fn false_passports(
@@ -214,6 +227,7 @@ pub async fn false_passports(
         queries.push((breakdown, query));
     }
     let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let _slot = refused(&state, &p, "statistics_false_passports", slot(&state).await).await?;
     let r = state
         .db
         .run(move |c| {
