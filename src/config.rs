@@ -14,59 +14,59 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct Layer {
     /// Address and port to listen on [default: 127.0.0.1:8443].
-    #[arg(long, env = "ENLACE_BIND")]
+    #[arg(long, env = "ENLACE_BIND", global = true)]
     pub bind: Option<SocketAddr>,
     /// Directory for the SQLite database, development TLS material and generated files [default: ./data].
-    #[arg(long, env = "ENLACE_DATA_DIR")]
+    #[arg(long, env = "ENLACE_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://DATA_DIR/enlace.db].
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// Maximum pooled database connections [default: 8 on SQLite, 16 on PostgreSQL].
-    #[arg(long, env = "ENLACE_DB_POOL_SIZE")]
+    #[arg(long, env = "ENLACE_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<u32>,
     /// PEM certificate chain for HTTPS. Without it (and --tls-key) a development CA and a
     /// localhost certificate are generated into DATA_DIR/tls.
-    #[arg(long, env = "ENLACE_TLS_CERT")]
+    #[arg(long, env = "ENLACE_TLS_CERT", global = true)]
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS.
-    #[arg(long, env = "ENLACE_TLS_KEY")]
+    #[arg(long, env = "ENLACE_TLS_KEY", global = true)]
     pub tls_key: Option<PathBuf>,
     /// PEM CA bundle to verify agency client certificates (mTLS). Off when not set.
-    #[arg(long, env = "ENLACE_TLS_CLIENT_CA")]
+    #[arg(long, env = "ENLACE_TLS_CLIENT_CA", global = true)]
     pub tls_client_ca: Option<PathBuf>,
     /// With --tls-client-ca: `required` (default) refuses clients without a certificate, `optional` accepts them.
-    #[arg(long, env = "ENLACE_TLS_CLIENT_AUTH")]
+    #[arg(long, env = "ENLACE_TLS_CLIENT_AUTH", global = true)]
     pub tls_client_auth: Option<ClientAuth>,
     /// Serve plain HTTP instead of HTTPS, for deployments behind a TLS-terminating proxy.
-    #[arg(long, env = "ENLACE_PLAIN_HTTP", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, env = "ENLACE_PLAIN_HTTP", num_args = 0..=1, default_missing_value = "true", global = true)]
     pub plain_http: Option<bool>,
     /// Allow --plain-http on a non-loopback address.
-    #[arg(long, env = "ENLACE_PLAIN_HTTP_ANY_INTERFACE", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, env = "ENLACE_PLAIN_HTTP_ANY_INTERFACE", num_args = 0..=1, default_missing_value = "true", global = true)]
     pub plain_http_any_interface: Option<bool>,
     /// Proxy addresses whose X-Forwarded-For is trusted (comma-separated IPs).
-    #[arg(long, env = "ENLACE_TRUSTED_PROXIES", value_delimiter = ',')]
+    #[arg(long, env = "ENLACE_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Option<Vec<IpAddr>>,
     /// HTTP worker threads [default: number of CPUs].
-    #[arg(long, env = "ENLACE_WORKERS")]
+    #[arg(long, env = "ENLACE_WORKERS", global = true)]
     pub workers: Option<usize>,
     /// Maximum request body in bytes [default: 1048576].
-    #[arg(long, env = "ENLACE_MAX_BODY_BYTES")]
+    #[arg(long, env = "ENLACE_MAX_BODY_BYTES", global = true)]
     pub max_body_bytes: Option<usize>,
     /// Log format: `text` or `json` [default: text].
-    #[arg(long, env = "ENLACE_LOG_FORMAT")]
+    #[arg(long, env = "ENLACE_LOG_FORMAT", global = true)]
     pub log_format: Option<LogFormat>,
     /// Require a second factor for every role, not only st_admin and country_admin.
-    #[arg(long, env = "ENLACE_MFA_ALL_ROLES", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, env = "ENLACE_MFA_ALL_ROLES", num_args = 0..=1, default_missing_value = "true", global = true)]
     pub mfa_all_roles: Option<bool>,
     /// Serve Swagger UI at /docs [default: true].
-    #[arg(long, env = "ENLACE_DOCS", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, env = "ENLACE_DOCS", num_args = 0..=1, default_missing_value = "true", global = true)]
     pub docs: Option<bool>,
     /// Concurrent password hash computations (each takes ~19 MiB) [default: half the CPUs, at least 1].
-    #[arg(long, env = "ENLACE_HASH_CONCURRENCY")]
+    #[arg(long, env = "ENLACE_HASH_CONCURRENCY", global = true)]
     pub hash_concurrency: Option<usize>,
     /// Statistics suppression threshold k: counts from 1 to k−1 are withheld [default: 10].
-    #[arg(long, env = "ENLACE_STATS_K")]
+    #[arg(long, env = "ENLACE_STATS_K", global = true)]
     pub stats_k: Option<u32>,
 }
 

@@ -13,7 +13,7 @@ fn event(i: usize) -> Event {
 
 fn cli_verify(app: &TestApp) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_enlace"))
-        .args(["--database-url", &app.db_url, "--data-dir", app.data_dir.to_str().unwrap(), "audit", "verify"])
+        .args(["audit", "verify", "--database-url", &app.db_url, "--data-dir", app.data_dir.to_str().unwrap()])
         .output()
         .expect("run enlace audit verify");
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
