@@ -214,10 +214,27 @@ pub fn context_of(req: &HttpRequest) -> RequestContext {
 
 /// A JSON body: requires `application/json`, enforces the configured size limit, rejects
 /// unknown fields (the DTOs say `deny_unknown_fields`) and names the failing field on error.
-pub struct Json<T>(pub T);
+///
+/// Extraction itself never fails: the body's problem, if any, is returned by `into_inner`,
+/// which a handler calls after its other extractors (above all the caller's identity) have
+/// succeeded. So an unauthenticated request is always answered 401, never with feedback on a
+/// body it had no right to submit, whatever order actix resolves the extractors in.
+pub struct Json<T>(Result<T, ApiError>);
 
 /// A JSON body for bulk endpoints (batch submission): 16 times the configured limit.
-pub struct BulkJson<T>(pub T);
+pub struct BulkJson<T>(Result<T, ApiError>);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T> BulkJson<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 fn json_body<T: DeserializeOwned + 'static>(
     req: &HttpRequest,
@@ -272,7 +289,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = json_body::<T>(req, payload, 1);
-        Box::pin(async move { body.await.map(Json) })
+        Box::pin(async move { Ok(Json(body.await)) })
     }
 }
 
@@ -282,7 +299,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = json_body::<T>(req, payload, 16);
-        Box::pin(async move { body.await.map(BulkJson) })
+        Box::pin(async move { Ok(BulkJson(body.await)) })
     }
 }
 

@@ -171,15 +171,36 @@ pub fn summary(view: CaseView, keys: &[&str]) -> CaseView {
 /// Fields of the stored document that only the reporting country sees.
 const OWN_ONLY: [&str; 2] = ["field_reservations", "retraction_reason"];
 
+/// The history of a case as other countries see it: how many times, and when last, *their view*
+/// changed. A change confined to reserved fields moves the real `version` and `updated_at` but
+/// not these, so not even the fact that a reserved value was edited reaches another country.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedStamp<'a> {
+    pub version: i32,
+    pub updated_at: &'a str,
+}
+
 /// Build the view of a stored case document (which includes the system fields) for `access`.
+/// Other countries get `version` and `updated_at` from `stamp`, or not at all without one.
 /// Returns the view and the withheld catalog paths.
-pub fn view(access: Access, mut document: Value, reservations: &[Reservation]) -> (CaseView, Vec<String>) {
+pub fn view(
+    access: Access,
+    mut document: Value,
+    reservations: &[Reservation],
+    stamp: Option<SharedStamp>,
+) -> (CaseView, Vec<String>) {
     if access == Access::Own {
         return (CaseView(document), Vec::new());
     }
     if let Some(obj) = document.as_object_mut() {
         for key in OWN_ONLY {
             obj.remove(key);
+        }
+        obj.remove("version");
+        obj.remove("updated_at");
+        if let Some(stamp) = stamp {
+            obj.insert("version".into(), Value::from(stamp.version));
+            obj.insert("updated_at".into(), Value::from(stamp.updated_at));
         }
         // Other countries see who created or updated a case only as party and role.
         for key in ["created_by", "updated_by"] {
@@ -286,7 +307,7 @@ mod tests {
             Reservation { path: "persons[].given_names".into(), basis: "b".into() },
             Reservation { path: "smuggling.fee_amount".into(), basis: "b".into() },
         ];
-        let (v, withheld) = view(Access::Foreign, doc.clone(), &r);
+        let (v, withheld) = view(Access::Foreign, doc.clone(), &r, None);
         let v = v.as_value();
         let marker = json!({"withheld": true, "basis": "b"});
         assert_eq!(v["summary"], marker);
@@ -296,7 +317,20 @@ mod tests {
         assert!(v.get("field_reservations").is_none());
         assert_eq!(v["created_by"], json!({"party": "GT", "role": "officer"}));
         assert_eq!(withheld.len(), 3);
-        let (own, _) = view(Access::Own, doc.clone(), &r);
+        let (own, _) = view(Access::Own, doc.clone(), &r, None);
         assert_eq!(own.as_value(), &doc);
+    }
+
+    #[test]
+    fn other_countries_see_the_shared_history_only() {
+        let doc = json!({"summary": "x", "version": 7, "updated_at": "2026-11-23T10:00:00Z"});
+        let stamp = SharedStamp { version: 2, updated_at: "2026-11-01T00:00:00Z" };
+        let (v, _) = view(Access::Foreign, doc.clone(), &[], Some(stamp));
+        assert_eq!(v.as_value()["version"], 2);
+        assert_eq!(v.as_value()["updated_at"], "2026-11-01T00:00:00Z");
+        let (v, _) = view(Access::Foreign, doc.clone(), &[], None);
+        assert!(v.as_value().get("version").is_none() && v.as_value().get("updated_at").is_none());
+        let (v, _) = view(Access::Own, doc, &[], Some(stamp));
+        assert_eq!(v.as_value()["version"], 7);
     }
 }

@@ -72,8 +72,9 @@ pub async fn create_party(
     p: Principal,
     body: Json<NewParty>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
     let (subject, ctx) = (p.subject(), p.ctx.clone());
-    let result = state.db.run(move |c| parties::create(c, &subject, &ctx, body.0)).await;
+    let result = state.db.run(move |c| parties::create(c, &subject, &ctx, body)).await;
     let party = audit_refusal(&state, &p, "party_create", "party", None, result).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", party.code))).json(party))
 }
@@ -91,9 +92,10 @@ pub async fn update_party(
     code: web::Path<String>,
     body: Json<PartyPatch>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
     let code = code.into_inner();
     let (subject, ctx, c2) = (p.subject(), p.ctx.clone(), code.clone());
-    let result = state.db.run(move |c| parties::update(c, &subject, &ctx, &c2, body.0)).await;
+    let result = state.db.run(move |c| parties::update(c, &subject, &ctx, &c2, body)).await;
     Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "party_update", "party", Some(&code), result).await?))
 }
 
@@ -124,7 +126,8 @@ pub async fn create_user(
     p: Principal,
     body: Json<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let new = body.0;
+    let body = body.into_inner()?;
+    let new = body;
     let subject = p.subject();
     // Cheap checks before spending a password hash.
     let (s2, username, party, roles, password) =
@@ -179,9 +182,10 @@ pub async fn update_user(
     id: web::Path<String>,
     body: Json<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
     let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
     let id2 = id.clone();
-    let result = state.db.run(move |c| users::update(c, &subject, &ctx, &id2, body.0)).await;
+    let result = state.db.run(move |c| users::update(c, &subject, &ctx, &id2, body)).await;
     Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_update", "user", Some(&id), result).await?))
 }
 

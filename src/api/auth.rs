@@ -34,7 +34,8 @@ pub async fn login(
     ctx: RequestContext,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = service::login(state, ctx, body.0).await?;
+    let body = body.into_inner()?;
+    let tokens = service::login(state, ctx, body).await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 
@@ -52,7 +53,8 @@ pub async fn refresh(
     ctx: RequestContext,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = service::refresh(state, ctx, body.0).await?;
+    let body = body.into_inner()?;
+    let tokens = service::refresh(state, ctx, body).await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 
@@ -124,7 +126,8 @@ pub async fn change_password(
     auth: Authenticated,
     body: Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
-    service::change_password(state, auth, body.0).await?;
+    let body = body.into_inner()?;
+    service::change_password(state, auth, body).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -154,7 +157,8 @@ pub async fn verify_totp(
     auth: Authenticated,
     body: Json<TotpCode>,
 ) -> Result<HttpResponse, ApiError> {
-    service::verify_totp(state, auth, body.0).await?;
+    let body = body.into_inner()?;
+    service::verify_totp(state, auth, body).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

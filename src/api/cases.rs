@@ -91,9 +91,10 @@ pub async fn create(
     req: HttpRequest,
     body: Json<CaseInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency_key(&req, &body.0)?;
+    let body = body.into_inner()?;
+    let key = idempotency_key(&req, &body)?;
     let (s, ctx) = (p.subject(), p.ctx.clone());
-    let r = state.db.run(move |c| service::create(c, &s, &ctx, body.0, key)).await;
+    let r = state.db.run(move |c| service::create(c, &s, &ctx, body, key)).await;
     Ok(snapshot_response(refusal(&state, &p, "case_create", None, r).await?))
 }
 
@@ -116,9 +117,10 @@ pub async fn batch(
     req: HttpRequest,
     body: BulkJson<BatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency_key(&req, &body.0.cases)?;
+    let body = body.into_inner()?;
+    let key = idempotency_key(&req, &body.cases)?;
     let (s, ctx) = (p.subject(), p.ctx.clone());
-    let r = state.db.run(move |c| service::batch(c, &s, &ctx, body.0, key)).await;
+    let r = state.db.run(move |c| service::batch(c, &s, &ctx, body, key)).await;
     Ok(snapshot_response(refusal(&state, &p, "case_batch", None, r).await?))
 }
 
@@ -171,9 +173,10 @@ pub async fn update(
     id: web::Path<String>,
     body: Json<CaseInput>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
     let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
     let id2 = id.clone();
-    let r = state.db.run(move |c| service::update(c, &s, &ctx, &id2, tag.as_deref(), body.0)).await;
+    let r = state.db.run(move |c| service::update(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
     Ok(viewed_response(refusal(&state, &p, "case_update", Some(&id), r).await?))
 }
 
@@ -199,9 +202,10 @@ pub async fn retract(
     id: web::Path<String>,
     body: Json<Retraction>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
     let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
     let id2 = id.clone();
-    let r = state.db.run(move |c| service::retract(c, &s, &ctx, &id2, tag.as_deref(), body.0)).await;
+    let r = state.db.run(move |c| service::retract(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
     Ok(viewed_response(refusal(&state, &p, "case_retract", Some(&id), r).await?))
 }
 
@@ -350,6 +354,7 @@ pub async fn put_policy(
     code: web::Path<String>,
     body: Json<PolicyUpdate>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
     let (s, ctx, code) = (p.subject(), p.ctx.clone(), code.into_inner());
     let c2 = code.clone();
     let r = state
@@ -362,7 +367,7 @@ pub async fn put_policy(
             if !policy::may_write(&s, &c2) {
                 return Err(ApiError::Forbidden);
             }
-            policy::update(c, &s, &ctx, &c2, body.0)
+            policy::update(c, &s, &ctx, &c2, body)
         })
         .await;
     let policy = refusal(&state, &p, "reservation_policy_update", Some(&code), r).await?;

@@ -179,7 +179,7 @@ pub fn update(
                 reservation_policy_versions::created_by.eq(&actor.user_id),
             ))
             .execute(conn)?;
-        let reindexed = super::store::reindex_country(conn, party, &policy)?;
+        let reindexed = super::store::reindex_country(conn, party, &policy, &now)?;
         let old: BTreeSet<String> = before.reservations(&[]).into_iter().map(|r| r.path).collect();
         let new: BTreeSet<String> = policy.reservations(&[]).into_iter().map(|r| r.path).collect();
         events.push(

@@ -81,7 +81,7 @@ pub struct Viewed {
 
 fn view_case(case: &StoredCase, access: Access, policy: &policy::Policy) -> (Viewed, Vec<String>) {
     let reservations = policy.reservations(&case.case_reservations());
-    let (view, withheld) = rules::view(access, case.document.clone(), &reservations);
+    let (view, withheld) = rules::view(access, case.document.clone(), &reservations, Some(case.shared_stamp()));
     let etag = match access {
         Access::Own => etag_own(case.version),
         Access::Foreign => etag_of(&view),
@@ -91,7 +91,7 @@ fn view_case(case: &StoredCase, access: Access, policy: &policy::Policy) -> (Vie
 
 fn read_event(ctx: &RequestContext, case: &StoredCase, access: Access, withheld: &[String], action: &str) -> Event {
     Event::new(ctx, action, "case", Outcome::Allowed).object(case.id.clone(), Some(&case.reporting_country)).details(
-        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": case.version, "withheld": withheld}),
+        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": if access == Access::Own { case.version } else { case.shared_version }, "withheld": withheld}),
     )
 }
 
@@ -180,7 +180,7 @@ pub(crate) fn insert_case(
     let reservations = policy.reservations(&store::case_reservations(&document));
     let cols = store::index_columns(&document, &reservations);
     store::insert(conn, &id, &s.party, &document, &cols, &reservations, &s.user_id, &now)?;
-    let viewed = Viewed { view: rules::view(Access::Own, document, &[]).0, etag: etag_own(1) };
+    let viewed = Viewed { view: rules::view(Access::Own, document, &[], None).0, etag: etag_own(1) };
     Ok((id, viewed))
 }
 
@@ -245,7 +245,7 @@ pub fn update(
                 .object(id.to_owned(), Some(&s.party))
                 .details(serde_json::json!({"version": version})),
         );
-        Ok(Viewed { view: rules::view(Access::Own, document, &[]).0, etag: etag_own(version) })
+        Ok(Viewed { view: rules::view(Access::Own, document, &[], None).0, etag: etag_own(version) })
     })
 }
 
@@ -316,7 +316,7 @@ pub fn retract(
                 .object(id.to_owned(), Some(&s.party))
                 .details(serde_json::json!({"version": version})),
         );
-        Ok(Viewed { view: rules::view(Access::Own, document, &[]).0, etag: etag_own(version) })
+        Ok(Viewed { view: rules::view(Access::Own, document, &[], None).0, etag: etag_own(version) })
     })
 }
 
@@ -336,7 +336,7 @@ pub fn version(conn: &mut DbConn, s: &Subject, id: &str, n: i32) -> Result<(Case
         return Err(ApiError::NotFound);
     }
     let doc = store::version_document(conn, id, n)?.ok_or(ApiError::NotFound)?;
-    Ok((rules::view(Access::Own, doc, &[]).0, case.reporting_country))
+    Ok((rules::view(Access::Own, doc, &[], None).0, case.reporting_country))
 }
 
 /// Query parameters of the case list.

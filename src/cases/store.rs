@@ -7,7 +7,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::policy::Policy;
-use crate::access::cases::{Access, CaseMeta, Reservation, Scope, is_reserved, view};
+use crate::access::cases::{Access, CaseMeta, Reservation, Scope, SharedStamp, is_reserved, view};
 use crate::db::DbConn;
 use crate::db::schema::{case_shares, case_versions, cases};
 use crate::error::ApiError;
@@ -18,11 +18,18 @@ pub struct StoredCase {
     pub id: String,
     pub reporting_country: String,
     pub version: i32,
+    /// What other countries see of the history (see `access::cases::SharedStamp`).
+    pub shared_version: i32,
+    pub shared_updated_at: String,
     pub meta: CaseMeta,
     pub document: Value,
 }
 
 impl StoredCase {
+    pub fn shared_stamp(&self) -> SharedStamp<'_> {
+        SharedStamp { version: self.shared_version, updated_at: &self.shared_updated_at }
+    }
+
     /// The per-case reservations (catalog paths) added by the reporting officer.
     pub fn case_reservations(&self) -> Vec<String> {
         case_reservations(&self.document)
@@ -51,6 +58,9 @@ pub struct IndexColumns {
     pub include_in_statistics: bool,
     pub search_full: String,
     pub search_shared: String,
+    /// Digest of what other countries see (without the history stamp): when it changes, the
+    /// shared version moves.
+    pub shared_digest: String,
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -81,9 +91,10 @@ pub fn index_columns(document: &Value, reservations: &[Reservation]) -> IndexCol
     let shared = |path: &str| if is_reserved(reservations, path) { None } else { text(document, path) };
     let mut search_full = String::new();
     search_text(document, &mut search_full);
-    let (foreign, _) = view(Access::Foreign, document.clone(), reservations);
+    let (foreign, _) = view(Access::Foreign, document.clone(), reservations, None);
     let mut search_shared = String::new();
     search_text(foreign.as_value(), &mut search_shared);
+    let shared_digest = crate::auth::sha256_hex(foreign.as_value().to_string().as_bytes());
     let sharing = &document["sharing"];
     IndexColumns {
         case_type: text(document, "case_type").unwrap_or_default(),
@@ -102,6 +113,7 @@ pub fn index_columns(document: &Value, reservations: &[Reservation]) -> IndexCol
         include_in_statistics: document["include_in_statistics"].as_bool().unwrap_or(true),
         search_full,
         search_shared,
+        shared_digest,
     }
 }
 
@@ -111,6 +123,8 @@ struct CaseRow {
     id: String,
     reporting_country: String,
     version: i32,
+    shared_version: i32,
+    shared_updated_at: String,
     sharing_scope: String,
     retracted: bool,
     document: String,
@@ -135,6 +149,8 @@ fn to_stored(row: CaseRow, shares: &[(String, String)]) -> Result<StoredCase, Ap
         id: row.id,
         reporting_country: row.reporting_country,
         version: row.version,
+        shared_version: row.shared_version,
+        shared_updated_at: row.shared_updated_at,
         document,
     })
 }
@@ -187,6 +203,9 @@ pub fn insert(
             cases::created_by.eq(user_id),
             cases::updated_at.eq(now),
             cases::updated_by.eq(user_id),
+            cases::shared_version.eq(1),
+            cases::shared_updated_at.eq(now),
+            cases::shared_digest.eq(&cols.shared_digest),
         ))
         .execute(conn)?;
     write_shares(conn, id, &cols.shared_with)?;
@@ -267,10 +286,23 @@ pub fn replace(
     if updated == 0 {
         return Ok(false);
     }
+    stamp_shared_change(conn, id, &cols.shared_digest, now)?;
     write_shares(conn, id, &cols.shared_with)?;
     crate::statistics::store::replace(conn, id, document, reservations)?;
     insert_version(conn, id, version, change, &doc, user_id, now)?;
     Ok(true)
+}
+
+/// Move the shared version and time of a case if what other countries see has changed.
+fn stamp_shared_change(conn: &mut DbConn, id: &str, digest: &str, now: &str) -> Result<(), ApiError> {
+    diesel::update(cases::table.filter(cases::id.eq(id)).filter(cases::shared_digest.ne(digest)))
+        .set((
+            cases::shared_version.eq(cases::shared_version + 1),
+            cases::shared_updated_at.eq(now),
+            cases::shared_digest.eq(digest),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// One entry of a case's history.
@@ -338,7 +370,7 @@ fn filtered<'a>(mut q: CaseQuery<'a>, f: &'a ListFilter, own: bool) -> CaseQuery
         q = if own { q.filter(cases::date_detected.le(d)) } else { q.filter(cases::date_detected_shared.le(d)) };
     }
     if let Some(u) = &f.updated_since {
-        q = q.filter(cases::updated_at.ge(u));
+        q = if own { q.filter(cases::updated_at.ge(u)) } else { q.filter(cases::shared_updated_at.ge(u)) };
     }
     if let Some(t) = &f.text {
         let pattern = format!("%{}%", t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
@@ -392,7 +424,7 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Stored
 }
 
 /// Recompute the shared columns of every case of a country after its policy changed.
-pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy) -> Result<usize, ApiError> {
+pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &str) -> Result<usize, ApiError> {
     let rows: Vec<(String, String)> =
         cases::table.filter(cases::reporting_country.eq(party)).select((cases::id, cases::document)).load(conn)?;
     for (id, doc) in &rows {
@@ -408,6 +440,7 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy) -> Resul
                 cases::search_shared.eq(&cols.search_shared),
             ))
             .execute(conn)?;
+        stamp_shared_change(conn, id, &cols.shared_digest, now)?;
     }
     Ok(rows.len())
 }

@@ -39,14 +39,10 @@ fn sign(kid: &str, key: &EncodingKey, claims: &Value, typ: Option<&str>) -> Stri
     jsonwebtoken::encode(&header, claims, key).unwrap()
 }
 
-#[actix_web::test]
-async fn forged_and_malformed_tokens_are_all_refused() {
-    let app = spawn_app().await;
-    let u = app.user("GT", &[Role::Officer]).await;
-    let victim = app.user("MX", &[Role::Officer]).await;
-    assert_eq!(app.get("/api/v1/me", Some(&u.token)).await.status, 200);
+/// The JWT attack corpus against `u`'s genuine token (`victim`: another user to impersonate).
+pub fn attack_corpus(app: &TestApp, u: &TestUser, victim: &TestUser) -> Vec<(&'static str, String)> {
     let (header, claims, sig) = parts(&u.token);
-    let (kid, key, public) = server_key(&app);
+    let (kid, key, public) = server_key(app);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let with = |k: &str, v: Value| {
         let mut c = claims.clone();
@@ -114,6 +110,24 @@ async fn forged_and_malformed_tokens_are_all_refused() {
     corpus.push(("refresh token as access token", u.refresh.clone()));
     corpus.push(("garbage", "not.a.token".into()));
     corpus.push(("oversized", format!("{}.{}.{}", b64(&header), "A".repeat(6000), sig)));
+    corpus
+}
+
+#[actix_web::test]
+async fn forged_and_malformed_tokens_are_all_refused() {
+    let app = spawn_app().await;
+    let u = app.user("GT", &[Role::Officer]).await;
+    let victim = app.user("MX", &[Role::Officer]).await;
+    assert_eq!(app.get("/api/v1/me", Some(&u.token)).await.status, 200);
+    let corpus = attack_corpus(&app, &u, &victim);
+    let (_, claims, _) = parts(&u.token);
+    let (kid, key, _) = server_key(&app);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let with = |k: &str, v: Value| {
+        let mut c = claims.clone();
+        c[k] = v;
+        c
+    };
 
     let mut refused = 0;
     for (name, token) in &corpus {
