@@ -10,6 +10,8 @@
 //! - `formato`: PURE: the Formato estándar record types, catalog, validation, derived fields;
 //! - `cases`: case submission, versions, listing, reservation policies;
 //! - `statistics`: statistical facts of the cases (and, with #5, disclosure-controlled tables);
+//! - `registry`: the liaison directory and entry requirements by nationality (SPEC §7 M3, M5);
+//! - `files`: uploads checked by content, image metadata stripping, streamed files;
 //! - `audit`: the tamper-evident audit log;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
@@ -25,8 +27,10 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod formato;
 pub mod http;
+pub mod registry;
 pub mod server;
 pub mod statistics;
 pub mod telemetry;

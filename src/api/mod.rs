@@ -6,8 +6,11 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod directory;
+pub mod entry_requirements;
 pub mod health;
 pub mod statistics;
+pub mod support;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -76,6 +79,18 @@ api_routes![
     statistics::table,
     statistics::routes,
     statistics::false_passports,
+    directory::list,
+    directory::stale,
+    directory::create,
+    directory::get,
+    directory::update,
+    directory::verify,
+    directory::remove,
+    entry_requirements::list,
+    entry_requirements::create,
+    entry_requirements::get,
+    entry_requirements::update,
+    entry_requirements::remove,
 ];
 
 struct SecurityAddon;

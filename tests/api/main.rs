@@ -10,5 +10,6 @@ mod audit_log;
 mod auth_flows;
 mod cases;
 mod http_conventions;
+mod registry;
 mod statistics;
 mod tokens;
