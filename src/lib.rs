@@ -10,6 +10,7 @@
 //! - `formato`: PURE: the Formato estándar record types, catalog, validation, derived fields;
 //! - `cases`: case submission, versions, listing, reservation policies;
 //! - `statistics`: statistical facts of the cases (and, with #5, disclosure-controlled tables);
+//! - `alerts`: fraudulent-document alerts with specimen images (SPEC §7 M1);
 //! - `registry`: the liaison directory and entry requirements by nationality (SPEC §7 M3, M5);
 //! - `files`: uploads checked by content, image metadata stripping, streamed files;
 //! - `audit`: the tamper-evident audit log;
@@ -17,6 +18,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod auth;

@@ -3,6 +3,7 @@
 //! them in the OpenAPI document, so the served routes and the document cannot drift apart.
 
 pub mod admin;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -79,6 +80,15 @@ api_routes![
     statistics::table,
     statistics::routes,
     statistics::false_passports,
+    alerts::create,
+    alerts::list,
+    alerts::get,
+    alerts::update,
+    alerts::withdraw,
+    alerts::add_image,
+    alerts::list_images,
+    alerts::get_image,
+    alerts::delete_image,
     directory::list,
     directory::stale,
     directory::create,

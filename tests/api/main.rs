@@ -6,6 +6,7 @@
 mod helpers;
 
 mod admin_matrix;
+mod alerts;
 mod audit_log;
 mod auth_flows;
 mod cases;
