@@ -12,6 +12,7 @@
 //! - `statistics`: statistical facts of the cases (and, with #5, disclosure-controlled tables);
 //! - `alerts`: fraudulent-document alerts with specimen images (SPEC §7 M1);
 //! - `registry`: the liaison directory and entry requirements by nationality (SPEC §7 M3, M5);
+//! - `reports`: country activity reports (R13), files in the data directory;
 //! - `files`: uploads checked by content, image metadata stripping, streamed files;
 //! - `audit`: the tamper-evident audit log;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
@@ -33,6 +34,7 @@ pub mod files;
 pub mod formato;
 pub mod http;
 pub mod registry;
+pub mod reports;
 pub mod server;
 pub mod statistics;
 pub mod telemetry;

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod directory;
 pub mod entry_requirements;
 pub mod health;
+pub mod reports;
 pub mod statistics;
 pub mod support;
 
@@ -101,6 +102,12 @@ api_routes![
     entry_requirements::get,
     entry_requirements::update,
     entry_requirements::remove,
+    reports::upload,
+    reports::list,
+    reports::get,
+    reports::download,
+    reports::publish,
+    reports::remove,
 ];
 
 struct SecurityAddon;

@@ -12,5 +12,6 @@ mod auth_flows;
 mod cases;
 mod http_conventions;
 mod registry;
+mod reports;
 mod statistics;
 mod tokens;
