@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cases;
 pub mod directory;
 pub mod entry_requirements;
+pub mod false_passport_reports;
 pub mod health;
 pub mod reports;
 pub mod statistics;
@@ -81,6 +82,9 @@ api_routes![
     statistics::table,
     statistics::routes,
     statistics::false_passports,
+    false_passport_reports::put,
+    false_passport_reports::get,
+    false_passport_reports::remove,
     alerts::create,
     alerts::list,
     alerts::get,
