@@ -68,6 +68,12 @@ pub struct Layer {
     /// Statistics suppression threshold k: counts from 1 to k−1 are withheld [default: 10].
     #[arg(long, env = "ENLACE_STATS_K", global = true)]
     pub stats_k: Option<u32>,
+    /// Largest specimen image of a document alert, in bytes [default: 5242880].
+    #[arg(long, env = "ENLACE_MAX_IMAGE_BYTES", global = true)]
+    pub max_image_bytes: Option<u64>,
+    /// Largest country report file, in bytes [default: 52428800].
+    #[arg(long, env = "ENLACE_MAX_REPORT_BYTES", global = true)]
+    pub max_report_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -106,6 +112,8 @@ impl Layer {
             docs: self.docs.or(other.docs),
             hash_concurrency: self.hash_concurrency.or(other.hash_concurrency),
             stats_k: self.stats_k.or(other.stats_k),
+            max_image_bytes: self.max_image_bytes.or(other.max_image_bytes),
+            max_report_bytes: self.max_report_bytes.or(other.max_report_bytes),
         }
     }
 }
@@ -140,6 +148,8 @@ pub struct Settings {
     pub docs: bool,
     pub hash_concurrency: usize,
     pub stats_k: u32,
+    pub max_image_bytes: u64,
+    pub max_report_bytes: u64,
 }
 
 /// A setting that cannot be used, with its name.
@@ -225,6 +235,14 @@ impl Settings {
         if !(2..=100).contains(&stats_k) {
             return Err(bad("stats_k", "must be between 2 and 100"));
         }
+        let max_image_bytes = l.max_image_bytes.unwrap_or(5 * 1024 * 1024);
+        if !(1024..=64 * 1024 * 1024).contains(&max_image_bytes) {
+            return Err(bad("max_image_bytes", "must be between 1024 and 67108864"));
+        }
+        let max_report_bytes = l.max_report_bytes.unwrap_or(50 * 1024 * 1024);
+        if !(1024..=1024 * 1024 * 1024).contains(&max_report_bytes) {
+            return Err(bad("max_report_bytes", "must be between 1024 and 1073741824"));
+        }
         if l.db_pool_size == Some(0) {
             return Err(bad("db_pool_size", "must be at least 1"));
         }
@@ -243,6 +261,8 @@ impl Settings {
             docs: l.docs.unwrap_or(true),
             hash_concurrency,
             stats_k,
+            max_image_bytes,
+            max_report_bytes,
         })
     }
 }

@@ -157,8 +157,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType => (
                 "unsupported-media-type",
                 "Unsupported media type",
-                "Send the body as application/json.",
-                "Envíe el cuerpo como application/json.",
+                "The body is not of an accepted type: JSON endpoints take application/json; uploads are checked by their content.",
+                "El cuerpo no es de un tipo admitido: los servicios JSON reciben application/json; los archivos se verifican por su contenido.",
             ),
             ApiError::IdempotencyMismatch => (
                 "idempotency-key-reused",

@@ -328,18 +328,35 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+fn query_error(message: String) -> ApiError {
+    ApiError::Malformed(vec![FieldError::new("query", "invalid_query", message, "parámetros de consulta no válidos")])
+}
+
+/// Query parameters. Like `Json`, extraction never fails: `into_inner` returns the parameters
+/// or their problem, after the handler's identity extractor has answered 401 to a bad caller.
+pub struct Query<T>(Result<T, ApiError>);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = web::Query::<T>::from_query(req.query_string())
+            .map(web::Query::into_inner)
+            .map_err(|e| query_error(e.to_string()));
+        std::future::ready(Ok(Query(parsed)))
+    }
+}
+
 /// Configuration of the built-in extractors so that their errors are problem documents too.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _| {
-        let message = err.to_string();
-        ApiError::Malformed(vec![FieldError::new(
-            "query",
-            "invalid_query",
-            message,
-            "parámetros de consulta no válidos",
-        )])
-        .into()
-    })
+    web::QueryConfig::default().error_handler(|err, _| query_error(err.to_string()).into())
 }
 
 pub fn path_config() -> web::PathConfig {

@@ -10,11 +10,16 @@
 //! - `formato`: PURE: the Formato estándar record types, catalog, validation, derived fields;
 //! - `cases`: case submission, versions, listing, reservation policies;
 //! - `statistics`: statistical facts of the cases (and, with #5, disclosure-controlled tables);
+//! - `alerts`: fraudulent-document alerts with specimen images (SPEC §7 M1);
+//! - `registry`: the liaison directory and entry requirements by nationality (SPEC §7 M3, M5);
+//! - `reports`: country activity reports (R13), files in the data directory;
+//! - `files`: uploads checked by content, image metadata stripping, streamed files;
 //! - `audit`: the tamper-evident audit log;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
 pub mod access;
 pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod auth;
@@ -25,8 +30,11 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod formato;
 pub mod http;
+pub mod registry;
+pub mod reports;
 pub mod server;
 pub mod statistics;
 pub mod telemetry;

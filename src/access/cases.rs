@@ -192,17 +192,27 @@ pub fn view(
     if access == Access::Own {
         return (CaseView(document), Vec::new());
     }
+    let withheld = redact_foreign(&mut document, &OWN_ONLY, reservations);
     if let Some(obj) = document.as_object_mut() {
-        for key in OWN_ONLY {
-            obj.remove(key);
-        }
         obj.remove("version");
         obj.remove("updated_at");
         if let Some(stamp) = stamp {
             obj.insert("version".into(), Value::from(stamp.version));
             obj.insert("updated_at".into(), Value::from(stamp.updated_at));
         }
-        // Other countries see who created or updated a case only as party and role.
+    }
+    (CaseView(document), withheld)
+}
+
+/// Redact a stored document for another country, in place: the `own_only` keys removed, actors
+/// reduced to party and role, and every reserved path replaced by its marker whether or not it
+/// holds a value. Returns the withheld paths. Shared by cases and document alerts.
+pub(crate) fn redact_foreign(document: &mut Value, own_only: &[&str], reservations: &[Reservation]) -> Vec<String> {
+    if let Some(obj) = document.as_object_mut() {
+        for key in own_only {
+            obj.remove(*key);
+        }
+        // Other countries see who created or updated a record only as party and role.
         for key in ["created_by", "updated_by"] {
             if let Some(Value::Object(actor)) = obj.get_mut(key) {
                 actor.remove("user_id");
@@ -213,10 +223,10 @@ pub fn view(
     for r in reservations {
         let marker = serde_json::json!({"withheld": true, "basis": r.basis});
         let segments: Vec<&str> = r.path.split('.').collect();
-        mark(&mut document, &segments, &marker);
+        mark(document, &segments, &marker);
         withheld.push(r.path.clone());
     }
-    (CaseView(document), withheld)
+    withheld
 }
 
 /// Replace the field at `segments` (catalog notation: `persons[]` walks every element) with the

@@ -5,9 +5,14 @@
 //! - administration rules (who manages which users, which roles they may grant);
 //! - audit-log visibility.
 //!
-//! Case visibility and redaction (sharing scope, legal reservations) live in `access::cases`.
+//! Case visibility and redaction (sharing scope, legal reservations) live in `access::cases`;
+//! fraudulent-document alerts (which reuse them) in `access::alerts`; the other companion
+//! resources of the private area (directory, entry requirements, reports, manual aggregates) in
+//! `access::resources`.
 
+pub mod alerts;
 pub mod cases;
+pub mod resources;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -11,7 +11,7 @@ use crate::audit::{Event, Outcome};
 use crate::auth::Principal;
 use crate::auth::service::hash_password;
 use crate::error::{ApiError, Problem};
-use crate::http::Json;
+use crate::http::{Json, Query};
 use crate::server::AppState;
 
 /// Record a refused administration attempt, then return the refusal.
@@ -107,10 +107,10 @@ pub async fn update_party(
 pub async fn list_users(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<UserQuery>,
+    q: Query<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let subject = p.subject();
-    let result = state.db.run(move |c| users::list(c, &subject, q.into_inner())).await;
+    let result = state.db.run(move |c| users::list(c, &subject, q.into_inner()?)).await;
     Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_list", "user", None, result).await?))
 }
 

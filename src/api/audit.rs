@@ -1,5 +1,6 @@
 //! The audit log for auditors. Reading it is itself audited.
 
+use crate::http::Query;
 use actix_web::{HttpResponse, get, web};
 
 use crate::access;
@@ -15,16 +16,12 @@ use crate::server::AppState;
     responses((status = 200, body = AuditPage), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 #[get("/api/v1/audit")]
-pub async fn list(
-    state: web::Data<AppState>,
-    p: Principal,
-    q: web::Query<AuditQuery>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
     let Some(scope) = access::audit_scope(&p.subject()) else {
         state.audit.record(Event::new(&p.ctx, "audit_read", "audit_log", Outcome::Denied)).await?;
         return Err(ApiError::Forbidden);
     };
-    let q = q.into_inner();
+    let q = q.into_inner()?;
     let filters = serde_json::json!({
         "actor": q.actor, "party": q.party, "action": q.action, "object_type": q.object_type,
         "object_id": q.object_id, "outcome": q.outcome, "from": q.from, "to": q.to,

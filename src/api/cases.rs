@@ -15,7 +15,7 @@ use crate::cases::store::VersionInfo;
 use crate::error::{ApiError, Problem};
 use crate::formato::catalog::Catalog;
 use crate::formato::record::CaseInput;
-use crate::http::{BulkJson, Json};
+use crate::http::{BulkJson, Json, Query};
 use crate::server::AppState;
 
 fn idempotency_key(req: &HttpRequest, what: &impl Serialize) -> Result<Option<Key>, ApiError> {
@@ -230,13 +230,9 @@ pub struct CasePageDoc {
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/cases")]
-pub async fn list(
-    state: web::Data<AppState>,
-    p: Principal,
-    q: web::Query<CaseQuery>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<CaseQuery>) -> Result<HttpResponse, ApiError> {
     let s = p.subject();
-    let r = state.db.run(move |c| service::list(c, &s, q.into_inner())).await;
+    let r = state.db.run(move |c| service::list(c, &s, q.into_inner()?)).await;
     let (page, n) = refusal(&state, &p, "case_list", None, r).await?;
     let ev = Event::new(&p.ctx, "case_list", "case", Outcome::Allowed).details(serde_json::json!({"items": n}));
     state.audit.record(ev).await?;

@@ -3,11 +3,17 @@
 //! them in the OpenAPI document, so the served routes and the document cannot drift apart.
 
 pub mod admin;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod directory;
+pub mod entry_requirements;
+pub mod false_passport_reports;
 pub mod health;
+pub mod reports;
 pub mod statistics;
+pub mod support;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -27,7 +33,7 @@ macro_rules! api_routes {
             ),
             paths($($module::$handler),*),
             components(schemas(Problem, FieldError)),
-            modifiers(&SecurityAddon),
+            modifiers(&SecurityAddon, &UniqueOperationIds),
         )]
         pub struct ApiDoc;
 
@@ -76,6 +82,36 @@ api_routes![
     statistics::table,
     statistics::routes,
     statistics::false_passports,
+    false_passport_reports::put,
+    false_passport_reports::get,
+    false_passport_reports::remove,
+    alerts::create,
+    alerts::list,
+    alerts::get,
+    alerts::update,
+    alerts::withdraw,
+    alerts::add_image,
+    alerts::list_images,
+    alerts::get_image,
+    alerts::delete_image,
+    directory::list,
+    directory::stale,
+    directory::create,
+    directory::get,
+    directory::update,
+    directory::verify,
+    directory::remove,
+    entry_requirements::list,
+    entry_requirements::create,
+    entry_requirements::get,
+    entry_requirements::update,
+    entry_requirements::remove,
+    reports::upload,
+    reports::list,
+    reports::get,
+    reports::download,
+    reports::publish,
+    reports::remove,
 ];
 
 struct SecurityAddon;
@@ -87,6 +123,34 @@ impl Modify for SecurityAddon {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+    }
+}
+
+/// OpenAPI requires unique operation ids; utoipa takes them from handler names, which repeat
+/// across modules (`get`, `update`, …). A repeated id is qualified with its tag: `cases_get`.
+struct UniqueOperationIds;
+
+impl Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut seen = std::collections::BTreeMap::<String, usize>::new();
+        for item in openapi.paths.paths.values() {
+            for op in [&item.get, &item.put, &item.post, &item.delete, &item.patch].into_iter().flatten() {
+                if let Some(id) = &op.operation_id {
+                    *seen.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+        for item in openapi.paths.paths.values_mut() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                let Some(id) = op.operation_id.clone() else { continue };
+                if seen.get(&id).copied().unwrap_or(0) > 1 {
+                    let tag = op.tags.as_ref().and_then(|t| t.first()).cloned().unwrap_or_default();
+                    op.operation_id = Some(format!("{}_{id}", tag.replace('-', "_")));
+                }
+            }
+        }
     }
 }
 

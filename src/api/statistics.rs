@@ -1,6 +1,7 @@
 //! Shared statistics: the general table query, the semester false-passport report and route
 //! flows. JSON by default, CSV with `format=csv` or `Accept: text/csv`. Every query is audited.
 
+use crate::http::Query;
 use std::collections::BTreeMap;
 
 use actix_web::http::header;
@@ -13,7 +14,7 @@ use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::server::AppState;
 use crate::statistics::query::Measure;
-use crate::statistics::service::{self, StatisticsResult};
+use crate::statistics::service::{self, FigureSource, StatisticsResult};
 
 fn wants_csv(req: &HttpRequest, params: &BTreeMap<String, String>) -> bool {
     params.get("format").is_some_and(|f| f == "csv")
@@ -98,9 +99,9 @@ pub async fn table(
     state: web::Data<AppState>,
     p: Principal,
     req: HttpRequest,
-    q: web::Query<BTreeMap<String, String>>,
+    q: Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = q.into_inner();
+    let params = q.into_inner()?;
     let (query, _) = refused(&state, &p, "statistics_query", service::parse(&params, None)).await?;
     let (s, k) = (p.subject(), state.settings.stats_k as u64);
     let _slot = refused(&state, &p, "statistics_query", slot(&state).await).await?;
@@ -131,9 +132,9 @@ pub async fn routes(
     state: web::Data<AppState>,
     p: Principal,
     req: HttpRequest,
-    q: web::Query<BTreeMap<String, String>>,
+    q: Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut params = q.into_inner();
+    let mut params = q.into_inner()?;
     if params.contains_key("group_by") {
         return refused(
             &state,
@@ -167,11 +168,17 @@ pub struct FalsePassportReport {
     /// Per reporting country and: nationality in the document, issuing state, fraud type,
     /// detection setting, origin class.
     pub breakdowns: BTreeMap<String, StatisticsResult>,
+    /// Where each country's semester figure comes from: `manual_report` (the country's
+    /// aggregate, which replaces its figure derived from cases for that semester) or `cases`.
+    pub sources: Vec<FigureSource>,
 }
 
 /// Semester counts of false passports (passports whose fraud type is neither `genuine_no_fraud`
 /// nor `unknown`) per reporting country, with breakdowns. `semester=2025-S1`, or a range with
-/// `from`/`to`. Same disclosure control as `/api/v1/statistics`.
+/// `from`/`to`. A country's manual aggregate for a semester (`PUT
+/// /api/v1/false-passport-reports/{country}/{semester}`) replaces the figure derived from its
+/// cases for that semester, never adds to it; `sources` says which applies. Same disclosure
+/// control as `/api/v1/statistics`.
 #[utoipa::path(get, path = "/api/v1/statistics/false-passports", tag = "statistics", security(("bearer" = [])),
     params(
         ("semester" = Option<String>, Query, description = "One semester: YYYY-S1 or YYYY-S2"),
@@ -190,9 +197,9 @@ pub struct FalsePassportReport {
 pub async fn false_passports(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<BTreeMap<String, String>>,
+    q: Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut params = q.into_inner();
+    let mut params = q.into_inner()?;
     if let Some(sem) = params.remove("semester") {
         params.insert("from".into(), sem.clone());
         params.insert("to".into(), sem);
@@ -231,15 +238,26 @@ pub async fn false_passports(
     let r = state
         .db
         .run(move |c| {
-            queries.into_iter().map(|(b, q)| service::run(c, &s, &q, k).map(|r| (b, r))).collect::<Result<Vec<_>, _>>()
+            let first = queries.first().map(|(_, q)| q.clone()).ok_or(ApiError::Internal)?;
+            let country = first.filters.iter().find(|(d, _)| d == "reporting_country").map(|(_, v)| v.clone());
+            let manual =
+                crate::statistics::manual::in_range(c, country.as_deref(), first.from.as_ref(), first.to.as_ref())?;
+            queries
+                .into_iter()
+                .map(|(b, q)| service::run_false_passports(c, &s, &q, k, &manual).map(|r| (b, r)))
+                .collect::<Result<Vec<_>, _>>()
         })
         .await;
     let results = refused(&state, &p, "statistics_false_passports", r).await?;
     let mut totals = None;
+    let mut sources = vec![];
     let mut breakdowns = BTreeMap::new();
-    for (b, r) in results {
+    for (b, (r, src)) in results {
         match b {
-            None => totals = Some(r),
+            None => {
+                totals = Some(r);
+                sources = src;
+            }
             Some(name) => {
                 breakdowns.insert(name.to_owned(), r);
             }
@@ -248,5 +266,5 @@ pub async fn false_passports(
     let totals = totals.ok_or(ApiError::Internal)?;
     let all: Vec<&StatisticsResult> = std::iter::once(&totals).chain(breakdowns.values()).collect();
     audited(&state, &p, "statistics_false_passports", &all).await?;
-    Ok(HttpResponse::Ok().json(FalsePassportReport { totals, breakdowns }))
+    Ok(HttpResponse::Ok().json(FalsePassportReport { totals, breakdowns, sources }))
 }

@@ -180,6 +180,7 @@ pub fn update(
             ))
             .execute(conn)?;
         let reindexed = super::store::reindex_country(conn, party, &policy, &now)?;
+        let alerts_reindexed = crate::alerts::store::reindex_country(conn, party, &policy)?;
         let old: BTreeSet<String> = before.reservations(&[]).into_iter().map(|r| r.path).collect();
         let new: BTreeSet<String> = policy.reservations(&[]).into_iter().map(|r| r.path).collect();
         events.push(
@@ -191,6 +192,7 @@ pub fn update(
                     "now_shared": old.difference(&new).collect::<Vec<_>>(),
                     "include_in_statistics": update.include_in_statistics,
                     "cases_reindexed": reindexed,
+                    "alerts_reindexed": alerts_reindexed,
                 })),
         );
         Ok(policy)

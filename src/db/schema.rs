@@ -366,3 +366,120 @@ diesel::table! {
         value -> Text,
     }
 }
+
+// Companion resources of the private area (migration 2026-11-23-000005_companion).
+
+diesel::table! {
+    document_alerts (id) {
+        id -> Text,
+        reporting_country -> Text,
+        version -> Integer,
+        alert_status -> Text,
+        valid_until -> Nullable<Text>,
+        sharing_scope -> Text,
+        issuing_state -> Nullable<Text>,
+        issuing_state_shared -> Nullable<Text>,
+        document_type -> Nullable<Text>,
+        document_type_shared -> Nullable<Text>,
+        fraud_type -> Nullable<Text>,
+        fraud_type_shared -> Nullable<Text>,
+        document -> Text,
+        created_at -> Text,
+        created_by -> Text,
+        updated_at -> Text,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    document_alert_shares (alert_id, country) {
+        alert_id -> Text,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    document_alert_images (id) {
+        id -> Text,
+        alert_id -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        data -> Binary,
+        created_at -> Text,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    false_passport_reports (reporting_country, semester) {
+        reporting_country -> Text,
+        semester -> Text,
+        persons_with_false_passports -> BigInt,
+        breakdowns -> Text,
+        version -> Integer,
+        submitted_at -> Text,
+        submitted_by -> Text,
+    }
+}
+
+diesel::table! {
+    directory_entries (id) {
+        id -> Text,
+        country -> Text,
+        institution -> Text,
+        unit -> Nullable<Text>,
+        position -> Nullable<Text>,
+        contact_role -> Text,
+        name -> Text,
+        email -> Text,
+        phone -> Nullable<Text>,
+        languages -> Text,
+        valid_from -> Nullable<Text>,
+        valid_to -> Nullable<Text>,
+        last_verified_at -> Text,
+        version -> Integer,
+        created_at -> Text,
+        created_by -> Text,
+        updated_at -> Text,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    entry_requirements (id) {
+        id -> Text,
+        member_country -> Text,
+        nationality -> Text,
+        requirement -> Text,
+        valid_from -> Text,
+        source_reference -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Text,
+        created_by -> Text,
+        updated_at -> Text,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    country_reports (id) {
+        id -> Text,
+        country -> Text,
+        title -> Text,
+        period -> Text,
+        language -> Text,
+        file_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        published_to_observers -> Bool,
+        published_at -> Nullable<Text>,
+        published_by -> Nullable<Text>,
+        created_at -> Text,
+        created_by -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(document_alerts, document_alert_shares, document_alert_images);

@@ -160,6 +160,24 @@ pub fn validate(input: &CaseInput, today: Date) -> Result<(), Vec<FieldIssue>> {
     if v.issues.is_empty() { Ok(()) } else { Err(v.issues) }
 }
 
+/// Validates one travel document outside a case, with its sharing (fraudulent-document alerts,
+/// SPEC §7 M1): the section H rules but for `holder_ref`, which an alert has not. Issues name the
+/// fields `document.<field>` and `sharing.<field>`.
+pub fn validate_document(document: &Document, sharing: &Sharing, today: Date) -> Vec<FieldIssue> {
+    let empty = CaseInput::default();
+    let mut v = Validator::new(&empty, today);
+    let mut d = document.clone();
+    d.holder_ref = None;
+    v.document("documents[0]", &d);
+    v.sharing(Some(sharing));
+    for i in &mut v.issues {
+        if let Some(rest) = i.field.strip_prefix("documents[0].") {
+            i.field = format!("document.{rest}");
+        }
+    }
+    v.issues
+}
+
 fn blank(text: &Option<String>) -> bool {
     text.as_deref().is_none_or(|t| t.trim().is_empty())
 }

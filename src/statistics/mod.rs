@@ -4,6 +4,7 @@
 
 pub mod disclosure;
 pub mod facts;
+pub mod manual;
 pub mod query;
 pub mod service;
 pub mod store;

@@ -114,14 +114,26 @@ pub fn run(conn: &mut DbConn, s: &Subject, q: &Query, k: u64) -> Result<Statisti
         return Err(ApiError::Forbidden);
     }
     // Exact figures only for a reporting country looking at its own cases alone.
-    let own_only =
-        s.party_kind == PartyKind::Member && q.filters.iter().any(|(d, v)| d == "reporting_country" && *v == s.party);
+    let own_only = own_only(s, q);
     let form = if own_only { Form::Raw } else { Form::Shared };
     let cells = query::run(conn, q, form)?;
+    let counts: BTreeMap<Vec<String>, u64> = cells.into_iter().map(|c| (c.key, c.count)).collect();
+    finish(q, counts, own_only, k)
+}
+
+/// Whether the figures are exact (a member country filtering on its own cases alone).
+fn own_only(s: &Subject, q: &Query) -> bool {
+    s.party_kind == PartyKind::Member && q.filters.iter().any(|(d, v)| d == "reporting_country" && *v == s.party)
+}
+
+/// Disclosure control and description of a table of counts.
+fn finish(q: &Query, counts: BTreeMap<Vec<String>, u64>, own_only: bool, k: u64) -> Result<StatisticsResult, ApiError> {
     let mut categories: Vec<BTreeSet<String>> = vec![BTreeSet::new(); q.dimensions.len()];
-    for c in &cells {
-        for (d, v) in c.key.iter().enumerate() {
-            categories[d].insert(v.clone());
+    for key in counts.keys() {
+        for (d, v) in key.iter().enumerate() {
+            if let Some(set) = categories.get_mut(d) {
+                set.insert(v.clone());
+            }
         }
     }
     let categories: Vec<Vec<String>> = categories.into_iter().map(|c| c.into_iter().collect()).collect();
@@ -134,7 +146,6 @@ pub fn run(conn: &mut DbConn, s: &Subject, q: &Query, k: u64) -> Result<Statisti
         ));
     }
     let multi: Vec<bool> = q.dimensions.iter().map(|d| query::is_multi_valued(q.measure, d)).collect();
-    let counts: BTreeMap<Vec<String>, u64> = cells.into_iter().map(|c| (c.key, c.count)).collect();
     let table = disclosure::publish(
         &disclosure::Input { categories: &categories, multi_valued: &multi, counts: &counts },
         (!own_only).then_some(k),
@@ -158,6 +169,78 @@ pub fn run(conn: &mut DbConn, s: &Subject, q: &Query, k: u64) -> Result<Statisti
         data_as_of,
         table,
     })
+}
+
+/// Where the false-passport figure of one country and semester comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FigureSource {
+    pub reporting_country: String,
+    pub semester: String,
+    /// `cases` (derived from the country's cases) or `manual_report` (the country's aggregate,
+    /// which replaces the derived figure for that semester).
+    pub source: &'static str,
+}
+
+/// The false-passport table (`reporting_country` and at most one breakdown) with each country's
+/// manual semester aggregates replacing the figures derived from its cases for those semesters,
+/// never adding to them. Returns the sources: every manual aggregate used, and the semesters
+/// derived from cases (all of them for exact figures; under disclosure control only those whose
+/// derived count is not below k, so that the list reveals no small count).
+pub fn run_false_passports(
+    conn: &mut DbConn,
+    s: &Subject,
+    q: &Query,
+    k: u64,
+    manual: &[super::manual::ManualReport],
+) -> Result<(StatisticsResult, Vec<FigureSource>), ApiError> {
+    if !may_query(s) {
+        return Err(ApiError::Forbidden);
+    }
+    let own_only = own_only(s, q);
+    let form = if own_only { Form::Raw } else { Form::Shared };
+    let mut by_semester = q.clone();
+    by_semester.dimensions.insert(1, "semester".into());
+    let cells = query::run(conn, &by_semester, form)?;
+    let replaced: BTreeSet<(&str, &str)> =
+        manual.iter().map(|m| (m.reporting_country.as_str(), m.semester.as_str())).collect();
+    let mut counts: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    let mut derived: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for c in cells {
+        let (Some(country), Some(semester)) = (c.key.first(), c.key.get(1)) else { continue };
+        if replaced.contains(&(country.as_str(), semester.as_str())) {
+            continue;
+        }
+        *derived.entry((country.clone(), semester.clone())).or_default() += c.count;
+        let key: Vec<String> = std::iter::once(country.clone()).chain(c.key.iter().skip(2).cloned()).collect();
+        *counts.entry(key).or_default() += c.count;
+    }
+    let breakdown = q.dimensions.get(1);
+    for m in manual {
+        let total = m.persons_with_false_passports.max(0) as u64;
+        match breakdown {
+            None => *counts.entry(vec![m.reporting_country.clone()]).or_default() += total,
+            Some(b) => match m.breakdowns.get(b) {
+                Some(values) => {
+                    for (v, n) in values {
+                        *counts.entry(vec![m.reporting_country.clone(), v.clone()]).or_default() += (*n).max(0) as u64;
+                    }
+                }
+                None => *counts.entry(vec![m.reporting_country.clone(), "unknown".into()]).or_default() += total,
+            },
+        }
+    }
+    let mut sources: Vec<FigureSource> = derived
+        .into_iter()
+        .filter(|(_, n)| *n > 0 && (own_only || *n >= k))
+        .map(|((reporting_country, semester), _)| FigureSource { reporting_country, semester, source: "cases" })
+        .chain(manual.iter().map(|m| FigureSource {
+            reporting_country: m.reporting_country.clone(),
+            semester: m.semester.clone(),
+            source: "manual_report",
+        }))
+        .collect();
+    sources.sort_by(|a, b| (&a.reporting_country, &a.semester).cmp(&(&b.reporting_country, &b.semester)));
+    Ok((finish(q, counts, own_only, k)?, sources))
 }
 
 /// A CSV cell, safe from formula injection in spreadsheets.

@@ -257,3 +257,57 @@ pub fn assert_security_headers(res: &Resp) {
     assert!(res.header("server").is_none());
     assert!(res.header("x-powered-by").is_none());
 }
+
+#[allow(dead_code)] // not every test module uses every helper
+impl TestApp {
+    /// Create an observer party directly in the database (e.g. `OIM`).
+    pub fn observer_party(&self, code: &str) {
+        use schema::parties::dsl;
+        let now = "2026-11-23T00:00:00.000000Z";
+        diesel::insert_into(dsl::parties)
+            .values((
+                dsl::code.eq(code),
+                dsl::kind.eq("observer"),
+                dsl::name_es.eq(code),
+                dsl::name_en.eq(code),
+                dsl::active.eq(true),
+                dsl::created_at.eq(now),
+                dsl::updated_at.eq(now),
+            ))
+            .execute(&mut self.conn())
+            .unwrap();
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value, if_match: Option<&str>) -> Resp {
+        match if_match {
+            Some(tag) => self.send("PUT", path, Some(token), Some(body), &[("If-Match", tag)]).await,
+            None => self.send("PUT", path, Some(token), Some(body), &[]).await,
+        }
+    }
+
+    /// Send raw bytes with a bearer token.
+    pub async fn upload(&self, method: &str, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut res = self
+            .client
+            .request(method, format!("{}{}", self.base, path))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("Content-Type", content_type))
+            .send_body(body)
+            .await
+            .expect("request sent");
+        let body = res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec();
+        Resp { status: res.status().as_u16(), headers: res.headers().clone(), body }
+    }
+
+    /// Audit events of an action: (outcome, object_id, details).
+    pub fn audit_events(&self, action: &str) -> Vec<(String, Option<String>, String)> {
+        use schema::audit_events::dsl;
+        dsl::audit_events
+            .filter(dsl::action.eq(action))
+            .order(dsl::seq)
+            .select((dsl::outcome, dsl::object_id, dsl::details))
+            .load(&mut self.conn())
+            .unwrap()
+    }
+}

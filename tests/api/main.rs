@@ -6,10 +6,13 @@
 mod helpers;
 
 mod admin_matrix;
+mod alerts;
 mod audit_log;
 mod auth_flows;
 mod cases;
 mod http_conventions;
+mod registry;
+mod reports;
 mod security;
 mod statistics;
 mod tokens;

@@ -354,3 +354,121 @@ async fn csv_and_json_agree_and_roles_are_enforced() {
         }
     }
 }
+
+/// The GT total of a false-passport report, if published as a number.
+fn gt_total(v: &Value) -> Option<u64> {
+    v["totals"]["table"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == json!(["GT"]))
+        .and_then(|c| c["value"].as_u64())
+}
+
+#[actix_web::test]
+async fn a_manual_aggregate_replaces_the_derived_false_passport_figure() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let gt_analyst = app.user("GT", &[Role::Analyst]).await;
+    let hn = app.user("HN", &[Role::Officer]).await;
+    let mx = app.user("MX", &[Role::Analyst]).await;
+    let cases: Vec<Value> = (0..4)
+        .map(|i| {
+            let mut v = serde_json::to_value(enlace::formato::sample::typical_case(500 + i, "GT")).unwrap();
+            v["include_in_statistics"] = json!(true);
+            v["documents"][0]["fraud_type"] = json!("counterfeit");
+            v
+        })
+        .collect();
+    let res = app.post("/api/v1/cases/batch", Some(&gt.token), &json!({"cases": cases})).await;
+    assert_eq!(res.json()["created"], 4, "{}", res.text());
+
+    let own = |q: &str| format!("/api/v1/statistics/false-passports?reporting_country=GT{q}");
+    let all = app.get(&own(""), Some(&gt.token)).await.json();
+    assert_eq!(all["totals"]["mode"], "exact");
+    let derived_total = gt_total(&all).unwrap();
+    assert!(derived_total >= 4, "{all}");
+    let sources = all["sources"].as_array().unwrap().clone();
+    assert!(sources.iter().all(|s| s["source"] == "cases"), "{sources:?}");
+    let semester = sources[0]["semester"].as_str().unwrap().to_owned();
+    let derived_s = gt_total(&app.get(&own(&format!("&semester={semester}")), Some(&gt.token)).await.json()).unwrap();
+    assert!(derived_s >= 1);
+
+    // GT submits its aggregate for that semester.
+    let path = format!("/api/v1/false-passport-reports/GT/{semester}");
+    let body = json!({"persons_with_false_passports": 25,
+                      "breakdowns": {"fraud_type": {"counterfeit": 20, "forged": 5}}});
+    assert_eq!(app.put(&path, &hn.token, &body, None).await.status, 403, "another country");
+    assert_eq!(app.put(&path, &gt_analyst.token, &body, None).await.status, 403, "analysts do not submit");
+    let bad = json!({"persons_with_false_passports": 25, "breakdowns": {"fraud_type": {"counterfeit": 2}}});
+    assert_eq!(app.put(&path, &gt.token, &bad, None).await.status, 422, "breakdown must add up");
+    assert_eq!(app.put("/api/v1/false-passport-reports/GT/2025-S3", &gt.token, &body, None).await.status, 422);
+    let res = app.put(&path, &gt.token, &body, None).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let tag = res.header("etag").unwrap();
+
+    // The aggregate replaces the derived figure of that semester (no double counting).
+    let v = app.get(&own(&format!("&semester={semester}")), Some(&gt.token)).await.json();
+    assert_eq!(gt_total(&v), Some(25));
+    assert_eq!(v["sources"], json!([{"reporting_country": "GT", "semester": semester, "source": "manual_report"}]));
+    let fraud = &v["breakdowns"]["fraud_type"]["table"]["cells"];
+    let cell = |code: &str| {
+        fraud.as_array().unwrap().iter().find(|c| c["key"] == json!(["GT", code])).unwrap()["value"].clone()
+    };
+    assert_eq!(cell("counterfeit"), 20);
+    assert_eq!(cell("forged"), 5);
+    let v = app.get(&own(""), Some(&gt.token)).await.json();
+    assert_eq!(gt_total(&v), Some(derived_total - derived_s + 25));
+    assert!(
+        v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["semester"] == semester.as_str() && s["source"] == "manual_report")
+    );
+    assert!(
+        !v["sources"].as_array().unwrap().iter().any(|s| s["semester"] == semester.as_str() && s["source"] == "cases")
+    );
+
+    // Other countries get it under disclosure control, with the source.
+    let v = app.get(&format!("/api/v1/statistics/false-passports?semester={semester}"), Some(&mx.token)).await.json();
+    assert_eq!(v["totals"]["mode"], "disclosure_controlled");
+    assert_eq!(gt_total(&v), Some(25));
+    assert!(
+        v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["reporting_country"] == "GT" && s["source"] == "manual_report")
+    );
+
+    // The raw aggregate is GT's own: others get 404.
+    assert_eq!(app.get(&path, Some(&gt_analyst.token)).await.status, 200);
+    assert_eq!(app.get(&path, Some(&mx.token)).await.status, 404);
+    assert_eq!(app.get(&path, Some(&hn.token)).await.status, 404);
+
+    // Replacing needs If-Match; a stale one is refused.
+    let smaller = json!({"persons_with_false_passports": 12});
+    assert_eq!(app.put(&path, &gt.token, &smaller, None).await.status, 428);
+    assert_eq!(app.put(&path, &gt.token, &smaller, Some("\"v9\"")).await.status, 412);
+    let res = app.put(&path, &gt.token, &smaller, Some(&tag)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let v = app.get(&format!("/api/v1/statistics/false-passports?semester={semester}"), Some(&mx.token)).await.json();
+    assert_eq!(gt_total(&v), Some(12));
+    let v = app.get(&own(&format!("&semester={semester}")), Some(&gt.token)).await.json();
+    assert_eq!(v["breakdowns"]["fraud_type"]["table"]["cells"][0]["key"], json!(["GT", "unknown"]));
+
+    // Withdrawn: the derived figure applies again.
+    assert_eq!(app.send("DELETE", &path, Some(&hn.token), None, &[]).await.status, 404);
+    assert_eq!(app.send("DELETE", &path, Some(&gt.token), None, &[]).await.status, 204);
+    let v = app.get(&own(&format!("&semester={semester}")), Some(&gt.token)).await.json();
+    assert_eq!(gt_total(&v), Some(derived_s));
+    assert_eq!(v["sources"][0]["source"], "cases");
+
+    assert_eq!(app.audit_count("false_passport_report_create"), 1);
+    assert_eq!(app.audit_count("false_passport_report_update"), 1);
+    assert_eq!(app.audit_outcomes("false_passport_report_delete"), vec![("allowed".into(), 1), ("denied".into(), 1)]);
+    assert_eq!(app.audit_outcomes("false_passport_report_read"), vec![("allowed".into(), 1), ("denied".into(), 2)]);
+    assert!(app.audit_outcomes("false_passport_report_put").iter().any(|(o, n)| o == "denied" && *n == 2));
+    assert!(app.audit_count("statistics_false_passports") >= 8);
+}

@@ -52,10 +52,10 @@ impl Op {
     /// The OpenAPI operation id the matrix exercises.
     pub fn operation_id(self) -> &'static str {
         match self {
-            Op::GetCase => "get",
+            Op::GetCase => "cases_get",
             Op::CaseVersions => "versions",
             Op::CaseVersion => "version",
-            Op::UpdateCase => "update",
+            Op::UpdateCase => "cases_update",
             Op::RetractCase => "retract",
             Op::GetParty => "get_party",
             Op::UpdateParty => "update_party",

@@ -1,0 +1,314 @@
+//! Alerts in the database: the current document with its filter columns (a `*_shared` column is
+//! NULL when the field is reserved, so other countries never match a reserved value) and the
+//! countries a `listed` alert is shared with. Knows SQL, not HTTP.
+
+use diesel::prelude::*;
+use serde_json::Value;
+
+use crate::access::alerts::{self as rules, AlertMeta};
+use crate::access::cases::{CaseMeta, Scope, is_reserved};
+use crate::cases::policy::Policy;
+use crate::db::DbConn;
+use crate::db::schema::{case_shares, cases, document_alert_shares as sh, document_alerts as a};
+use crate::error::ApiError;
+
+/// An alert as stored. Not serializable: responses are built by `access::alerts::view`.
+#[derive(Debug, Clone)]
+pub struct StoredAlert {
+    pub id: String,
+    pub reporting_country: String,
+    pub version: i32,
+    pub status: String,
+    pub meta: AlertMeta,
+    pub document: Value,
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
+impl StoredAlert {
+    pub fn per_alert_reservations(&self) -> Vec<String> {
+        per_alert(&self.document)
+    }
+
+    pub fn related_case_ids(&self) -> Vec<String> {
+        strings(&self.document["related_case_ids"])
+    }
+}
+
+fn per_alert(doc: &Value) -> Vec<String> {
+    doc["field_reservations"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["path"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = a)]
+struct Row {
+    id: String,
+    reporting_country: String,
+    version: i32,
+    alert_status: String,
+    sharing_scope: String,
+    document: String,
+}
+
+fn to_stored(row: Row, shares: &[(String, String)]) -> Result<StoredAlert, ApiError> {
+    let document: Value = serde_json::from_str(&row.document).map_err(|_| ApiError::Internal)?;
+    Ok(StoredAlert {
+        meta: AlertMeta {
+            reporting_country: row.reporting_country.clone(),
+            scope: Scope::parse(&row.sharing_scope).unwrap_or(Scope::National),
+            shared_with: shares.iter().filter(|(id, _)| *id == row.id).map(|(_, c)| c.clone()).collect(),
+        },
+        id: row.id,
+        reporting_country: row.reporting_country,
+        version: row.version,
+        status: row.alert_status,
+        document,
+    })
+}
+
+fn shares_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(sh::table.filter(sh::alert_id.eq_any(ids)).select((sh::alert_id, sh::country)).load(conn)?)
+}
+
+pub fn load(conn: &mut DbConn, id: &str) -> Result<Option<StoredAlert>, ApiError> {
+    let Some(row) = a::table.find(id).select(Row::as_select()).first(conn).optional()? else {
+        return Ok(None);
+    };
+    let shares = shares_of(conn, &[id.to_owned()])?;
+    to_stored(row, &shares).map(Some)
+}
+
+/// The filter columns of a document under the country's policy and its own reservations.
+struct Columns {
+    scope: Scope,
+    shared_with: Vec<String>,
+    status: String,
+    valid_until: Option<String>,
+    issuing_state: (Option<String>, Option<String>),
+    document_type: (Option<String>, Option<String>),
+    fraud_type: (Option<String>, Option<String>),
+}
+
+fn columns(doc: &Value, policy: &Policy) -> Columns {
+    let reservations = rules::reservations(&policy.fields, &per_alert(doc));
+    let pair = |field: &str| {
+        let raw = doc["document"][field].as_str().map(str::to_owned);
+        let shared = if is_reserved(&reservations, &format!("document.{field}")) { None } else { raw.clone() };
+        (raw, shared)
+    };
+    Columns {
+        scope: doc["sharing"]["scope"].as_str().and_then(Scope::parse).unwrap_or(Scope::Network),
+        shared_with: strings(&doc["sharing"]["countries"]),
+        status: doc["alert_status"].as_str().unwrap_or("active").to_owned(),
+        valid_until: doc["valid_until"].as_str().map(str::to_owned),
+        issuing_state: pair("issuing_state"),
+        document_type: pair("document_type"),
+        fraud_type: pair("fraud_type"),
+    }
+}
+
+fn write_shares(conn: &mut DbConn, id: &str, c: &Columns) -> Result<(), ApiError> {
+    diesel::delete(sh::table.filter(sh::alert_id.eq(id))).execute(conn)?;
+    if c.scope == Scope::Listed {
+        for country in &c.shared_with {
+            diesel::insert_into(sh::table).values((sh::alert_id.eq(id), sh::country.eq(country))).execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    id: &str,
+    country: &str,
+    doc: &Value,
+    policy: &Policy,
+    user: &str,
+    now: &str,
+) -> Result<(), ApiError> {
+    let c = columns(doc, policy);
+    diesel::insert_into(a::table)
+        .values((
+            a::id.eq(id),
+            a::reporting_country.eq(country),
+            a::version.eq(1),
+            a::alert_status.eq(&c.status),
+            a::valid_until.eq(&c.valid_until),
+            a::sharing_scope.eq(c.scope.as_str()),
+            a::issuing_state.eq(&c.issuing_state.0),
+            a::issuing_state_shared.eq(&c.issuing_state.1),
+            a::document_type.eq(&c.document_type.0),
+            a::document_type_shared.eq(&c.document_type.1),
+            a::fraud_type.eq(&c.fraud_type.0),
+            a::fraud_type_shared.eq(&c.fraud_type.1),
+            a::document.eq(doc.to_string()),
+            a::created_at.eq(now),
+            a::created_by.eq(user),
+            a::updated_at.eq(now),
+            a::updated_by.eq(user),
+        ))
+        .execute(conn)?;
+    write_shares(conn, id, &c)
+}
+
+/// Replace the document if the stored version is still `old_version`; false otherwise.
+pub fn replace(
+    conn: &mut DbConn,
+    id: &str,
+    old_version: i32,
+    doc: &Value,
+    policy: &Policy,
+    user: &str,
+    now: &str,
+) -> Result<bool, ApiError> {
+    let c = columns(doc, policy);
+    let n = diesel::update(a::table.filter(a::id.eq(id)).filter(a::version.eq(old_version)))
+        .set((
+            a::version.eq(old_version + 1),
+            a::alert_status.eq(&c.status),
+            a::valid_until.eq(&c.valid_until),
+            a::sharing_scope.eq(c.scope.as_str()),
+            a::issuing_state.eq(&c.issuing_state.0),
+            a::issuing_state_shared.eq(&c.issuing_state.1),
+            a::document_type.eq(&c.document_type.0),
+            a::document_type_shared.eq(&c.document_type.1),
+            a::fraud_type.eq(&c.fraud_type.0),
+            a::fraud_type_shared.eq(&c.fraud_type.1),
+            a::document.eq(doc.to_string()),
+            a::updated_at.eq(now),
+            a::updated_by.eq(user),
+        ))
+        .execute(conn)?;
+    if n != 1 {
+        return Ok(false);
+    }
+    write_shares(conn, id, &c)?;
+    Ok(true)
+}
+
+/// Recompute the shared filter columns of a country's alerts after its policy changed.
+pub fn reindex_country(conn: &mut DbConn, country: &str, policy: &Policy) -> Result<usize, ApiError> {
+    let rows: Vec<(String, String)> =
+        a::table.filter(a::reporting_country.eq(country)).select((a::id, a::document)).load(conn)?;
+    for (id, document) in &rows {
+        let doc: Value = serde_json::from_str(document).map_err(|_| ApiError::Internal)?;
+        let c = columns(&doc, policy);
+        diesel::update(a::table.filter(a::id.eq(id)))
+            .set((
+                a::issuing_state_shared.eq(&c.issuing_state.1),
+                a::document_type_shared.eq(&c.document_type.1),
+                a::fraud_type_shared.eq(&c.fraud_type.1),
+            ))
+            .execute(conn)?;
+    }
+    Ok(rows.len())
+}
+
+/// The access metadata of the existing cases among `ids`.
+pub fn case_metas(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, CaseMeta)>, ApiError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows: Vec<(String, String, String, bool)> = cases::table
+        .filter(cases::id.eq_any(ids))
+        .select((cases::id, cases::reporting_country, cases::sharing_scope, cases::retracted))
+        .load(conn)?;
+    let shares: Vec<(String, String)> = case_shares::table
+        .filter(case_shares::case_id.eq_any(ids))
+        .select((case_shares::case_id, case_shares::country))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, country, scope, retracted)| {
+            let meta = CaseMeta {
+                reporting_country: country,
+                scope: Scope::parse(&scope).unwrap_or(Scope::National),
+                shared_with: shares.iter().filter(|(c, _)| *c == id).map(|(_, p)| p.clone()).collect(),
+                retracted,
+            };
+            (id, meta)
+        })
+        .collect())
+}
+
+pub struct ListFilter {
+    pub issuing_state: Option<String>,
+    pub document_type: Option<String>,
+    pub fraud_type: Option<String>,
+    pub active: Option<bool>,
+    /// `YYYY-MM-DD`, for `active`.
+    pub today: String,
+    pub since: Option<String>,
+    pub reporting_country: Option<String>,
+    pub before_id: Option<String>,
+    pub limit: i64,
+}
+
+/// Alerts visible to `party` (own, network, listed for it), newest first. Equality filters use
+/// the raw column on the party's own alerts and the shared column on everyone else's.
+pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<StoredAlert>, ApiError> {
+    let listed_for_me: Vec<String> = sh::table.filter(sh::country.eq(party)).select(sh::alert_id).load(conn)?;
+    let me = party.to_owned();
+    let mut q = a::table
+        .select(Row::as_select())
+        .filter(
+            a::reporting_country
+                .eq(me.clone())
+                .or(a::sharing_scope.eq("network"))
+                .or(a::sharing_scope.eq("listed").and(a::id.eq_any(listed_for_me))),
+        )
+        .into_boxed();
+    if let Some(v) = &f.issuing_state {
+        q = q.filter(
+            a::reporting_country
+                .eq(me.clone())
+                .and(a::issuing_state.eq(v.clone()))
+                .or(a::reporting_country.ne(me.clone()).and(a::issuing_state_shared.eq(v.clone()))),
+        );
+    }
+    if let Some(v) = &f.document_type {
+        q = q.filter(
+            a::reporting_country
+                .eq(me.clone())
+                .and(a::document_type.eq(v.clone()))
+                .or(a::reporting_country.ne(me.clone()).and(a::document_type_shared.eq(v.clone()))),
+        );
+    }
+    if let Some(v) = &f.fraud_type {
+        q = q.filter(
+            a::reporting_country
+                .eq(me.clone())
+                .and(a::fraud_type.eq(v.clone()))
+                .or(a::reporting_country.ne(me.clone()).and(a::fraud_type_shared.eq(v.clone()))),
+        );
+    }
+    match f.active {
+        Some(true) => {
+            q = q
+                .filter(a::alert_status.eq("active"))
+                .filter(a::valid_until.is_null().or(a::valid_until.ge(f.today.clone())));
+        }
+        Some(false) => {
+            q = q.filter(a::alert_status.eq("withdrawn").or(a::valid_until.lt(f.today.clone())));
+        }
+        None => {}
+    }
+    if let Some(t) = &f.since {
+        q = q.filter(a::updated_at.ge(t.clone()));
+    }
+    if let Some(c) = &f.reporting_country {
+        q = q.filter(a::reporting_country.eq(c.clone()));
+    }
+    if let Some(b) = &f.before_id {
+        q = q.filter(a::id.lt(b.clone()));
+    }
+    let rows: Vec<Row> = q.order(a::id.desc()).limit(f.limit).load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let shares = shares_of(conn, &ids)?;
+    rows.into_iter().map(|r| to_stored(r, &shares)).collect()
+}

@@ -1,0 +1,175 @@
+//! Country activity reports (R13): upload (streamed to the data directory while hashed), list,
+//! metadata, streamed download, publication to observers by the ST, deletion.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::support::{Items, audited_read, content_length, list_event, refusal};
+use crate::auth::Principal;
+use crate::error::{ApiError, Problem};
+use crate::http::{Json, Query};
+use crate::reports::{self as service, Publication, ReportInfo, ReportQuery, ReportUpload};
+use crate::server::AppState;
+
+const OBJECT: &str = "country_report";
+
+/// Upload a report of the caller's country (member `officer` or `country_admin`; `st_admin` for
+/// the ST's own): the raw file as the body, `title`, `period` and `language` as query
+/// parameters. PDF, DOCX or ODT, recognised by content (415 otherwise, whatever the name or
+/// declared type); at most `max_report_bytes` (50 MiB by default; 413 beyond). The SHA-256 is
+/// recorded. Nothing is stored when the upload is refused.
+#[utoipa::path(post, path = "/api/v1/reports", tag = "reports", security(("bearer" = [])), params(ReportUpload),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The report file (PDF, DOCX or ODT)"),
+    responses(
+        (status = 201, description = "Stored; `Location` header", body = ReportInfo),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/reports")]
+pub async fn upload(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    q: Query<ReportUpload>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let (s, q) = (p.subject(), q.into_inner()?);
+    refusal(&state, &p, "report_upload", OBJECT, None, service::check_upload(&s, &q)).await?;
+    let data_dir = state.settings.data_dir.clone();
+    let r = crate::files::receive_to_file(
+        payload,
+        content_length(&req),
+        &service::tmp_dir(&data_dir),
+        state.settings.max_report_bytes,
+    )
+    .await;
+    let received = refusal(&state, &p, "report_upload", OBJECT, None, r).await?;
+    let ctx = p.ctx.clone();
+    let r = state.db.run(move |c| service::store(c, &s, &ctx, q, received, &data_dir)).await;
+    let info = refusal(&state, &p, "report_upload", OBJECT, None, r).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/reports/{}", info.report_id)))
+        .json(info))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportList {
+    pub items: Vec<ReportInfo>,
+}
+
+/// Reports the caller may see, newest first: every report for member countries and the ST;
+/// those published to observers for observers.
+#[utoipa::path(get, path = "/api/v1/reports", tag = "reports", security(("bearer" = [])), params(ReportQuery),
+    responses(
+        (status = 200, body = ReportList),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/reports")]
+pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<ReportQuery>) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner()?;
+    let filters = serde_json::json!({"country": q.country, "period": q.period, "language": q.language});
+    let s = p.subject();
+    let r = state.db.run(move |c| service::list(c, &s, q)).await;
+    let items = refusal(&state, &p, "report_list", OBJECT, None, r).await?;
+    audited_read(&state, list_event(&p, "report_list", OBJECT, items.len(), filters)).await?;
+    Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// A report's metadata.
+#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Report id")),
+    responses(
+        (status = 200, body = ReportInfo),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/reports/{id}")]
+pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    let id2 = id.clone();
+    let r = state.db.run(move |c| service::get(c, &s, &ctx, &id2)).await;
+    let (info, ev) = refusal(&state, &p, "report_read", OBJECT, Some(&id), r).await?;
+    audited_read(&state, ev).await?;
+    Ok(HttpResponse::Ok().json(info))
+}
+
+/// Download a report's file, streamed (`Content-Disposition: attachment`, the type recognised
+/// at upload, `ETag` = its SHA-256).
+#[utoipa::path(get, path = "/api/v1/reports/{id}/file", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Report id")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/pdf"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/reports/{id}/file")]
+pub async fn download(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    let (id2, data_dir) = (id.clone(), state.settings.data_dir.clone());
+    let r = state.db.run(move |c| service::open(c, &s, &ctx, &id2, &data_dir)).await;
+    let (info, file, ev) = refusal(&state, &p, "report_download", OBJECT, Some(&id), r).await?;
+    audited_read(&state, ev).await?;
+    let kind = info.doc_type();
+    Ok(HttpResponse::Ok()
+        .content_type(kind.content_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"report-{}.{}\"", info.report_id, kind.as_str()),
+        ))
+        .insert_header((header::ETAG, format!("\"{}\"", info.sha256)))
+        .body(crate::files::file_body(file, info.size_bytes as u64)))
+}
+
+/// Publish a report to observers or withdraw the publication (ST administrators).
+#[utoipa::path(put, path = "/api/v1/reports/{id}/publication", tag = "reports", security(("bearer" = [])), request_body = Publication,
+    params(("id" = String, Path, description = "Report id")),
+    responses(
+        (status = 200, body = ReportInfo),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/api/v1/reports/{id}/publication")]
+pub async fn publish(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Json<Publication>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
+    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    let id2 = id.clone();
+    let r = state.db.run(move |c| service::publish(c, &s, &ctx, &id2, body)).await;
+    let info = refusal(&state, &p, "report_publish", OBJECT, Some(&id), r).await?;
+    Ok(HttpResponse::Ok().json(info))
+}
+
+/// Delete a report and its file (the uploading party's officers and administrators).
+#[utoipa::path(delete, path = "/api/v1/reports/{id}", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Report id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[delete("/api/v1/reports/{id}")]
+pub async fn remove(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    let (id2, data_dir) = (id.clone(), state.settings.data_dir.clone());
+    let r = state.db.run(move |c| service::delete(c, &s, &ctx, &id2, &data_dir)).await;
+    refusal(&state, &p, "report_delete", OBJECT, Some(&id), r).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,185 @@
+//! Uploaded files, shared by alert specimen images and country reports: the type is decided by
+//! content (magic bytes, ZIP structure), never by name or declared type; images lose their
+//! metadata; bodies are received as streams with a size limit (a report goes to a temporary file
+//! in the data directory while its SHA-256 is computed) and reports are sent back as streams.
+
+pub mod sniff;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use actix_web::body::SizedStream;
+use actix_web::web::{self, Bytes};
+use futures_util::StreamExt;
+
+use crate::error::{ApiError, FieldError};
+
+/// Bytes per chunk written to or read from disk.
+const CHUNK: usize = 256 * 1024;
+/// How much of an oversized body is still read (and discarded) so that the client receives the
+/// 413 answer instead of a reset connection; beyond this the connection is simply closed.
+const DRAIN_MAX: u64 = 256 * 1024 * 1024;
+
+fn unreadable() -> ApiError {
+    ApiError::Malformed(vec![FieldError::new(
+        "",
+        "unreadable_body",
+        "the body could not be read",
+        "no se pudo leer el cuerpo",
+    )])
+}
+
+/// Read and discard the rest of a body (bounded), after it was found too large.
+async fn drain(payload: &mut web::Payload, mut seen: u64) {
+    while seen < DRAIN_MAX {
+        match payload.next().await {
+            Some(Ok(chunk)) => seen += chunk.len() as u64,
+            _ => break,
+        }
+    }
+}
+
+fn declared_too_large(declared: Option<u64>, limit: u64) -> bool {
+    declared.is_some_and(|n| n > limit)
+}
+
+/// Receive a small body (an image) into memory, at most `limit` bytes (413 beyond).
+pub async fn read_limited(mut payload: web::Payload, declared: Option<u64>, limit: u64) -> Result<Vec<u8>, ApiError> {
+    if declared_too_large(declared, limit) {
+        drain(&mut payload, 0).await;
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(64 * 1024).min(limit) as usize);
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| unreadable())?;
+        if (body.len() + chunk.len()) as u64 > limit {
+            let seen = (body.len() + chunk.len()) as u64;
+            drop(body);
+            drain(&mut payload, seen).await;
+            return Err(ApiError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A body received into a temporary file. The file is removed when this is dropped unless it
+/// was moved into place with `persist`.
+pub struct Received {
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+    /// The first bytes of the body (for type sniffing).
+    pub head: Vec<u8>,
+    kept: bool,
+}
+
+impl Received {
+    /// Move the file to `dest` (same file system: the data directory).
+    pub fn persist(&mut self, dest: &Path) -> Result<(), ApiError> {
+        if let Some(dir) = dest.parent() {
+            std::fs::create_dir_all(dir).map_err(io_error)?;
+        }
+        std::fs::rename(&self.path, dest).map_err(io_error)?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Received {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+pub fn io_error(e: std::io::Error) -> ApiError {
+    tracing::error!(error = %e, "file storage error");
+    ApiError::Internal
+}
+
+/// How many leading bytes are kept for sniffing.
+const HEAD: usize = 4096;
+
+/// Receive a body into a new temporary file under `tmp_dir`, computing its SHA-256, at most
+/// `limit` bytes (413 beyond, and the partial file is removed). Memory use is bounded by one
+/// buffered chunk whatever the size of the body.
+pub async fn receive_to_file(
+    mut payload: web::Payload,
+    declared: Option<u64>,
+    tmp_dir: &Path,
+    limit: u64,
+) -> Result<Received, ApiError> {
+    if declared_too_large(declared, limit) {
+        drain(&mut payload, 0).await;
+        return Err(ApiError::PayloadTooLarge);
+    }
+    std::fs::create_dir_all(tmp_dir).map_err(io_error)?;
+    let path = tmp_dir.join(format!("upload-{}", uuid::Uuid::new_v4().simple()));
+    let file = std::fs::File::create_new(&path).map_err(io_error)?;
+    let mut received = Received { path, size: 0, sha256: String::new(), head: Vec::with_capacity(HEAD), kept: false };
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut file = Some(file);
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+    loop {
+        let next = payload.next().await;
+        let done = next.is_none();
+        if let Some(chunk) = next {
+            let chunk = chunk.map_err(|_| unreadable())?;
+            received.size += chunk.len() as u64;
+            if received.size > limit {
+                drain(&mut payload, received.size).await;
+                return Err(ApiError::PayloadTooLarge);
+            }
+            if received.head.len() < HEAD {
+                let take = (HEAD - received.head.len()).min(chunk.len());
+                received.head.extend_from_slice(&chunk[..take]);
+            }
+            ctx.update(&chunk);
+            buf.extend_from_slice(&chunk);
+        }
+        if buf.len() >= CHUNK || (done && !buf.is_empty()) {
+            let mut f = file.take().ok_or(ApiError::Internal)?;
+            let data = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK));
+            let f = web::block(move || f.write_all(&data).map(|_| f))
+                .await
+                .map_err(|_| ApiError::Internal)?
+                .map_err(io_error)?;
+            file = Some(f);
+        }
+        if done {
+            break;
+        }
+    }
+    if let Some(f) = file.take() {
+        web::block(move || f.sync_all()).await.map_err(|_| ApiError::Internal)?.map_err(io_error)?;
+    }
+    received.sha256 = crate::audit::chain::hex(ctx.finish().as_ref());
+    Ok(received)
+}
+
+/// A file on disk as a response body of known length, read chunk by chunk on the blocking pool:
+/// never more than one chunk of it in memory.
+pub fn file_body(
+    file: std::fs::File,
+    size: u64,
+) -> SizedStream<impl futures_util::Stream<Item = Result<Bytes, std::io::Error>>> {
+    let stream = futures_util::stream::unfold(Some(file), |state| async move {
+        let mut file = state?;
+        let read = web::block(move || {
+            let mut buf = vec![0u8; CHUNK];
+            let n = file.read(&mut buf)?;
+            buf.truncate(n);
+            Ok::<_, std::io::Error>((file, buf))
+        })
+        .await;
+        match read {
+            Ok(Ok((_, buf))) if buf.is_empty() => None,
+            Ok(Ok((file, buf))) => Some((Ok(Bytes::from(buf)), Some(file))),
+            Ok(Err(e)) => Some((Err(e), None)),
+            Err(_) => Some((Err(std::io::Error::other("blocking pool unavailable")), None)),
+        }
+    });
+    SizedStream::new(size, stream)
+}

@@ -1,0 +1,263 @@
+//! Country activity reports (R13): a country uploads its report (PDF, DOCX or ODT, recognised by
+//! content; size-limited; SHA-256 recorded) with title, period and language; members read and
+//! download; the ST publishes a report to observers. The file lives in the data directory
+//! (`files/reports/<id>`), received and sent as a stream; the metadata row and the file are
+//! committed together (on any failure nothing is left behind).
+
+use std::path::{Path, PathBuf};
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::access::{PartyKind, Subject, resources as rules};
+use crate::audit::{self, Event, Outcome, RequestContext};
+use crate::db::DbConn;
+use crate::db::schema::country_reports as r;
+use crate::error::{ApiError, FieldError};
+use crate::files::Received;
+use crate::files::sniff::{self, DocType};
+
+/// Metadata of an upload (query parameters: the body is the file itself).
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportUpload {
+    /// Title (1 to 300 characters).
+    pub title: String,
+    /// Period covered: `YYYY`, `YYYY-S1`, `YYYY-S2` or `YYYY-MM`.
+    pub period: String,
+    /// Language (ISO 639-1, e.g. `es`, `en`).
+    pub language: String,
+}
+
+/// A report's metadata.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = r)]
+pub struct ReportInfo {
+    #[diesel(column_name = id)]
+    pub report_id: String,
+    pub country: String,
+    pub title: String,
+    pub period: String,
+    pub language: String,
+    /// `pdf`, `docx` or `odt`.
+    pub file_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the file (hex).
+    pub sha256: String,
+    pub published_to_observers: bool,
+    pub published_at: Option<String>,
+    pub created_at: String,
+}
+
+impl ReportInfo {
+    pub fn doc_type(&self) -> DocType {
+        DocType::parse(&self.file_type).unwrap_or(DocType::Pdf)
+    }
+
+    fn meta(&self) -> rules::ReportMeta {
+        rules::ReportMeta { country: self.country.clone(), published_to_observers: self.published_to_observers }
+    }
+}
+
+pub fn check_upload(s: &Subject, q: &ReportUpload) -> Result<(), ApiError> {
+    if !rules::may_upload_report(s) {
+        return Err(ApiError::Forbidden);
+    }
+    let mut errors = vec![];
+    let n = q.title.trim().chars().count();
+    if n == 0 || n > 300 {
+        errors.push(FieldError::new("title", "invalid_value", "1 to 300 characters", "de 1 a 300 caracteres"));
+    }
+    if crate::statistics::query::period("period", &q.period).is_err() {
+        errors.push(FieldError::new(
+            "period",
+            "invalid_value",
+            "a period YYYY, YYYY-S1, YYYY-S2 or YYYY-MM",
+            "un periodo AAAA, AAAA-S1, AAAA-S2 o AAAA-MM",
+        ));
+    }
+    if !crate::registry::is_language(&q.language) {
+        errors.push(FieldError::new("language", "invalid_language", "an ISO 639-1 code", "un código ISO 639-1"));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+fn file_path(data_dir: &Path, id: &str) -> PathBuf {
+    data_dir.join("files").join("reports").join(id)
+}
+
+pub fn tmp_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("files").join("tmp")
+}
+
+/// Decide the type of a received file and store it with its metadata (one transaction; the
+/// file is moved into place inside it and removed again if the transaction does not commit).
+pub fn store(
+    conn: &mut DbConn,
+    s: &Subject,
+    ctx: &RequestContext,
+    q: ReportUpload,
+    mut received: Received,
+    data_dir: &Path,
+) -> Result<ReportInfo, ApiError> {
+    check_upload(s, &q)?;
+    let kind = {
+        let mut f = std::fs::File::open(&received.path).map_err(crate::files::io_error)?;
+        sniff::sniff_document(&received.head, &mut f, received.size).ok_or(ApiError::UnsupportedMediaType)?
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let dest = file_path(data_dir, &id);
+    let result = audit::write(conn, |conn, events| {
+        let now = crate::clock::now_text();
+        diesel::insert_into(r::table)
+            .values((
+                r::id.eq(&id),
+                r::country.eq(&s.party),
+                r::title.eq(q.title.trim()),
+                r::period.eq(&q.period),
+                r::language.eq(&q.language),
+                r::file_type.eq(kind.as_str()),
+                r::size_bytes.eq(received.size as i64),
+                r::sha256.eq(&received.sha256),
+                r::storage_key.eq(format!("reports/{id}")),
+                r::published_to_observers.eq(false),
+                r::created_at.eq(&now),
+                r::created_by.eq(&s.user_id),
+            ))
+            .execute(conn)?;
+        let info = load(conn, &id)?.ok_or(ApiError::Internal)?;
+        events.push(event(ctx, "report_upload", &info));
+        received.persist(&dest)?;
+        Ok(info)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&dest);
+    }
+    result
+}
+
+fn event(ctx: &RequestContext, action: &str, info: &ReportInfo) -> Event {
+    Event::new(ctx, action, "country_report", Outcome::Allowed)
+        .object(info.report_id.clone(), Some(&info.country))
+        .details(serde_json::json!({"file_type": info.file_type, "size_bytes": info.size_bytes, "sha256": info.sha256,
+                           "published_to_observers": info.published_to_observers}))
+}
+
+fn load(conn: &mut DbConn, id: &str) -> Result<Option<ReportInfo>, ApiError> {
+    Ok(r::table.find(id).select(ReportInfo::as_select()).first(conn).optional()?)
+}
+
+/// A report `s` may see (404 otherwise).
+fn visible(conn: &mut DbConn, s: &Subject, id: &str) -> Result<ReportInfo, ApiError> {
+    let info = load(conn, id)?.ok_or(ApiError::NotFound)?;
+    if !rules::may_read_report(s, &info.meta()) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(info)
+}
+
+pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Result<(ReportInfo, Event), ApiError> {
+    let info = visible(conn, s, id)?;
+    let ev = event(ctx, "report_read", &info);
+    Ok((info, ev))
+}
+
+/// The report's file on disk, for a download by `s`, with the read event.
+pub fn open(
+    conn: &mut DbConn,
+    s: &Subject,
+    ctx: &RequestContext,
+    id: &str,
+    data_dir: &Path,
+) -> Result<(ReportInfo, std::fs::File, Event), ApiError> {
+    let info = visible(conn, s, id)?;
+    let file = std::fs::File::open(file_path(data_dir, id)).map_err(crate::files::io_error)?;
+    let ev = event(ctx, "report_download", &info);
+    Ok((info, file, ev))
+}
+
+/// Filters of the report list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// Only this country's reports.
+    pub country: Option<String>,
+    /// Only this period.
+    pub period: Option<String>,
+    /// Only this language.
+    pub language: Option<String>,
+}
+
+/// Reports `s` may see, newest first (observers: those published to observers).
+pub fn list(conn: &mut DbConn, s: &Subject, q: ReportQuery) -> Result<Vec<ReportInfo>, ApiError> {
+    let mut query = r::table.select(ReportInfo::as_select()).into_boxed();
+    if !rules::is_member_user(s) {
+        if s.party_kind != PartyKind::Observer {
+            return Err(ApiError::Forbidden);
+        }
+        query = query.filter(r::published_to_observers.eq(true));
+    }
+    if let Some(c) = q.country {
+        query = query.filter(r::country.eq(c));
+    }
+    if let Some(p) = q.period {
+        query = query.filter(r::period.eq(p));
+    }
+    if let Some(l) = q.language {
+        query = query.filter(r::language.eq(l));
+    }
+    let items: Vec<ReportInfo> = query.order(r::id.desc()).limit(1000).load(conn)?;
+    Ok(items.into_iter().filter(|i| rules::may_read_report(s, &i.meta())).collect())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// Whether observers (IOM, UNHCR, RROCM, …) may read and download the report.
+    pub published_to_observers: bool,
+}
+
+/// Publish a report to observers, or withdraw the publication (ST administrators).
+pub fn publish(
+    conn: &mut DbConn,
+    s: &Subject,
+    ctx: &RequestContext,
+    id: &str,
+    body: Publication,
+) -> Result<ReportInfo, ApiError> {
+    audit::write(conn, |conn, events| {
+        visible(conn, s, id)?;
+        if !rules::may_publish_report(s) {
+            return Err(ApiError::Forbidden);
+        }
+        let now = crate::clock::now_text();
+        diesel::update(r::table.find(id))
+            .set((
+                r::published_to_observers.eq(body.published_to_observers),
+                r::published_at.eq(body.published_to_observers.then_some(now)),
+                r::published_by.eq(body.published_to_observers.then(|| s.user_id.clone())),
+            ))
+            .execute(conn)?;
+        let info = load(conn, id)?.ok_or(ApiError::Internal)?;
+        events.push(event(ctx, "report_publish", &info));
+        Ok(info)
+    })
+}
+
+/// Delete a report and its file (the uploading party's officers and administrators).
+pub fn delete(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str, data_dir: &Path) -> Result<(), ApiError> {
+    audit::write(conn, |conn, events| {
+        let info = visible(conn, s, id)?;
+        if !rules::may_delete_report(s, &info.meta()) {
+            return Err(ApiError::Forbidden);
+        }
+        diesel::delete(r::table.find(id)).execute(conn)?;
+        events.push(event(ctx, "report_delete", &info));
+        Ok(())
+    })?;
+    if let Err(e) = std::fs::remove_file(file_path(data_dir, id)) {
+        tracing::warn!(error = %e, report = id, "the deleted report's file could not be removed");
+    }
+    Ok(())
+}
