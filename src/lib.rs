@@ -33,6 +33,7 @@ pub mod error;
 pub mod files;
 pub mod formato;
 pub mod http;
+pub mod paging;
 pub mod registry;
 pub mod reports;
 pub mod server;

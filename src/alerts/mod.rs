@@ -6,8 +6,6 @@
 pub mod images;
 pub mod store;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -20,10 +18,8 @@ use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
 use crate::formato::enums::SharingScope;
 use crate::formato::record::{Document, FieldReservation, Sharing};
+use crate::paging;
 use store::StoredAlert;
-
-/// Largest page of an alert list.
-pub const MAX_PAGE: i64 = 100;
 
 /// An alert as submitted (create or full replacement).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -409,39 +405,14 @@ pub struct AlertPage {
     pub next_cursor: Option<String>,
 }
 
-fn bad_query(field: &str, en: &str, es: &str) -> ApiError {
-    ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
-}
-
 /// Alerts visible to `s`, newest first, as `s` may see them.
 pub fn list(conn: &mut DbConn, s: &Subject, q: AlertQuery) -> Result<(AlertPage, usize), ApiError> {
     if !rules::may_read_alerts(s) {
         return Err(ApiError::Forbidden);
     }
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(bad_query("limit", "must be between 1 and 100", "debe estar entre 1 y 100"));
-    }
-    let before_id = match &q.cursor {
-        None => None,
-        Some(c) => Some(
-            URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .filter(|id| uuid::Uuid::parse_str(id).is_ok())
-                .ok_or_else(|| {
-                    bad_query("cursor", "not a cursor returned by this API", "no es un cursor devuelto por esta API")
-                })?,
-        ),
-    };
-    let since = match &q.since {
-        None => None,
-        Some(t) => Some(
-            crate::clock::parse_rfc3339(t)
-                .ok_or_else(|| bad_query("since", "an RFC 3339 time", "una fecha y hora RFC 3339"))?,
-        ),
-    };
+    let limit = paging::limit(q.limit)?;
+    let before_id = paging::decode_cursor(q.cursor.as_deref())?;
+    let since = paging::time_param("since", q.since.as_deref())?;
     let filter = store::ListFilter {
         issuing_state: q.issuing_state,
         document_type: q.document_type,
@@ -454,12 +425,7 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: AlertQuery) -> Result<(AlertPage,
         limit: limit + 1,
     };
     let mut rows = store::list(conn, &s.party, &filter)?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|a| URL_SAFE_NO_PAD.encode(a.id.as_bytes()))
-    } else {
-        None
-    };
+    let next_cursor = paging::next_page(&mut rows, limit, |a| &a.id);
     let mut items = Vec::with_capacity(rows.len());
     for alert in &rows {
         let Some(access) = rules::alert_access(s, &alert.meta) else { continue };

@@ -202,4 +202,15 @@ pub fn allowed_methods(path: &str) -> Option<String> {
         })
         .map(|(_, m)| m.clone())
         .reduce(|a, b| format!("{a}, {b}"))
+        .map(|all| {
+            // Several templates can match one path (`/directory/stale` and `/directory/{id}`):
+            // each method once.
+            let mut seen = Vec::new();
+            for m in all.split(", ") {
+                if !seen.contains(&m) {
+                    seen.push(m);
+                }
+            }
+            seen.join(", ")
+        })
 }

@@ -2,8 +2,6 @@
 //! context, decides with `access::cases`, and returns views or response snapshots — never a
 //! stored document.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -18,11 +16,10 @@ use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
 use crate::formato::record::CaseInput;
 use crate::formato::validate::FieldIssue;
+use crate::paging;
 
 /// Most cases in one batch request.
 pub const MAX_BATCH: usize = 500;
-/// Largest page of a case list.
-pub const MAX_PAGE: i64 = 100;
 
 fn issues_to_errors(issues: Vec<FieldIssue>) -> Vec<FieldError> {
     issues.into_iter().map(|i| FieldError::new(i.field, i.code, i.message_en, i.message_es)).collect()
@@ -397,35 +394,14 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, u
     if !rules::may_read_cases(s) {
         return Err(ApiError::Forbidden);
     }
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(bad_query("limit", "must be between 1 and 100", "debe estar entre 1 y 100"));
-    }
-    let before_id = match &q.cursor {
-        None => None,
-        Some(c) => Some(
-            URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .filter(|id| uuid::Uuid::parse_str(id).is_ok())
-                .ok_or_else(|| {
-                    bad_query("cursor", "not a cursor returned by this API", "no es un cursor devuelto por esta API")
-                })?,
-        ),
-    };
+    let limit = paging::limit(q.limit)?;
+    let before_id = paging::decode_cursor(q.cursor.as_deref())?;
     for (name, value) in [("detected_from", &q.detected_from), ("detected_to", &q.detected_to)] {
         if value.as_deref().is_some_and(|d| !partial_date(d)) {
             return Err(bad_query(name, "a date YYYY, YYYY-MM or YYYY-MM-DD", "una fecha AAAA, AAAA-MM o AAAA-MM-DD"));
         }
     }
-    let updated_since = match &q.updated_since {
-        None => None,
-        Some(t) => Some(
-            crate::clock::parse_rfc3339(t)
-                .ok_or_else(|| bad_query("updated_since", "an RFC 3339 time", "una fecha y hora RFC 3339"))?,
-        ),
-    };
+    let updated_since = paging::time_param("updated_since", q.updated_since.as_deref())?;
     if q.q.as_deref().is_some_and(|t| t.chars().count() > 200) {
         return Err(bad_query("q", "at most 200 characters", "como máximo 200 caracteres"));
     }
@@ -441,12 +417,7 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, u
         limit: limit + 1,
     };
     let mut rows = store::list(conn, &s.party, &filter)?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|c| URL_SAFE_NO_PAD.encode(c.id.as_bytes()))
-    } else {
-        None
-    };
+    let next_cursor = paging::next_page(&mut rows, limit, |c| &c.id);
     let mut policies: std::collections::HashMap<String, policy::Policy> = Default::default();
     let mut items = Vec::with_capacity(rows.len());
     for case in &rows {

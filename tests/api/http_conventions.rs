@@ -95,6 +95,10 @@ async fn wrong_method_is_405_with_allow() {
     assert_eq!(res.status, 405);
     assert_eq!(res.header("allow").as_deref(), Some("GET, PATCH"));
     assert_security_headers(&res);
+    // A literal route beside a templated one: each method once.
+    let res = app.send("PATCH", "/api/v1/directory/stale", None, None, &[]).await;
+    assert_eq!(res.status, 405);
+    assert_eq!(res.header("allow").as_deref(), Some("GET, PUT, DELETE"));
 }
 
 #[actix_web::test]
