@@ -63,6 +63,11 @@ pub enum Command {
         #[arg(long)]
         full: bool,
     },
+    /// Statistics tools.
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
     /// Token signing keys.
     Keys {
         #[command(subcommand)]
@@ -96,6 +101,12 @@ pub enum KeysCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Compact every statistics partition changed since its last compaction, now.
+    Compact,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Recompute the hash chain; report the first broken event and exit non-zero if any.
     Verify,
@@ -112,10 +123,7 @@ pub fn run(cli: Cli) -> ExitCode {
     crate::telemetry::init(settings.log_format);
     let result = match cli.command {
         Command::Serve => serve(settings),
-        Command::Migrate => crate::db::prepare(&settings.database_url).map(|n| {
-            println!("{n} migration(s) applied");
-            ExitCode::SUCCESS
-        }),
+        Command::Migrate => open_migrated(&settings).map(|_| ExitCode::SUCCESS),
         Command::Openapi { output } => write_openapi(&output),
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&settings),
         Command::Admin { command: AdminCommand::CreateUser { party, roles, username, password_stdin } } => {
@@ -123,6 +131,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Keys { command: KeysCommand::Rotate } => rotate_keys(&settings),
         Command::Demo { cases, seed, full } => demo(&settings, cases, seed, full),
+        Command::Stats { command: StatsCommand::Compact } => stats_compact(&settings),
     };
     match result {
         Ok(code) => code,
@@ -177,9 +186,18 @@ fn audit_verify(settings: &Settings) -> Result<ExitCode, String> {
     }
 }
 
+/// Migrate the database (and rebuild statistical records of an older derivation); a connection.
 fn open_migrated(settings: &Settings) -> Result<crate::db::DbConn, String> {
-    crate::db::prepare(&settings.database_url)?;
-    crate::db::establish(&settings.database_url)
+    let n = crate::db::prepare(&settings.database_url)?;
+    if n > 0 {
+        println!("{n} migration(s) applied");
+    }
+    let mut conn = crate::db::establish(&settings.database_url)?;
+    let rebuilt = crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
+    if rebuilt > 0 {
+        println!("statistical records of {rebuilt} case(s) rebuilt");
+    }
+    Ok(conn)
 }
 
 fn create_user(
@@ -217,6 +235,14 @@ fn rotate_keys(settings: &Settings) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn stats_compact(settings: &Settings) -> Result<ExitCode, String> {
+    let mut conn = open_migrated(settings)?;
+    let started = std::time::Instant::now();
+    let parts = crate::statistics::store::compact(&mut conn, true, usize::MAX).map_err(|e| e.to_string())?;
+    println!("{parts} statistics partition(s) compacted in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn demo(settings: &Settings, cases: usize, seed: u64, full: bool) -> Result<ExitCode, String> {
     let mut conn = open_migrated(settings)?;
     crate::auth::tokens::ensure_key(&mut conn).map_err(|e| e.to_string())?;
@@ -225,6 +251,9 @@ fn demo(settings: &Settings, cases: usize, seed: u64, full: bool) -> Result<Exit
     let started = std::time::Instant::now();
     let n = crate::demo::cases(&mut conn, cases, seed, full).map_err(|e| e.to_string())?;
     println!("{n} demo cases stored in {:.1} s", started.elapsed().as_secs_f64());
+    let started = std::time::Instant::now();
+    let parts = crate::statistics::store::compact(&mut conn, true, usize::MAX).map_err(|e| e.to_string())?;
+    println!("{parts} statistics partitions compacted in {:.1} s", started.elapsed().as_secs_f64());
     if credentials.is_empty() {
         println!("demo users already existed; their passwords were printed when they were created");
     } else {

@@ -68,6 +68,10 @@ pub struct Layer {
     /// Statistics suppression threshold k: counts from 1 to k−1 are withheld [default: 10].
     #[arg(long, env = "ENLACE_STATS_K", global = true)]
     pub stats_k: Option<u32>,
+    /// How often this node compacts the statistics partitions changed by case writes, in
+    /// milliseconds; 0 turns the background compaction off (`enlace stats compact` does it) [default: 1000].
+    #[arg(long, env = "ENLACE_STATS_COMPACTION_MS", global = true)]
+    pub stats_compaction_ms: Option<u64>,
     /// Largest specimen image of a document alert, in bytes [default: 5242880].
     #[arg(long, env = "ENLACE_MAX_IMAGE_BYTES", global = true)]
     pub max_image_bytes: Option<u64>,
@@ -112,6 +116,7 @@ impl Layer {
             docs: self.docs.or(other.docs),
             hash_concurrency: self.hash_concurrency.or(other.hash_concurrency),
             stats_k: self.stats_k.or(other.stats_k),
+            stats_compaction_ms: self.stats_compaction_ms.or(other.stats_compaction_ms),
             max_image_bytes: self.max_image_bytes.or(other.max_image_bytes),
             max_report_bytes: self.max_report_bytes.or(other.max_report_bytes),
         }
@@ -148,6 +153,7 @@ pub struct Settings {
     pub docs: bool,
     pub hash_concurrency: usize,
     pub stats_k: u32,
+    pub stats_compaction_ms: u64,
     pub max_image_bytes: u64,
     pub max_report_bytes: u64,
 }
@@ -235,6 +241,10 @@ impl Settings {
         if !(2..=100).contains(&stats_k) {
             return Err(bad("stats_k", "must be between 2 and 100"));
         }
+        let stats_compaction_ms = l.stats_compaction_ms.unwrap_or(1000);
+        if stats_compaction_ms > 3_600_000 {
+            return Err(bad("stats_compaction_ms", "must be between 0 (off) and 3600000"));
+        }
         let max_image_bytes = l.max_image_bytes.unwrap_or(5 * 1024 * 1024);
         if !(1024..=64 * 1024 * 1024).contains(&max_image_bytes) {
             return Err(bad("max_image_bytes", "must be between 1024 and 67108864"));
@@ -261,6 +271,7 @@ impl Settings {
             docs: l.docs.unwrap_or(true),
             hash_concurrency,
             stats_k,
+            stats_compaction_ms,
             max_image_bytes,
             max_report_bytes,
         })

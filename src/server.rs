@@ -40,6 +40,7 @@ impl Application {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
             crate::auth::tokens::ensure_key(&mut conn).map_err(|e| e.to_string())?;
             crate::admin::bootstrap::initial_admin(&mut conn, &settings.data_dir)?;
+            crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
         }
         let audit = AuditWriter::start(db.clone());
         let listener = TcpListener::bind(settings.bind).map_err(|e| format!("cannot bind {}: {e}", settings.bind))?;
@@ -66,6 +67,10 @@ impl Application {
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let stats_permits = tokio::sync::Semaphore::new((cpus / 2).max(1));
         let state = web::Data::new(AppState { db, audit, settings, hash_permits, stats_permits });
+        if state.settings.stats_compaction_ms > 0 {
+            let every = std::time::Duration::from_millis(state.settings.stats_compaction_ms);
+            crate::statistics::store::Compactor::start(std::sync::Arc::downgrade(&state.clone().into_inner()), every);
+        }
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

@@ -211,158 +211,38 @@ diesel::joinable!(case_versions -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(cases, case_shares, case_versions, parties);
 
+// Statistics as a column store (migration 2026-12-01-000007_statistics_columns).
+
 diesel::table! {
-    stat_cases (case_id, idx) {
+    stat_case_facts (case_id) {
         case_id -> Text,
-        idx -> Integer,
-        reporting_country -> Text,
-        included -> Bool,
-        year -> Nullable<Text>,
-        year_s -> Nullable<Text>,
-        semester -> Nullable<Text>,
-        semester_s -> Nullable<Text>,
-        month -> Nullable<Text>,
-        month_s -> Nullable<Text>,
-        case_type -> Nullable<Text>,
-        case_type_s -> Nullable<Text>,
-        detection_setting -> Nullable<Text>,
-        detection_setting_s -> Nullable<Text>,
+        part -> Text,
+        data -> Binary,
     }
 }
 
 diesel::table! {
-    stat_persons (case_id, idx) {
-        case_id -> Text,
-        idx -> Integer,
-        reporting_country -> Text,
-        included -> Bool,
-        year -> Nullable<Text>,
-        year_s -> Nullable<Text>,
-        semester -> Nullable<Text>,
-        semester_s -> Nullable<Text>,
-        month -> Nullable<Text>,
-        month_s -> Nullable<Text>,
-        case_type -> Nullable<Text>,
-        case_type_s -> Nullable<Text>,
-        detection_setting -> Nullable<Text>,
-        detection_setting_s -> Nullable<Text>,
-        person_role -> Nullable<Text>,
-        person_role_s -> Nullable<Text>,
-        sex -> Nullable<Text>,
-        sex_s -> Nullable<Text>,
-        age_band -> Nullable<Text>,
-        age_band_s -> Nullable<Text>,
-        is_minor -> Nullable<Text>,
-        is_minor_s -> Nullable<Text>,
-        origin_class -> Nullable<Text>,
-        origin_class_s -> Nullable<Text>,
-        return_status -> Nullable<Text>,
-        return_status_s -> Nullable<Text>,
-        is_victim -> Bool,
-        is_victim_s -> Bool,
-        is_smuggled -> Bool,
-        is_smuggled_s -> Bool,
-        is_minor_flag -> Bool,
-        is_minor_flag_s -> Bool,
+    stat_dirty (id) {
+        id -> BigInt,
+        part -> Text,
+        marked_at -> BigInt,
     }
 }
 
 diesel::table! {
-    stat_suspects (case_id, idx) {
-        case_id -> Text,
-        idx -> Integer,
-        reporting_country -> Text,
-        included -> Bool,
-        year -> Nullable<Text>,
-        year_s -> Nullable<Text>,
-        semester -> Nullable<Text>,
-        semester_s -> Nullable<Text>,
-        month -> Nullable<Text>,
-        month_s -> Nullable<Text>,
-        case_type -> Nullable<Text>,
-        case_type_s -> Nullable<Text>,
-        detection_setting -> Nullable<Text>,
-        detection_setting_s -> Nullable<Text>,
-        sex -> Nullable<Text>,
-        sex_s -> Nullable<Text>,
-        age_band -> Nullable<Text>,
-        age_band_s -> Nullable<Text>,
-        procedural_status -> Nullable<Text>,
-        procedural_status_s -> Nullable<Text>,
-        verdict -> Nullable<Text>,
-        verdict_s -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    stat_documents (case_id, idx) {
-        case_id -> Text,
-        idx -> Integer,
-        reporting_country -> Text,
-        included -> Bool,
-        year -> Nullable<Text>,
-        year_s -> Nullable<Text>,
-        semester -> Nullable<Text>,
-        semester_s -> Nullable<Text>,
-        month -> Nullable<Text>,
-        month_s -> Nullable<Text>,
-        case_type -> Nullable<Text>,
-        case_type_s -> Nullable<Text>,
-        detection_setting -> Nullable<Text>,
-        detection_setting_s -> Nullable<Text>,
-        document_type -> Nullable<Text>,
-        document_type_s -> Nullable<Text>,
-        fraud_type -> Nullable<Text>,
-        fraud_type_s -> Nullable<Text>,
-        issuing_state -> Nullable<Text>,
-        issuing_state_s -> Nullable<Text>,
-        nationality_in_document -> Nullable<Text>,
-        nationality_in_document_s -> Nullable<Text>,
-        document_setting -> Nullable<Text>,
-        document_setting_s -> Nullable<Text>,
-        origin_class -> Nullable<Text>,
-        origin_class_s -> Nullable<Text>,
-        is_false -> Bool,
-        is_false_s -> Bool,
-        is_false_passport -> Bool,
-        is_false_passport_s -> Bool,
-    }
-}
-
-diesel::table! {
-    stat_legs (case_id, idx) {
-        case_id -> Text,
-        idx -> Integer,
-        reporting_country -> Text,
-        included -> Bool,
-        year -> Nullable<Text>,
-        year_s -> Nullable<Text>,
-        semester -> Nullable<Text>,
-        semester_s -> Nullable<Text>,
-        month -> Nullable<Text>,
-        month_s -> Nullable<Text>,
-        case_type -> Nullable<Text>,
-        case_type_s -> Nullable<Text>,
-        detection_setting -> Nullable<Text>,
-        detection_setting_s -> Nullable<Text>,
-        from_country -> Nullable<Text>,
-        from_country_s -> Nullable<Text>,
-        to_country -> Nullable<Text>,
-        to_country_s -> Nullable<Text>,
-        transport_means -> Nullable<Text>,
-        transport_means_s -> Nullable<Text>,
-        border_crossing_type -> Nullable<Text>,
-        border_crossing_type_s -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    stat_values (case_id, entity, idx, dimension, shared, value) {
-        case_id -> Text,
-        entity -> Text,
-        idx -> Integer,
-        dimension -> Text,
+    stat_columns (shared, col, part) {
         shared -> Bool,
+        col -> Text,
+        part -> Text,
+        country -> Text,
+        year -> Text,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    stat_meta (key) {
+        key -> Text,
         value -> Text,
     }
 }

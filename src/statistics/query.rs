@@ -1,12 +1,12 @@
-//! Aggregate queries over the fact tables: a measure, up to three dimensions, filters. The SQL
-//! is generated from a fixed registry of measures and dimensions (no caller text ever becomes
-//! SQL; values are bound). `Form::Shared` reads the shared columns (reserved values counted as
-//! `not_disclosed`); `Form::Raw` is only for a reporting country's own cases.
+//! Aggregate queries: a measure, up to three dimensions, filters, a period. A fixed registry of
+//! measures and dimensions turns a query into a counting `Plan` over the column store (caller
+//! text only ever becomes a compared value). `Form::Shared` counts the shared form (reserved
+//! values counted as `not_disclosed`); `Form::Raw` is only for a reporting country's own cases.
 
-use diesel::RunQueryDsl;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
-
-use crate::db::{DbConn, MultiBackend};
+use super::aggregate::{self, Access, Plan};
+use super::record::{self, Entity};
+use super::store::{self, Prune};
+use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,16 +33,6 @@ pub enum Measure {
 }
 
 impl Measure {
-    fn table(self) -> &'static str {
-        match self {
-            Measure::Cases => "stat_cases",
-            Measure::Persons | Measure::Victims | Measure::SmuggledPersons | Measure::Minors => "stat_persons",
-            Measure::Suspects => "stat_suspects",
-            Measure::FalseDocuments | Measure::FalsePassports => "stat_documents",
-            Measure::RouteLegs => "stat_legs",
-        }
-    }
-
     fn entity(self) -> &'static str {
         match self {
             Measure::Cases => "case",
@@ -213,133 +203,70 @@ pub struct Cell {
     pub count: u64,
 }
 
-#[derive(diesel::QueryableByName)]
-struct CellRow {
-    #[diesel(sql_type = Nullable<Text>)]
-    d1: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    d2: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    d3: Option<String>,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
+/// How a dimension is read for a measure.
+fn access(measure: Measure, name: &str) -> Option<Access> {
+    let legs = measure == Measure::RouteLegs;
+    Some(match source(name)? {
+        Source::Case("reporting_country") => Access::Country,
+        Source::Case(col) => Access::Case(col),
+        Source::Column(_, col) => Access::Single(col),
+        Source::CaseValues => Access::CaseMulti(static_name(name)?),
+        Source::Values(_) => Access::Multi(static_name(name)?),
+        Source::Leg(col) if legs => Access::Single(col),
+        Source::Route if legs => Access::Route,
+        Source::Leg("transport_means") => Access::CaseMulti("leg_transport_means"),
+        Source::Leg("border_crossing_type") => Access::CaseMulti("leg_border_crossing_type"),
+        Source::Leg(_) => return None,
+        Source::Route => Access::CaseMulti("leg_route"),
+    })
 }
 
-enum Bind {
-    Text(String),
-    Bool(bool),
+/// The registry's own `'static` copy of a dimension name.
+fn static_name(name: &str) -> Option<&'static str> {
+    DIMENSIONS.iter().find(|(n, _)| *n == name).map(|(n, _)| *n)
 }
 
-struct Sql {
-    joins: Vec<String>,
-    wheres: Vec<String>,
-    binds: Vec<Bind>,
+fn unknown_dimension(name: &str) -> ApiError {
+    bad(name, format!("unknown dimension `{name}`"), format!("dimensión desconocida `{name}`"))
 }
 
-impl Sql {
-    fn bind(&mut self, b: Bind) -> String {
-        self.binds.push(b);
-        format!("${}", self.binds.len())
+/// The counting plan of a query, and the partitions it can skip.
+fn plan(q: &Query) -> Result<(Plan, Prune), ApiError> {
+    let entity: &'static Entity = match q.measure.entity() {
+        "case" => &record::CASE,
+        "person" => &record::PERSON,
+        "suspect" => &record::SUSPECT,
+        "document" => &record::DOCUMENT,
+        _ => &record::LEG,
+    };
+    let groups = q
+        .dimensions
+        .iter()
+        .map(|d| access(q.measure, d).ok_or_else(|| unknown_dimension(d)))
+        .collect::<Result<_, _>>()?;
+    let filters = q
+        .filters
+        .iter()
+        .map(|(d, v)| access(q.measure, d).map(|a| (a, v.clone())).ok_or_else(|| unknown_dimension(d)))
+        .collect::<Result<_, _>>()?;
+    let mut periods = vec![];
+    for (bound, lower) in [(&q.from, true), (&q.to, false)] {
+        if let Some(b) = bound {
+            periods.push(aggregate::PeriodBound { column: b.column, lower, value: b.value.clone() });
+        }
     }
-}
-
-/// The SQL expression of a dimension for the measure's table `b`, adding joins as needed.
-fn expression(sql: &mut Sql, q: &Query, i: usize, name: &str, form: Form) -> String {
-    let s = if form == Form::Shared { "_s" } else { "" };
-    let entity = q.measure.entity();
-    let value = |e: String| format!("COALESCE({e}, 'unknown')");
-    match source(name) {
-        Some(Source::Case("reporting_country")) => "b.reporting_country".into(),
-        Some(Source::Case(col)) | Some(Source::Column(_, col)) => value(format!("b.{col}{s}")),
-        Some(Source::CaseValues) | Some(Source::Values(_)) => {
-            let shared = sql.bind(Bind::Bool(form == Form::Shared));
-            let on_entity = if matches!(source(name), Some(Source::CaseValues)) {
-                "v{i}.entity = 'case'".replace("{i}", &i.to_string())
-            } else {
-                format!("v{i}.entity = '{entity}' AND v{i}.idx = b.idx")
-            };
-            sql.joins.push(format!(
-                "JOIN stat_values v{i} ON v{i}.case_id = b.case_id AND {on_entity} AND v{i}.dimension = '{name}' AND v{i}.shared = {shared}"
-            ));
-            format!("v{i}.value")
-        }
-        Some(Source::Leg(col)) if q.measure == Measure::RouteLegs => value(format!("b.{col}{s}")),
-        Some(Source::Route) if q.measure == Measure::RouteLegs => {
-            format!("COALESCE(b.from_country{s}, 'unknown') || ' > ' || COALESCE(b.to_country{s}, 'unknown')")
-        }
-        Some(Source::Leg(col)) => {
-            sql.joins.push(format!(
-                "JOIN (SELECT DISTINCT case_id, {col}{s} AS x FROM stat_legs) l{i} ON l{i}.case_id = b.case_id"
-            ));
-            value(format!("l{i}.x"))
-        }
-        Some(Source::Route) => {
-            sql.joins.push(format!(
-                "JOIN (SELECT DISTINCT case_id, COALESCE(from_country{s}, 'unknown') || ' > ' || COALESCE(to_country{s}, 'unknown') AS x FROM stat_legs) l{i} ON l{i}.case_id = b.case_id"
-            ));
-            format!("l{i}.x")
-        }
-        None => "'unknown'".into(),
-    }
+    let year = |b: &Option<PeriodBound>| b.as_ref().and_then(|b| b.value.get(0..4)).map(str::to_owned);
+    let prune = Prune {
+        country: q.filters.iter().find(|(d, _)| d == "reporting_country").map(|(_, v)| v.clone()),
+        first_year: year(&q.from),
+        last_year: year(&q.to),
+    };
+    Ok((Plan { entity, flag: q.measure.flag(), groups, filters, periods }, prune))
 }
 
 /// Run the aggregation. Cells with a count of zero are not returned.
 pub fn run(conn: &mut DbConn, q: &Query, form: Form) -> Result<Vec<Cell>, ApiError> {
-    let table = q.measure.table();
-    let s = if form == Form::Shared { "_s" } else { "" };
-    let mut sql = Sql { joins: vec![], wheres: vec![], binds: vec![] };
-    let mut exprs = vec![];
-    for (i, d) in q.dimensions.iter().enumerate() {
-        exprs.push(expression(&mut sql, q, i, d, form));
-    }
-    // Binds are numbered in the order they appear in the text (SQLite numbers `$n` by first
-    // appearance): joins of dimensions, joins of filters, then the WHERE clauses.
-    let filter_exprs: Vec<String> =
-        q.filters.iter().enumerate().map(|(j, (dim, _))| expression(&mut sql, q, 10 + j, dim, form)).collect();
-    let t = sql.bind(Bind::Bool(true));
-    sql.wheres.push(format!("b.included = {t}"));
-    if let Some(flag) = q.measure.flag() {
-        let t = sql.bind(Bind::Bool(true));
-        sql.wheres.push(format!("b.{flag}{s} = {t}"));
-    }
-    for (bound, op) in [(&q.from, ">="), (&q.to, "<=")] {
-        if let Some(b) = bound {
-            let v = sql.bind(Bind::Text(b.value.clone()));
-            sql.wheres.push(format!("b.{}{s} {op} {v} AND b.{}{s} <> 'not_disclosed'", b.column, b.column));
-        }
-    }
-    for (e, (_, val)) in filter_exprs.iter().zip(&q.filters) {
-        let v = sql.bind(Bind::Text(val.clone()));
-        sql.wheres.push(format!("{e} = {v}"));
-    }
-    let mut select: Vec<String> = exprs.iter().enumerate().map(|(i, e)| format!("{e} AS d{}", i + 1)).collect();
-    for i in exprs.len()..3 {
-        select.push(format!("CAST(NULL AS TEXT) AS d{}", i + 1));
-    }
-    let group = if exprs.is_empty() { String::new() } else { format!(" GROUP BY {}", exprs.join(", ")) };
-    let text = format!(
-        "SELECT {}, COUNT(*) AS n FROM {table} b {} WHERE {}{group}",
-        select.join(", "),
-        sql.joins.join(" "),
-        sql.wheres.join(" AND ")
-    );
-    let mut query = diesel::sql_query(text).into_boxed::<MultiBackend>();
-    for b in sql.binds {
-        query = match b {
-            Bind::Text(v) => query.bind::<Text, _>(v),
-            Bind::Bool(v) => query.bind::<Bool, _>(v),
-        };
-    }
-    let rows: Vec<CellRow> = query.load(conn)?;
-    let n = q.dimensions.len();
-    let mut cells: Vec<Cell> = rows
-        .into_iter()
-        .filter(|r| r.n > 0)
-        .map(|r| Cell {
-            key: [r.d1, r.d2, r.d3].into_iter().take(n).map(Option::unwrap_or_default).collect(),
-            count: r.n as u64,
-        })
-        .collect();
-    cells.sort();
-    Ok(cells)
+    let (plan, prune) = plan(q)?;
+    let acc = store::aggregate(conn, &plan, form == Form::Shared, &prune)?;
+    Ok(acc.cells().into_iter().map(|(key, count)| Cell { key, count }).collect())
 }

@@ -1,130 +1,363 @@
-//! Keeps the statistical fact tables in step with the cases: every case write, and every
-//! change of its country's reservation policy, replaces the case's facts in the same
-//! transaction. Rows are written with generated SQL over a fixed set of column names.
+//! The statistics column store in the database.
+//! - `replace`: in the transaction of every case write (and of every policy change), the case's
+//!   record in `stat_case_facts` and a marker in `stat_dirty` for each partition it changed.
+//! - `compact`: a changed partition's records become column segments in `stat_columns` and its
+//!   markers go, in one transaction; run in the background by every node (`Compactor`).
+//! - `aggregate`: in one read snapshot, the segments of unchanged partitions and the records of
+//!   changed ones are counted; so a query always sees every committed write, whether or not it
+//!   has been compacted yet, and nodes share nothing but the database.
+//! - `ensure_current`: at start-up, records written by an older derivation are rebuilt.
 
-use diesel::RunQueryDsl;
-use diesel::sql_types::{Bool, Integer, Nullable, Text};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Binary, Bool, Text};
 use serde_json::Value;
 
-use super::facts::{self, Dim, Facts, Row};
+use super::aggregate::{self, Accumulator, Plan, Segment};
+use super::record::{self, CaseRecord};
+use super::segment::{self, Column, SegmentError};
 use crate::access::cases::Reservation;
+use crate::db::schema::{stat_case_facts as f, stat_columns as sc, stat_dirty as d, stat_meta};
 use crate::db::{DbConn, MultiBackend};
 use crate::error::ApiError;
 
-const TABLES: [&str; 6] = ["stat_cases", "stat_persons", "stat_suspects", "stat_documents", "stat_legs", "stat_values"];
+/// Bumped whenever `facts` or `record` derive different records from the same document.
+pub const FACTS_VERSION: &str = "1";
 
-enum Param {
-    Text(Option<String>),
-    Bool(bool),
-    Int(i32),
+/// A partition is compacted once it has been quiet this long…
+const QUIET_MS: i64 = 1_000;
+/// …or once its oldest change is this old, even under a steady stream of writes.
+const MAX_LAG_MS: i64 = 15_000;
+/// Partitions per statement when reading segments or records.
+const CHUNK: usize = 200;
+
+fn now_ms() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp_nanos().div_euclid(1_000_000) as i64
 }
 
-fn execute(conn: &mut DbConn, sql: &str, params: Vec<Param>) -> Result<(), ApiError> {
-    let mut q = diesel::sql_query(sql).into_boxed::<MultiBackend>();
-    for p in params {
-        q = match p {
-            Param::Text(v) => q.bind::<Nullable<Text>, _>(v),
-            Param::Bool(v) => q.bind::<Bool, _>(v),
-            Param::Int(v) => q.bind::<Integer, _>(v),
-        };
+fn corrupt(e: SegmentError) -> ApiError {
+    match e {
+        SegmentError::TooManyValues => ApiError::Malformed(vec![crate::error::FieldError::new(
+            "group_by",
+            "invalid_value",
+            "the table would have too many cells: add filters or fewer dimensions",
+            "la tabla tendría demasiadas celdas: agregue filtros o menos dimensiones",
+        )]),
+        SegmentError::Corrupt => {
+            tracing::error!("a statistics segment or record does not decode");
+            ApiError::Internal
+        }
     }
-    q.execute(conn)?;
+}
+
+fn mark(conn: &mut DbConn, part: &str) -> Result<(), ApiError> {
+    diesel::insert_into(d::table).values((d::part.eq(part), d::marked_at.eq(now_ms()))).execute(conn)?;
     Ok(())
 }
 
-/// Insert rows (same columns) with as few statements as possible: one multi-row INSERT per
-/// chunk, so a case costs a handful of round trips instead of one per fact.
-fn insert(conn: &mut DbConn, table: &str, columns: &[String], rows: Vec<Vec<Param>>) -> Result<(), ApiError> {
-    // Stay well below SQLite's and PostgreSQL's limits on bound parameters.
-    let per_chunk = (30_000 / columns.len().max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Param>> = rows.by_ref().take(per_chunk).collect();
-        let mut n = 0;
-        let tuples: Vec<String> = chunk
-            .iter()
-            .map(|r| {
-                let marks: Vec<String> = r
-                    .iter()
-                    .map(|_| {
-                        n += 1;
-                        format!("${n}")
-                    })
-                    .collect();
-                format!("({})", marks.join(", "))
-            })
-            .collect();
-        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
-        execute(conn, &sql, chunk.into_iter().flatten().collect())?;
-    }
-    Ok(())
-}
-
-/// Replace the facts of one case with those of its current document.
+/// Replace the statistical record of one case with that of its current document. A write that
+/// changes nothing statistics can see (most edits) writes nothing here.
 pub fn replace(
     conn: &mut DbConn,
     case_id: &str,
     document: &Value,
     reservations: &[Reservation],
 ) -> Result<(), ApiError> {
-    for t in TABLES {
-        execute(conn, &format!("DELETE FROM {t} WHERE case_id = $1"), vec![Param::Text(Some(case_id.to_owned()))])?;
+    let record = record::of_facts(&super::facts::of_case(document, reservations));
+    let new = match &record {
+        Some(r) => Some((r.partition(), r.encode().map_err(|_| ApiError::Internal)?)),
+        None => None,
+    };
+    let old: Option<(String, Vec<u8>)> = f::table.find(case_id).select((f::part, f::data)).first(conn).optional()?;
+    if old == new {
+        return Ok(());
     }
-    write(conn, case_id, &facts::of_case(document, reservations))
+    if let Some((part, _)) = &old {
+        diesel::delete(f::table.find(case_id)).execute(conn)?;
+        mark(conn, part)?;
+    }
+    if let Some((part, data)) = &new {
+        diesel::insert_into(f::table)
+            .values((f::case_id.eq(case_id), f::part.eq(part), f::data.eq(data)))
+            .execute(conn)?;
+        if old.as_ref().is_none_or(|(p, _)| p != part) {
+            mark(conn, part)?;
+        }
+    }
+    Ok(())
 }
 
-fn row_params(case_id: &str, f: &Facts, row: &Row) -> (Vec<String>, Vec<Param>) {
-    let mut columns: Vec<String> = vec!["case_id".into(), "idx".into(), "reporting_country".into(), "included".into()];
-    let mut params = vec![
-        Param::Text(Some(case_id.to_owned())),
-        Param::Int(row.idx),
-        Param::Text(Some(f.reporting_country.clone())),
-        Param::Bool(f.included),
-    ];
-    let dims: Vec<&Dim> = f.case_dims.iter().chain(row.dims.iter()).collect();
-    for d in dims {
-        columns.push(d.column.to_owned());
-        params.push(Param::Text(d.raw.clone()));
-        columns.push(format!("{}_s", d.column));
-        params.push(Param::Text(d.shared.clone()));
-    }
-    for (name, raw, shared) in &row.flags {
-        columns.push((*name).to_owned());
-        params.push(Param::Bool(*raw));
-        columns.push(format!("{name}_s"));
-        params.push(Param::Bool(*shared));
-    }
-    (columns, params)
+#[derive(QueryableByName)]
+struct DirtyRow {
+    #[diesel(sql_type = Text)]
+    part: String,
+    #[diesel(sql_type = BigInt)]
+    first: i64,
+    #[diesel(sql_type = BigInt)]
+    last: i64,
 }
 
-fn write_rows(conn: &mut DbConn, table: &str, case_id: &str, f: &Facts, rows: &[Row]) -> Result<(), ApiError> {
-    let Some(first) = rows.first() else { return Ok(()) };
-    let columns = row_params(case_id, f, first).0;
-    let params = rows.iter().map(|r| row_params(case_id, f, r).1).collect();
-    insert(conn, table, &columns, params)
+/// Compact the changed partitions: those that are due (quiet, or changed long enough ago), or
+/// all of them with `everything`. At most `limit` partitions; returns how many were rebuilt.
+pub fn compact(conn: &mut DbConn, everything: bool, limit: usize) -> Result<usize, ApiError> {
+    let rows: Vec<DirtyRow> = diesel::sql_query(
+        "SELECT part, MIN(marked_at) AS first, MAX(marked_at) AS last FROM stat_dirty GROUP BY part ORDER BY MIN(marked_at)",
+    )
+    .load(conn)?;
+    let now = now_ms();
+    let due = rows.into_iter().filter(|r| everything || r.last <= now - QUIET_MS || r.first <= now - MAX_LAG_MS);
+    let mut rebuilt = 0;
+    for r in due.take(limit) {
+        if crate::db::transaction(conn, |c| rebuild(c, &r.part))? {
+            rebuilt += 1;
+        }
+    }
+    Ok(rebuilt)
 }
 
-fn write(conn: &mut DbConn, case_id: &str, f: &Facts) -> Result<(), ApiError> {
-    write_rows(conn, "stat_cases", case_id, f, &[Row { idx: 0, dims: vec![], flags: vec![] }])?;
-    for (table, rows) in [
-        ("stat_persons", &f.persons),
-        ("stat_suspects", &f.suspects),
-        ("stat_documents", &f.documents),
-        ("stat_legs", &f.legs),
-    ] {
-        write_rows(conn, table, case_id, f, rows)?;
+#[derive(QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = Bool)]
+    locked: bool,
+}
+
+/// Rebuild one partition's segments from its records. The markers are removed first: a write
+/// committed after that keeps its marker, so a query reads its records instead of the segment.
+fn rebuild(conn: &mut DbConn, part: &str) -> Result<bool, ApiError> {
+    if matches!(conn, DbConn::Sqlite(_)) {
+        // SQLite: the DELETE below is the transaction's first statement and takes the write
+        // lock, so nothing can change under the rebuild.
+    } else {
+        // PostgreSQL: one compaction of a partition at a time across every node.
+        let l: Locked = diesel::sql_query("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked")
+            .bind::<Text, _>(format!("enlace.stat.{part}"))
+            .get_result(conn)?;
+        if !l.locked {
+            return Ok(false);
+        }
     }
-    let columns: Vec<String> = ["case_id", "entity", "idx", "dimension", "shared", "value"].map(String::from).to_vec();
-    let mut rows = Vec::with_capacity(f.values.len());
-    for v in &f.values {
-        rows.push(vec![
-            Param::Text(Some(case_id.to_owned())),
-            Param::Text(Some(v.entity.to_owned())),
-            Param::Int(v.idx),
-            Param::Text(Some(v.dimension.to_owned())),
-            Param::Bool(v.shared),
-            Param::Text(Some(v.value.clone())),
-        ]);
+    if diesel::delete(d::table.filter(d::part.eq(part))).execute(conn)? == 0 {
+        return Ok(false);
     }
-    insert(conn, "stat_values", &columns, rows)
+    let records = records_of(conn, &[part.to_owned()])?;
+    diesel::delete(sc::table.filter(sc::part.eq(part))).execute(conn)?;
+    let Some(recs) = records.get(part) else { return Ok(true) };
+    let (country, period) = record::partition_parts(part);
+    let year = period.get(0..4).filter(|_| period != "none").unwrap_or("");
+    for (form, shared) in [(0, false), (1, true)] {
+        let columns = segment::build(recs, form).map_err(corrupt)?;
+        insert_columns(conn, shared, part, country, year, &columns)?;
+    }
+    Ok(true)
+}
+
+/// Insert a segment's columns with one multi-row statement (bound values only).
+fn insert_columns(
+    conn: &mut DbConn,
+    shared: bool,
+    part: &str,
+    country: &str,
+    year: &str,
+    columns: &BTreeMap<String, Column>,
+) -> Result<(), ApiError> {
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<String> = (0..columns.len())
+        .map(|i| {
+            let b = i * 6;
+            format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6)
+        })
+        .collect();
+    let sql = format!("INSERT INTO stat_columns (shared, col, part, country, year, data) VALUES {}", tuples.join(", "));
+    let mut q = diesel::sql_query(sql).into_boxed::<MultiBackend>();
+    for (name, column) in columns {
+        q = q
+            .bind::<Bool, _>(shared)
+            .bind::<Text, _>(name.clone())
+            .bind::<Text, _>(part.to_owned())
+            .bind::<Text, _>(country.to_owned())
+            .bind::<Text, _>(year.to_owned())
+            .bind::<Binary, _>(column.encode().map_err(corrupt)?);
+    }
+    q.execute(conn)?;
+    Ok(())
+}
+
+/// The records of these partitions, each partition's in case-id order.
+fn records_of(conn: &mut DbConn, parts: &[String]) -> Result<BTreeMap<String, Vec<CaseRecord>>, ApiError> {
+    let mut out: BTreeMap<String, Vec<CaseRecord>> = BTreeMap::new();
+    for chunk in parts.chunks(CHUNK) {
+        let rows: Vec<(String, Vec<u8>)> = f::table
+            .filter(f::part.eq_any(chunk))
+            .order((f::part, f::case_id))
+            .select((f::part, f::data))
+            .load(conn)?;
+        for (part, data) in rows {
+            let r = CaseRecord::decode(&data).ok_or(SegmentError::Corrupt).map_err(corrupt)?;
+            out.entry(part).or_default().push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Which partitions a query can skip without reading them.
+#[derive(Debug, Clone, Default)]
+pub struct Prune {
+    pub country: Option<String>,
+    /// Inclusive bounds on the year of the partition's period.
+    pub first_year: Option<String>,
+    pub last_year: Option<String>,
+}
+
+impl Prune {
+    fn keeps(&self, part: &str) -> bool {
+        let (country, period) = record::partition_parts(part);
+        let year = period.get(0..4).filter(|_| period != "none").unwrap_or("");
+        self.country.as_ref().is_none_or(|c| c == country)
+            && self.first_year.as_ref().is_none_or(|y| year >= y.as_str())
+            && self.last_year.as_ref().is_none_or(|y| !year.is_empty() && year <= y.as_str())
+    }
+}
+
+/// Count the plan over every partition, in one snapshot: segments where the partition is
+/// unchanged since its compaction, records where it has changed.
+pub fn aggregate(conn: &mut DbConn, plan: &Plan, shared: bool, prune: &Prune) -> Result<Accumulator, ApiError> {
+    crate::db::transaction(conn, |c| {
+        if !matches!(c, DbConn::Sqlite(_)) {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(c)?;
+        }
+        let mut acc = Accumulator::new(plan.groups.len());
+        let dirty: BTreeSet<String> = d::table.select(d::part).distinct().load::<String>(c)?.into_iter().collect();
+        let columns = plan.columns();
+        let rows_col = segment::column_name(plan.entity.name, "rows");
+        let mut q = sc::table.filter(sc::shared.eq(shared)).filter(sc::col.eq(&rows_col)).select(sc::part).into_boxed();
+        if let Some(country) = &prune.country {
+            q = q.filter(sc::country.eq(country));
+        }
+        if let Some(y) = &prune.first_year {
+            q = q.filter(sc::year.ge(y));
+        }
+        if let Some(y) = &prune.last_year {
+            q = q.filter(sc::year.le(y)).filter(sc::year.ne(""));
+        }
+        let clean: Vec<String> = q.load::<String>(c)?.into_iter().filter(|p| !dirty.contains(p)).collect();
+        for chunk in clean.chunks(CHUNK) {
+            let rows: Vec<(String, String, Vec<u8>)> = sc::table
+                .filter(sc::shared.eq(shared))
+                .filter(sc::col.eq_any(&columns))
+                .filter(sc::part.eq_any(chunk))
+                .select((sc::part, sc::col, sc::data))
+                .load(c)?;
+            let mut segments: HashMap<String, HashMap<String, Column>> = HashMap::new();
+            for (part, col, data) in rows {
+                segments.entry(part).or_default().insert(col, Column::decode(&data).map_err(corrupt)?);
+            }
+            for (part, columns) in segments {
+                let country = record::partition_parts(&part).0.to_owned();
+                aggregate::add(&Segment { country, columns }, plan, &mut acc).map_err(corrupt)?;
+            }
+        }
+        let changed: Vec<String> = dirty.into_iter().filter(|p| prune.keeps(p)).collect();
+        let form = usize::from(shared);
+        for (part, recs) in records_of(c, &changed)? {
+            let mut all = segment::build(&recs, form).map_err(corrupt)?;
+            let columns = columns.iter().filter_map(|n| all.remove_entry(n)).collect();
+            let country = record::partition_parts(&part).0.to_owned();
+            aggregate::add(&Segment { country, columns }, plan, &mut acc).map_err(corrupt)?;
+        }
+        Ok(acc)
+    })
+}
+
+/// Partitions changed since their last compaction.
+pub fn pending(conn: &mut DbConn) -> Result<i64, ApiError> {
+    Ok(d::table.select(d::part).distinct().load::<String>(conn)?.len() as i64)
+}
+
+/// Rebuild every case's record if they were written by an older derivation (or none yet, as
+/// right after the migration that introduced them). Returns the number of cases rebuilt.
+pub fn ensure_current(conn: &mut DbConn) -> Result<usize, ApiError> {
+    if facts_version(conn)?.as_deref() == Some(FACTS_VERSION) {
+        return Ok(0);
+    }
+    let is_pg = !matches!(conn, DbConn::Sqlite(_));
+    if is_pg {
+        // One node rebuilds; the others wait for it and then find the records current.
+        diesel::sql_query("SELECT pg_advisory_lock(hashtext('enlace.stat.rebuild'))").execute(conn)?;
+    }
+    let result = rebuild_all(conn);
+    if is_pg {
+        diesel::sql_query("SELECT pg_advisory_unlock(hashtext('enlace.stat.rebuild'))").execute(conn)?;
+    }
+    result
+}
+
+fn facts_version(conn: &mut DbConn) -> Result<Option<String>, ApiError> {
+    Ok(stat_meta::table.find("facts_version").select(stat_meta::value).first(conn).optional()?)
+}
+
+fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
+    if facts_version(conn)?.as_deref() == Some(FACTS_VERSION) {
+        return Ok(0);
+    }
+    use crate::db::schema::cases;
+    let countries: Vec<String> = cases::table.select(cases::reporting_country).distinct().load(conn)?;
+    let mut n = 0;
+    for country in countries {
+        let policy = crate::cases::policy::load(conn, &country)?;
+        let mut after = String::new();
+        loop {
+            let page: Vec<(String, String)> = cases::table
+                .filter(cases::reporting_country.eq(&country))
+                .filter(cases::id.gt(&after))
+                .order(cases::id)
+                .limit(500)
+                .select((cases::id, cases::document))
+                .load(conn)?;
+            let Some((last, _)) = page.last() else { break };
+            after = last.clone();
+            crate::db::transaction(conn, |c| {
+                for (id, doc) in &page {
+                    let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
+                    let reservations = policy.reservations(&crate::cases::store::case_reservations(&document));
+                    replace(c, id, &document, &reservations)?;
+                }
+                Ok(())
+            })?;
+            n += page.len();
+        }
+    }
+    diesel::delete(stat_meta::table.find("facts_version")).execute(conn)?;
+    diesel::insert_into(stat_meta::table)
+        .values((stat_meta::key.eq("facts_version"), stat_meta::value.eq(FACTS_VERSION)))
+        .execute(conn)?;
+    if n > 0 {
+        tracing::info!(cases = n, "statistics records rebuilt");
+    }
+    Ok(n)
+}
+
+/// The background compaction of one node: every `every`, compact what is due. It stops when the
+/// server it belongs to is gone.
+pub struct Compactor;
+
+impl Compactor {
+    pub fn start(state: std::sync::Weak<crate::server::AppState>, every: Duration) {
+        let spawned = std::thread::Builder::new().name("enlace-stat-compaction".into()).spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                let Some(state) = state.upgrade() else { return };
+                let result = state.db.conn().and_then(|mut c| compact(&mut c, false, 64));
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "statistics compaction failed; will retry");
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the statistics compaction");
+        }
+    }
 }

@@ -593,38 +593,39 @@ async fn cases_of_two_more_countries_share_exactly_their_shared_fields() {
 }
 
 #[actix_web::test]
-async fn statistical_facts_follow_every_case_write() {
-    use enlace::db::schema::{stat_documents, stat_legs, stat_persons, stat_values};
+async fn statistical_records_follow_every_case_write() {
+    use enlace::db::schema::{stat_case_facts, stat_dirty};
+    use enlace::statistics::record::CaseRecord;
     let w = world().await;
     let input = enlace::formato::sample::full_case(31, "GT");
     let case = with_scope(serde_json::to_value(&input).unwrap(), "national", &[]);
     let (id, _) = submit(&w.app, &w.gt.token, &case).await;
-    let persons = |app: &TestApp| -> Vec<(bool, Option<String>)> {
-        stat_persons::table
-            .filter(stat_persons::case_id.eq(&id))
-            .order(stat_persons::idx)
-            .select((stat_persons::included, stat_persons::sex))
-            .load(&mut app.conn())
-            .unwrap()
+    let record = |app: &TestApp| -> Option<(String, CaseRecord)> {
+        let row: Option<(String, Vec<u8>)> = stat_case_facts::table
+            .find(&id)
+            .select((stat_case_facts::part, stat_case_facts::data))
+            .first(&mut app.conn())
+            .optional()
+            .unwrap();
+        row.map(|(part, data)| (part, CaseRecord::decode(&data).expect("a record that decodes")))
     };
-    let rows = persons(&w.app);
-    assert_eq!(rows.len(), input.persons.len());
-    assert!(rows.iter().all(|(included, _)| *included), "a national case still counts in statistics");
-    let legs: i64 = stat_legs::table.filter(stat_legs::case_id.eq(&id)).count().get_result(&mut w.app.conn()).unwrap();
-    assert_eq!(legs as usize, input.route.len());
-    let docs: i64 =
-        stat_documents::table.filter(stat_documents::case_id.eq(&id)).count().get_result(&mut w.app.conn()).unwrap();
-    assert_eq!(docs as usize, input.documents.len());
-    let citizenships: i64 = stat_values::table
-        .filter(stat_values::case_id.eq(&id))
-        .filter(stat_values::dimension.eq("citizenship"))
-        .filter(stat_values::shared.eq(false))
-        .count()
-        .get_result(&mut w.app.conn())
-        .unwrap();
-    assert!(citizenships >= input.persons.len() as i64);
+    let (part, r) = record(&w.app).expect("a national case still counts in statistics");
+    assert_eq!(part, r.partition());
+    assert!(part.starts_with("GT/"));
+    let raw = &r.forms[0];
+    assert_eq!(raw.rows[1].len(), input.persons.len());
+    assert_eq!(raw.rows[2].len(), input.suspects.len());
+    assert_eq!(raw.rows[3].len(), input.documents.len());
+    assert_eq!(raw.rows[4].len(), input.route.len());
+    assert!(raw.rows[1].iter().all(|p| !p.multis[0].is_empty()), "every person's citizenship");
+    let marked = |app: &TestApp, part: &str| -> i64 {
+        stat_dirty::table.filter(stat_dirty::part.eq(part)).count().get_result(&mut app.conn()).unwrap()
+    };
+    // The compaction takes the partition's markers away.
+    enlace::statistics::store::compact(&mut w.app.conn(), true, usize::MAX).unwrap();
+    assert_eq!(marked(&w.app, &part), 0);
 
-    // An update replaces the facts; a retraction takes the case out of statistics.
+    // An update replaces the record; a retraction takes the case out of statistics.
     let mut v2 = case.clone();
     v2["persons"][0]["sex"] = json!("unspecified");
     let res = w
@@ -632,12 +633,14 @@ async fn statistical_facts_follow_every_case_write() {
         .send("PUT", &format!("/api/v1/cases/{id}"), Some(&w.gt.token), Some(&v2), &[("If-Match", "\"v1\"")])
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(persons(&w.app)[0].1.as_deref(), Some("unspecified"));
-    assert_eq!(persons(&w.app).len(), input.persons.len());
+    let (_, r2) = record(&w.app).unwrap();
+    let sex = enlace::statistics::record::PERSON.singles.iter().position(|c| *c == "sex").unwrap();
+    assert_eq!(r2.forms[0].rows[1][0].singles[sex].as_deref(), Some("unspecified"));
+    assert_eq!(r2.forms[0].rows[1].len(), input.persons.len());
     let res = w
         .app
         .send("DELETE", &format!("/api/v1/cases/{id}"), Some(&w.gt.token), Some(&json!({"reason": "duplicado"})), &[])
         .await;
     assert_eq!(res.status, 200);
-    assert!(persons(&w.app).iter().all(|(included, _)| !included));
+    assert!(record(&w.app).is_none(), "a retracted case has no statistical record");
 }

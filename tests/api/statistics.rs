@@ -472,3 +472,170 @@ async fn a_manual_aggregate_replaces_the_derived_false_passport_figure() {
     assert!(app.audit_outcomes("false_passport_report_put").iter().any(|(o, n)| o == "denied" && *n == 2));
     assert!(app.audit_count("statistics_false_passports") >= 8);
 }
+
+/// Every query a viewer can make: each measure by each of its dimensions, a few crossings of
+/// two and three (multi-valued ones included), filters on case, entity and multi-valued
+/// dimensions, period bounds, the routes and the false-passport report — as a foreign analyst
+/// (shared form, disclosure control) and as the reporting country on its own cases (exact).
+fn every_query() -> Vec<String> {
+    use enlace::statistics::query::{DIMENSIONS, Measure, check_dimension};
+    let measures = [
+        (Measure::Cases, "cases"),
+        (Measure::Persons, "persons"),
+        (Measure::Victims, "victims"),
+        (Measure::SmuggledPersons, "smuggled_persons"),
+        (Measure::Minors, "minors"),
+        (Measure::Suspects, "suspects"),
+        (Measure::FalseDocuments, "false_documents"),
+    ];
+    let mut qs = vec![];
+    for (m, name) in measures {
+        let dims: Vec<&str> =
+            DIMENSIONS.iter().map(|(d, _)| *d).filter(|d| check_dimension(m, "group_by", d).is_ok()).collect();
+        qs.push(format!("measure={name}"));
+        for d in &dims {
+            qs.push(format!("measure={name}&group_by={d}"));
+        }
+        qs.push(format!("measure={name}&group_by={},{}", dims[dims.len() - 1], dims[1]));
+        qs.push(format!("measure={name}&group_by=year,{}&from=2020&to=2025-S1", dims[dims.len() - 2]));
+        qs.push(format!("measure={name}&group_by=route,case_type,month&case_type=trafficking"));
+    }
+    qs.extend([
+        "measure=persons&group_by=citizenship,exploitation_type,sex&from=2021-03".to_owned(),
+        "measure=victims&group_by=means_of_control&citizenship=HN&offence_type=trafficking_in_persons".to_owned(),
+        "measure=suspects&group_by=suspect_role,citizenship&transport_means=bus".to_owned(),
+        "measure=false_documents&group_by=issuing_state,fraud_type&to=2024-S2".to_owned(),
+        "measure=cases&group_by=traveller_indicator,smuggling_mode&border_crossing_type=unofficial_crossing".to_owned(),
+    ]);
+    let mut out = vec![];
+    for q in qs {
+        out.push(format!("/api/v1/statistics?{q}"));
+        out.push(format!("/api/v1/statistics?{q}&reporting_country=GT"));
+    }
+    out.push("/api/v1/statistics/routes".into());
+    out.push("/api/v1/statistics/routes?reporting_country=GT&from=2022".into());
+    out.push("/api/v1/statistics/false-passports?from=2019-S1&to=2026-S2".into());
+    out.push("/api/v1/statistics/false-passports?from=2019-S1&to=2026-S2&reporting_country=GT".into());
+    out
+}
+
+/// Every answer, without the time it was computed.
+async fn answers(app: &TestApp, foreign: &TestUser, own: &TestUser) -> Vec<Value> {
+    let mut out = vec![];
+    for q in every_query() {
+        let viewer = if q.contains("reporting_country=GT") { own } else { foreign };
+        let res = app.get(&q, Some(&viewer.token)).await;
+        assert_eq!(res.status, 200, "{q}: {}", res.text());
+        let mut v = res.json();
+        let strip = |r: &mut Value| {
+            r.as_object_mut().map(|o| o.remove("data_as_of"));
+        };
+        strip(&mut v);
+        strip(&mut v["totals"]);
+        if let Some(b) = v.get_mut("breakdowns").and_then(Value::as_object_mut) {
+            b.values_mut().for_each(strip);
+        }
+        out.push(json!({"query": q, "answer": v}));
+    }
+    out
+}
+
+fn mark_dirty(app: &TestApp, every: usize) -> usize {
+    use diesel::prelude::*;
+    use enlace::db::schema::{stat_case_facts, stat_dirty};
+    let parts: Vec<String> =
+        stat_case_facts::table.select(stat_case_facts::part).distinct().load(&mut app.conn()).unwrap();
+    let chosen: Vec<&String> = parts.iter().step_by(every).collect();
+    for p in &chosen {
+        diesel::insert_into(stat_dirty::table)
+            .values((stat_dirty::part.eq(p.as_str()), stat_dirty::marked_at.eq(0i64)))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    chosen.len()
+}
+
+#[actix_web::test]
+async fn compacted_segments_and_fresh_records_give_the_same_answers() {
+    use diesel::prelude::*;
+    use enlace::db::schema::stat_dirty;
+    // No background compaction: the test decides which partitions are compacted.
+    let app = spawn_with(|l| l.stats_compaction_ms = Some(0)).await;
+    let mut officers = BTreeMap::new();
+    for c in ["GT", "HN", "MX"] {
+        let officer = app.user(c, &[Role::Officer]).await;
+        let cases: Vec<Value> = (0..12u64)
+            .map(|i| {
+                let mut v = serde_json::to_value(enlace::formato::sample::full_case(i * 7 + 1, c)).unwrap();
+                v["include_in_statistics"] = json!(true);
+                v
+            })
+            .collect();
+        let res = app.post("/api/v1/cases/batch", Some(&officer.token), &json!({"cases": cases})).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        assert_eq!(res.json()["rejected"], 0, "{}", res.text());
+        officers.insert(c, officer);
+    }
+    // GT reserves a few fields, so its shared form differs from its raw form.
+    let gt_admin = app.user("GT", &[Role::CountryAdmin]).await;
+    let res = app
+        .send(
+            "PUT",
+            "/api/v1/parties/GT/reservation-policy",
+            Some(&gt_admin.token),
+            Some(&json!({"include_in_statistics": true, "fields": [
+            {"path": "persons[].sex", "flag": "reserved", "legal_basis": "Ley de protección de datos"},
+            {"path": "route[].to_country", "flag": "reserved", "legal_basis": "Ley de protección de datos"}]})),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let foreign = app.user("MX", &[Role::Analyst]).await;
+    let own = &officers["GT"];
+    let pending = |app: &TestApp| -> i64 { stat_dirty::table.count().get_result(&mut app.conn()).unwrap() };
+
+    assert!(pending(&app) > 0, "every write marked its partition");
+    let fresh = answers(&app, &foreign, own).await;
+    let cells: usize = fresh.iter().map(|a| a["answer"]["table"]["cells"].as_array().map_or(0, Vec::len)).sum();
+    assert!(cells > 500, "the queries produce real tables ({cells} cells)");
+    let exact: u64 = fresh
+        .iter()
+        .filter(|a| a["answer"]["mode"] == "exact")
+        .flat_map(|a| a["answer"]["table"]["cells"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["value"].as_u64())
+        .sum();
+    assert!(exact > 0, "the reporting country's own figures are not all zero");
+
+    let parts = enlace::statistics::store::compact(&mut app.conn(), true, usize::MAX).unwrap();
+    assert!(parts > 10, "{parts} partitions");
+    assert_eq!(pending(&app), 0);
+    let compacted = answers(&app, &foreign, own).await;
+    assert_eq!(fresh, compacted, "segments answer exactly as the records they were built from");
+
+    // Some partitions changed since their compaction, the others not.
+    assert!(mark_dirty(&app, 3) > 0);
+    let mixed = answers(&app, &foreign, own).await;
+    assert_eq!(fresh, mixed);
+
+    // A change is seen at once, compacted or not.
+    let hn = &officers["HN"];
+    let list = app.get("/api/v1/cases?limit=5&reporting_country=HN", Some(&hn.token)).await.json();
+    let own_items = list["items"].as_array().unwrap().iter().filter(|i| i["reporting_country"] == "HN");
+    let mut edited = 0;
+    for item in own_items.take(3) {
+        edited += 1;
+        let path = format!("/api/v1/cases/{}", item["case_id"].as_str().unwrap());
+        let res = app.get(&path, Some(&hn.token)).await;
+        let etag = res.header("etag").unwrap();
+        let mut doc = res.json();
+        strip_system_fields(&mut doc);
+        doc["persons"][0]["sex"] = json!("unspecified");
+        let res = app.send("PUT", &path, Some(&hn.token), Some(&doc), &[("If-Match", etag.as_str())]).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+    }
+    assert_eq!(edited, 3);
+    let changed = answers(&app, &foreign, own).await;
+    assert_ne!(changed, mixed, "the edits move some figure");
+    enlace::statistics::store::compact(&mut app.conn(), true, usize::MAX).unwrap();
+    assert_eq!(changed, answers(&app, &foreign, own).await);
+}
