@@ -63,6 +63,21 @@ pub enum Command {
         #[arg(long)]
         full: bool,
     },
+    /// Print synthetic cases in the Formato estándar as JSON (valid request bodies): one case,
+    /// or with --count a batch body `{"cases": [...]}`.
+    Sample {
+        /// Reporting country of the cases.
+        #[arg(long, default_value = "GT")]
+        country: String,
+        /// Fill every field (else a typical case: 3 persons, 1 suspect, 2 documents, 3 legs).
+        #[arg(long)]
+        full: bool,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print a batch body with this many cases.
+        #[arg(long)]
+        count: Option<usize>,
+    },
     /// Statistics tools.
     Stats {
         #[command(subcommand)]
@@ -132,6 +147,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Keys { command: KeysCommand::Rotate } => rotate_keys(&settings),
         Command::Demo { cases, seed, full } => demo(&settings, cases, seed, full),
         Command::Stats { command: StatsCommand::Compact } => stats_compact(&settings),
+        Command::Sample { country, full, seed, count } => sample(&country, full, seed, count),
     };
     match result {
         Ok(code) => code,
@@ -232,6 +248,26 @@ fn rotate_keys(settings: &Settings) -> Result<ExitCode, String> {
     let mut conn = open_migrated(settings)?;
     let kid = crate::auth::tokens::rotate(&mut conn).map_err(|e| e.to_string())?;
     println!("new signing key {kid}; the previous key verifies tokens for one more token lifetime");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sample(country: &str, full: bool, seed: u64, count: Option<usize>) -> Result<ExitCode, String> {
+    if !crate::formato::codes::CRM_MEMBERS.contains(&country) {
+        return Err(format!("{country} is not a member country"));
+    }
+    let case = |i: u64| {
+        let input = if full {
+            crate::formato::sample::full_case(seed.wrapping_add(i), country)
+        } else {
+            crate::formato::sample::typical_case(seed.wrapping_add(i), country)
+        };
+        serde_json::to_value(input).map_err(|e| e.to_string())
+    };
+    let out = match count {
+        None => case(0)?,
+        Some(n) => serde_json::json!({ "cases": (0..n as u64).map(case).collect::<Result<Vec<_>, _>>()? }),
+    };
+    println!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -129,10 +129,50 @@ enum Level {
     Row,
 }
 
+/// The names of a dimension's local codes.
+enum Names<'a> {
+    /// The partition's country.
+    One(&'a str),
+    /// A dictionary of single values (a missing one is `unknown`).
+    Single(&'a [Option<String>]),
+    Multi(&'a [String]),
+    /// Code `f * to.len() + t`: `from[f] > to[t]`.
+    Route {
+        from: &'a [Option<String>],
+        to: &'a [Option<String>],
+    },
+}
+
+impl Names<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Names::One(_) => 1,
+            Names::Single(d) => d.len(),
+            Names::Multi(d) => d.len(),
+            Names::Route { from, to } => from.len() * to.len(),
+        }
+    }
+
+    fn name(&self, code: usize) -> std::borrow::Cow<'_, str> {
+        fn single(v: Option<&Option<String>>) -> &str {
+            v.and_then(Option::as_deref).unwrap_or(UNKNOWN)
+        }
+        match self {
+            Names::One(c) => (*c).into(),
+            Names::Single(d) => single(d.get(code)).into(),
+            Names::Multi(d) => d.get(code).map_or(UNKNOWN, String::as_str).into(),
+            Names::Route { from, to } => {
+                let (f, t) = (code / to.len().max(1), code % to.len().max(1));
+                format!("{} > {}", single(from.get(f)), single(to.get(t))).into()
+            }
+        }
+    }
+}
+
 /// A dimension resolved against one segment: local codes and their names.
 struct Local<'a> {
     level: Level,
-    names: Vec<String>,
+    names: Names<'a>,
     codes: std::borrow::Cow<'a, [u16]>,
     /// For multi-valued columns, where each row's codes start (one more entry than rows).
     starts: Option<Vec<usize>>,
@@ -187,16 +227,12 @@ fn starts(counts: &[u16]) -> Vec<usize> {
     s
 }
 
-fn or_unknown(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| UNKNOWN.to_owned())
-}
-
 fn resolve<'a>(seg: &'a Segment, entity: &Entity, access: &Access) -> Result<Local<'a>, SegmentError> {
     let (level, name) = match access {
         Access::Country => {
             return Ok(Local {
                 level: Level::Partition,
-                names: vec![seg.country.clone()],
+                names: Names::One(&seg.country),
                 codes: ZERO.to_vec().into(),
                 starts: None,
             });
@@ -209,10 +245,10 @@ fn resolve<'a>(seg: &'a Segment, entity: &Entity, access: &Access) -> Result<Loc
     let level = if entity.name == "case" { Level::Case } else { level };
     Ok(match get(seg, &name)? {
         Column::Single { dict, codes } => {
-            Local { level, names: dict.iter().map(or_unknown).collect(), codes: codes.as_slice().into(), starts: None }
+            Local { level, names: Names::Single(dict), codes: codes.as_slice().into(), starts: None }
         }
         Column::Multi { dict, counts, codes } => {
-            Local { level, names: dict.clone(), codes: codes.as_slice().into(), starts: Some(starts(counts)) }
+            Local { level, names: Names::Multi(dict), codes: codes.as_slice().into(), starts: Some(starts(counts)) }
         }
         Column::Flags(_) | Column::Rows(_) => return Err(SegmentError::Corrupt),
     })
@@ -227,14 +263,13 @@ fn route<'a>(seg: &'a Segment, entity: &Entity) -> Result<Local<'a>, SegmentErro
     if from.len() != to.len() || from_dict.len().saturating_mul(to_dict.len()) > u16::MAX as usize {
         return Err(SegmentError::Corrupt);
     }
-    let mut names = Vec::with_capacity(from_dict.len() * to_dict.len());
-    for f in from_dict {
-        for t in to_dict {
-            names.push(format!("{} > {}", or_unknown(f), or_unknown(t)));
-        }
-    }
     let codes = from.iter().zip(to).map(|(f, t)| f * to_dict.len() as u16 + t).collect::<Vec<u16>>();
-    Ok(Local { level: Level::Row, names, codes: codes.into(), starts: None })
+    Ok(Local {
+        level: Level::Row,
+        names: Names::Route { from: from_dict, to: to_dict },
+        codes: codes.into(),
+        starts: None,
+    })
 }
 
 /// For each local code of a period column, whether a case with that value is within the bound.
@@ -276,7 +311,7 @@ pub fn add(seg: &Segment, plan: &Plan, acc: &mut Accumulator) -> Result<(), Segm
         .iter()
         .map(|(a, v)| {
             let local = resolve(seg, plan.entity, a)?;
-            let matches = local.names.iter().map(|n| n == v).collect();
+            let matches = (0..local.names.len()).map(|c| local.names.name(c) == v.as_str()).collect();
             Ok((local, matches))
         })
         .collect::<Result<_, SegmentError>>()?;
@@ -358,17 +393,27 @@ fn count(groups: &[Local], sizes: &[usize], case: usize, row: usize, dense: &mut
     }
 }
 
-/// Move the partition's dense counts into the accumulator under the values' names.
+/// Move the partition's dense counts into the accumulator under the values' names (looked up
+/// only for the codes that were counted).
 fn merge(groups: &[Local], sizes: &[usize], dense: &[u64], acc: &mut Accumulator) {
-    let global: Vec<Vec<u32>> =
-        groups.iter().enumerate().map(|(d, g)| g.names.iter().map(|n| acc.id(d, n)).collect()).collect();
+    let mut global: Vec<Vec<Option<u32>>> = sizes.iter().map(|s| vec![None; *s]).collect();
     for (i, n) in dense.iter().enumerate().filter(|(_, n)| **n > 0) {
         let mut key = [0u32; 3];
         let mut rest = i;
         for d in (0..groups.len()).rev() {
             let local = rest % sizes[d];
             rest /= sizes[d];
-            key[d] = global[d].get(local).copied().unwrap_or(0);
+            let id = match global[d].get(local).copied().flatten() {
+                Some(id) => id,
+                None => {
+                    let id = acc.id(d, &groups[d].names.name(local));
+                    if let Some(slot) = global[d].get_mut(local) {
+                        *slot = Some(id);
+                    }
+                    id
+                }
+            };
+            key[d] = id;
         }
         *acc.counts.entry(key).or_default() += n;
     }

@@ -32,6 +32,8 @@ const QUIET_MS: i64 = 1_000;
 const MAX_LAG_MS: i64 = 15_000;
 /// Partitions per statement when reading segments or records.
 const CHUNK: usize = 200;
+/// Partitions compacted per transaction.
+const COMPACT_BATCH: usize = 16;
 
 fn now_ms() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp_nanos().div_euclid(1_000_000) as i64
@@ -107,12 +109,22 @@ pub fn compact(conn: &mut DbConn, everything: bool, limit: usize) -> Result<usiz
     )
     .load(conn)?;
     let now = now_ms();
-    let due = rows.into_iter().filter(|r| everything || r.last <= now - QUIET_MS || r.first <= now - MAX_LAG_MS);
+    let due: Vec<String> = rows
+        .into_iter()
+        .filter(|r| everything || r.last <= now - QUIET_MS || r.first <= now - MAX_LAG_MS)
+        .take(limit)
+        .map(|r| r.part)
+        .collect();
+    // A few partitions per transaction: fewer commits (and WAL checkpoints), short write locks.
     let mut rebuilt = 0;
-    for r in due.take(limit) {
-        if crate::db::transaction(conn, |c| rebuild(c, &r.part))? {
-            rebuilt += 1;
-        }
+    for batch in due.chunks(COMPACT_BATCH) {
+        rebuilt += crate::db::transaction(conn, |c| {
+            let mut n = 0;
+            for part in batch {
+                n += usize::from(rebuild(c, part)?);
+            }
+            Ok(n)
+        })?;
     }
     Ok(rebuilt)
 }
@@ -125,11 +137,10 @@ struct Locked {
 
 /// Rebuild one partition's segments from its records. The markers are removed first: a write
 /// committed after that keeps its marker, so a query reads its records instead of the segment.
+/// On SQLite the first statement of the transaction is a write (the marker DELETE), so the
+/// transaction holds the write lock before it reads anything.
 fn rebuild(conn: &mut DbConn, part: &str) -> Result<bool, ApiError> {
-    if matches!(conn, DbConn::Sqlite(_)) {
-        // SQLite: the DELETE below is the transaction's first statement and takes the write
-        // lock, so nothing can change under the rebuild.
-    } else {
+    if !matches!(conn, DbConn::Sqlite(_)) {
         // PostgreSQL: one compaction of a partition at a time across every node.
         let l: Locked = diesel::sql_query("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked")
             .bind::<Text, _>(format!("enlace.stat.{part}"))
@@ -260,13 +271,15 @@ pub fn aggregate(conn: &mut DbConn, plan: &Plan, shared: bool, prune: &Prune) ->
                 aggregate::add(&Segment { country, columns }, plan, &mut acc).map_err(corrupt)?;
             }
         }
-        let changed: Vec<String> = dirty.into_iter().filter(|p| prune.keeps(p)).collect();
+        // Changed partitions one at a time, so that memory stays bounded by one partition.
         let form = usize::from(shared);
-        for (part, recs) in records_of(c, &changed)? {
-            let mut all = segment::build(&recs, form).map_err(corrupt)?;
-            let columns = columns.iter().filter_map(|n| all.remove_entry(n)).collect();
-            let country = record::partition_parts(&part).0.to_owned();
-            aggregate::add(&Segment { country, columns }, plan, &mut acc).map_err(corrupt)?;
+        for part in dirty.into_iter().filter(|p| prune.keeps(p)) {
+            for (part, recs) in records_of(c, std::slice::from_ref(&part))? {
+                let mut all = segment::build(&recs, form).map_err(corrupt)?;
+                let columns = columns.iter().filter_map(|n| all.remove_entry(n)).collect();
+                let country = record::partition_parts(&part).0.to_owned();
+                aggregate::add(&Segment { country, columns }, plan, &mut acc).map_err(corrupt)?;
+            }
         }
         Ok(acc)
     })
