@@ -211,7 +211,7 @@ diesel::joinable!(case_versions -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(cases, case_shares, case_versions, parties);
 
-// Statistics as a column store (migration 2026-12-01-000007_statistics_columns).
+// Statistics as a column store (migration 2026-12-01-000008_statistics_columns).
 
 diesel::table! {
     stat_case_facts (case_id) {
