@@ -3,8 +3,6 @@
 //! grants `st_admin`; nobody changes their own roles or status. A user outside the caller's
 //! administration is answered 404, like a missing one.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -107,8 +105,10 @@ pub struct UserQuery {
     /// `active` or `disabled`.
     pub status: Option<String>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// Opaque cursor from the previous page's `next_cursor`.
+    /// The previous page's `next_cursor`.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     pub cursor: Option<String>,
 }
 
@@ -207,24 +207,7 @@ pub fn list(conn: &mut DbConn, actor: &Subject, q: UserQuery) -> Result<UserPage
             "debe estar entre 1 y 200",
         )]));
     }
-    let after = match &q.cursor {
-        None => None,
-        Some(c) => Some(
-            URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .filter(|s| uuid::Uuid::parse_str(s).is_ok())
-                .ok_or_else(|| {
-                    ApiError::Malformed(vec![FieldError::new(
-                        "cursor",
-                        "invalid_cursor",
-                        "not a cursor returned by this API",
-                        "no es un cursor devuelto por esta API",
-                    )])
-                })?,
-        ),
-    };
+    let after = crate::paging::decode_cursor(q.cursor.as_deref())?;
     // A country administrator sees its own country's users only.
     let party = if actor.has(Role::StAdmin) {
         q.party.clone()
@@ -252,7 +235,7 @@ pub fn list(conn: &mut DbConn, actor: &Subject, q: UserQuery) -> Result<UserPage
     let mut ids: Vec<String> = query.load(conn)?;
     let next = if ids.len() as i64 > limit {
         ids.truncate(limit as usize);
-        ids.last().map(|id| URL_SAFE_NO_PAD.encode(id.as_bytes()))
+        ids.last().cloned()
     } else {
         None
     };

@@ -390,12 +390,15 @@ pub struct AlertQuery {
     /// `true`: active and not past `valid_until`; `false`: withdrawn or expired.
     pub active: Option<bool>,
     /// Created or changed at or after this time (RFC 3339).
+    #[param(format = DateTime)]
     pub since: Option<String>,
     /// Only this reporting country's alerts.
     pub reporting_country: Option<String>,
     /// Page size, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// Opaque cursor from the previous page.
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     pub cursor: Option<String>,
 }
 

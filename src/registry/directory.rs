@@ -355,10 +355,13 @@ pub struct DirectoryQuery {
     /// Only this country's entries (e.g. `HN`).
     pub country: Option<String>,
     /// Only this contact role (e.g. `repatriation_liaison_children`).
+    #[param(value_type = Option<ContactRole>)]
     pub contact_role: Option<String>,
     /// Only entries valid on this date (`YYYY-MM-DD`): `valid_from` ≤ date ≤ `valid_to`.
+    #[param(format = Date)]
     pub valid_on: Option<String>,
     /// Only entries last verified before this time (RFC 3339).
+    #[param(format = DateTime)]
     pub not_verified_since: Option<String>,
 }
 

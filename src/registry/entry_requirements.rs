@@ -247,6 +247,7 @@ pub struct RequirementQuery {
     /// Only rules for this nationality.
     pub nationality: Option<String>,
     /// Only this requirement (`visa`, `consulted_visa`, `special_authorization`, `none`).
+    #[param(value_type = Option<Requirement>)]
     pub requirement: Option<String>,
 }
 
