@@ -53,24 +53,50 @@ impl From<&UserRecord> for User {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// 3 to 64 characters: lower-case letters, digits, `.`, `_`, `-`.
+    #[schema(pattern = "^[a-z0-9._-]{3,64}$")]
     pub username: String,
+    /// 1 to 200 printable characters, not counting surrounding white space.
+    #[schema(
+        pattern = "^[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]{0,198}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f])[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub display_name: String,
+    /// An e-mail address (at most 254 bytes).
+    #[schema(
+        max_length = 254,
+        pattern = "^[^@\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]+@[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]*\\.[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
     pub email: String,
     pub party: String,
+    /// At least one; each must be allowed for the party's kind.
+    #[schema(min_items = 1)]
     pub roles: Vec<Role>,
-    /// Initial password (12–128 characters). Omit it to have a one-time password generated and
-    /// returned once. Either way the user must change it at first sign-in.
+    /// Initial password (12–128 characters, not a common password nor the username). Omit it to
+    /// have a one-time password generated and returned once. Either way the user must change it
+    /// at first sign-in.
     #[serde(default)]
+    #[schema(min_length = 12, max_length = 128)]
     pub password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
+    /// 1 to 200 printable characters, not counting surrounding white space.
+    #[schema(
+        pattern = "^[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]{0,198}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f])[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub display_name: Option<String>,
+    /// An e-mail address (at most 254 bytes).
+    #[schema(
+        max_length = 254,
+        pattern = "^[^@\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]+@[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]*\\.[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
     pub email: Option<String>,
+    /// At least one; each must be allowed for the party's kind.
+    #[schema(min_items = 1)]
     pub roles: Option<Vec<Role>>,
     /// `active` or `disabled`; disabling ends the user's sessions.
+    #[schema(pattern = "^(?:active|disabled)$")]
     pub status: Option<String>,
     /// `true` removes the enrolled second factor (the user enrols again at next sign-in).
     pub reset_mfa: Option<bool>,

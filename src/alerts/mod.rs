@@ -30,15 +30,20 @@ pub struct AlertInput {
     pub document: Document,
     /// Last day the alert is current (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
     pub valid_until: Option<String>,
     /// What the issuing authority says about the document (≤ 10,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 10000)]
     pub issuing_authority_notes: Option<String>,
-    /// Countries (alpha-2) on the routes where the document was used.
+    /// Countries (alpha-2) on the routes where the document was used (at most 30).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 30)]
     pub known_route_countries: Vec<String>,
-    /// Ids of related cases; each reader sees only those cases it may see.
+    /// Ids of related cases (at most 50), each one the submitting officer may see; each reader
+    /// sees only those cases it may see.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50)]
     pub related_case_ids: Vec<String>,
     /// Default `{"scope": "network"}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -302,7 +307,11 @@ pub fn update(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Withdrawal {
-    /// Why the alert is withdrawn (seen by the reporting country and the audit trail only).
+    /// Why the alert is withdrawn (seen by the reporting country and the audit trail only): 1 to
+    /// 1000 characters, not counting surrounding white space.
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,998}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub reason: String,
 }
 

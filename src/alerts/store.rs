@@ -115,7 +115,9 @@ fn columns(doc: &Value, policy: &Policy) -> Columns {
 fn write_shares(conn: &mut DbConn, id: &str, c: &Columns) -> Result<(), ApiError> {
     diesel::delete(sh::table.filter(sh::alert_id.eq(id))).execute(conn)?;
     if c.scope == Scope::Listed {
-        for country in &c.shared_with {
+        // A country listed twice is shared with once.
+        let unique: std::collections::BTreeSet<&String> = c.shared_with.iter().collect();
+        for country in unique {
             diesel::insert_into(sh::table).values((sh::alert_id.eq(id), sh::country.eq(country))).execute(conn)?;
         }
     }

@@ -12,6 +12,7 @@ pub mod entry_requirements;
 pub mod false_passport_reports;
 pub mod health;
 pub mod reports;
+pub mod schemas;
 pub mod statistics;
 pub mod support;
 
@@ -173,8 +174,8 @@ fn problem_response(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
-/// A query parameter is a string or absent, never JSON `null`: `Option<T>` means "may be
-/// omitted" there, so the `null` alternative utoipa adds for options is dropped.
+/// A query parameter or header is a string or absent, never JSON `null`: `Option<T>` means "may
+/// be omitted" there, so the `null` alternative utoipa adds for options is dropped.
 fn without_null(
     schema: utoipa::openapi::RefOr<utoipa::openapi::Schema>,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
@@ -211,7 +212,7 @@ impl Modify for ProblemResponses {
             {
                 for p in op.parameters.iter_mut().flatten() {
                     if let RefOr::T(p) = p
-                        && p.parameter_in == ParameterIn::Query
+                        && matches!(p.parameter_in, ParameterIn::Query | ParameterIn::Header)
                         && let Some(schema) = p.schema.take()
                     {
                         p.schema = Some(without_null(schema));
@@ -253,6 +254,11 @@ pub fn openapi_json() -> &'static str {
 fn build_openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::formato::FormatoApi::openapi());
+    let modifiers: [&dyn Modify; 4] =
+        [&schemas::FormatoConstraints, &schemas::AlertSchemas, &schemas::CodeLists, &schemas::StatisticsParameters];
+    for m in modifiers {
+        m.modify(&mut doc);
+    }
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let mut text = doc.to_pretty_json().unwrap_or_default();
     text.push('\n');

@@ -35,7 +35,8 @@ pub struct Policy {
 #[serde(deny_unknown_fields)]
 pub struct PolicyUpdate {
     pub include_in_statistics: bool,
-    /// The complete list of overrides (replaces the previous list).
+    /// The complete list of overrides (replaces the previous list), at most 1000, each path once.
+    #[schema(max_items = 1000)]
     pub fields: Vec<PolicyEntry>,
 }
 

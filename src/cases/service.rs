@@ -249,7 +249,11 @@ pub fn update(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retraction {
-    /// Why the case is retracted (kept for the reporting country and the audit trail).
+    /// Why the case is retracted (kept for the reporting country and the audit trail): 1 to
+    /// 1000 characters, not counting surrounding white space.
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,998}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub reason: String,
 }
 
@@ -467,8 +471,9 @@ pub struct BatchResult {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
-    /// Up to 500 cases, each validated and stored or rejected on its own.
-    #[schema(value_type = Vec<CaseInput>)]
+    /// 1 to 500 cases, each validated and stored or rejected on its own (an invalid one is
+    /// reported in the results, not refused with the batch).
+    #[schema(value_type = Vec<CaseInput>, min_items = 1, max_items = 500)]
     pub cases: Vec<Value>,
 }
 
