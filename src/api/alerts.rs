@@ -69,7 +69,7 @@ pub struct Alert {
 #[derive(Serialize, ToSchema)]
 pub struct AlertPageDoc {
     /// Alerts as the caller may see them (reserved fields as `{"withheld": true, "basis": …}`).
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Alert>)]
     pub items: Vec<serde_json::Value>,
     pub next_cursor: Option<String>,
 }
