@@ -206,7 +206,8 @@ fn view_for(
     let reservations = rules::reservations(&policy.fields, &alert.per_alert_reservations());
     let related = alert.related_case_ids();
     let visible = rules::visible_cases(s, &store::case_metas(conn, &related)?);
-    let (view, withheld) = rules::view(access, alert.document.clone(), &reservations, &visible);
+    let (view, withheld) =
+        rules::view(access, alert.document.clone(), &reservations, &visible, Some(alert.shared_stamp()));
     let etag = match access {
         Access::Own => etag_own(alert.version),
         Access::Foreign => {
@@ -236,7 +237,7 @@ pub fn create(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, mut input: A
         let policy = crate::cases::policy::load(conn, &s.party)?;
         store::insert(conn, &id, &s.party, &doc, &policy, &s.user_id, &now)?;
         events.push(event(ctx, "alert_create", &id, &s.party, serde_json::json!({"version": 1})));
-        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &input.related_case_ids).0, etag: etag_own(1) })
+        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &input.related_case_ids, None).0, etag: etag_own(1) })
     })
 }
 
@@ -300,7 +301,10 @@ pub fn update(
             return Err(ApiError::PreconditionFailed);
         }
         events.push(event(ctx, "alert_update", id, &s.party, serde_json::json!({"version": version})));
-        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &input.related_case_ids).0, etag: etag_own(version) })
+        Ok(Viewed {
+            view: rules::view(Access::Own, doc, &[], &input.related_case_ids, None).0,
+            etag: etag_own(version),
+        })
     })
 }
 
@@ -356,7 +360,7 @@ pub fn withdraw(
         }
         events.push(event(ctx, "alert_withdraw", id, &s.party, serde_json::json!({"version": version})));
         let related = before.related_case_ids();
-        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &related).0, etag: etag_own(version) })
+        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &related, None).0, etag: etag_own(version) })
     })
 }
 
@@ -381,7 +385,7 @@ pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Re
         "alert_read",
         id,
         &alert.reporting_country,
-        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": alert.version, "withheld": withheld}),
+        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": if access == Access::Own { alert.version } else { alert.shared_version }, "withheld": withheld}),
     );
     Ok(Read::Visible(viewed, ev))
 }

@@ -53,8 +53,8 @@ pub async fn create(
 /// An alert as the caller may see it: the submitted alert (`AlertInput`) with `alert_id`,
 /// `reporting_country`, `version`, `alert_status` (`active` or `withdrawn`), `created_at`,
 /// `created_by`, `updated_at`, `updated_by`. For another country every reserved field is
-/// `{"withheld": true, "basis": "…"}` instead, and only the related cases it may itself see are
-/// listed.
+/// `{"withheld": true, "basis": "…"}` instead, only the related cases it may itself see are
+/// listed, and `version` and `updated_at` count only the changes it can see.
 #[derive(Serialize, ToSchema)]
 pub struct Alert {
     #[schema(format = "uuid")]

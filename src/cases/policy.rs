@@ -181,7 +181,7 @@ pub fn update(
             ))
             .execute(conn)?;
         let reindexed = super::store::reindex_country(conn, party, &policy, &now)?;
-        let alerts_reindexed = crate::alerts::store::reindex_country(conn, party, &policy)?;
+        let alerts_reindexed = crate::alerts::store::reindex_country(conn, party, &policy, &now)?;
         let old: BTreeSet<String> = before.reservations(&[]).into_iter().map(|r| r.path).collect();
         let new: BTreeSet<String> = policy.reservations(&[]).into_iter().map(|r| r.path).collect();
         events.push(
