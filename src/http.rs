@@ -95,6 +95,7 @@ fn error_for_status(status: StatusCode) -> ApiError {
         StatusCode::NOT_FOUND => ApiError::NoRoute,
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::REQUEST_TIMEOUT => ApiError::RequestTimeout,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
         StatusCode::UNAUTHORIZED => ApiError::Unauthorized,
         StatusCode::FORBIDDEN => ApiError::Forbidden,
@@ -160,6 +161,10 @@ pub async fn envelope(
     };
 
     let mut res = res;
+    if status == StatusCode::REQUEST_TIMEOUT {
+        // The rest of a body that did not arrive in time is not waited for.
+        res.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
+    }
     let route = res.request().match_pattern().unwrap_or_else(|| "-".to_owned());
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
@@ -212,6 +217,25 @@ pub fn context_of(req: &HttpRequest) -> RequestContext {
     }
 }
 
+/// How long a client may leave a request body without sending a byte (as the server allows for
+/// the request head): beyond it the request is answered 408 and the connection closed.
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The longest a JSON body (at most 16 MiB, for batches) may take to arrive in full, so that a
+/// client trickling a byte now and then cannot hold a request open either.
+pub const JSON_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// The same for file uploads (reports of up to 50 MiB by default, images).
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The next chunk of a body, within the idle timeout and before `deadline`; 408 otherwise.
+pub async fn next_chunk<S, T>(stream: &mut S, deadline: tokio::time::Instant) -> Result<Option<T>, ApiError>
+where
+    S: futures_util::Stream<Item = T> + Unpin,
+{
+    use futures_util::StreamExt;
+    let until = deadline.min(tokio::time::Instant::now() + BODY_IDLE_TIMEOUT);
+    tokio::time::timeout_at(until, stream.next()).await.map_err(|_| ApiError::RequestTimeout)
+}
+
 /// A JSON body: requires `application/json`, enforces the configured size limit, rejects
 /// unknown fields (the DTOs say `deny_unknown_fields`) and names the failing field on error.
 ///
@@ -256,8 +280,8 @@ fn json_body<T: DeserializeOwned + 'static>(
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     let mut stream = payload.take();
+    let deadline = tokio::time::Instant::now() + JSON_BODY_TIMEOUT;
     Box::pin(async move {
-        use futures_util::StreamExt;
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
@@ -265,7 +289,7 @@ fn json_body<T: DeserializeOwned + 'static>(
             return Err(ApiError::PayloadTooLarge);
         }
         let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(limit));
-        while let Some(chunk) = stream.next().await {
+        while let Some(chunk) = next_chunk(&mut stream, deadline).await? {
             let chunk = chunk.map_err(|_| {
                 ApiError::Malformed(vec![FieldError::new(
                     "",

@@ -160,7 +160,9 @@ impl Modify for UniqueOperationIds {
 /// - a JSON request body that is absent, not declared `application/json` or not JSON at all is
 ///   refused with 415 before anything else is looked at;
 /// - query parameters and JSON bodies that cannot be read (unknown parameters or fields, wrong
-///   types) are refused with 400.
+///   types) are refused with 400;
+/// - a body that stops arriving (nothing for 10 s, or not complete within its time) is answered
+///   408 and the connection closed.
 struct ProblemResponses;
 
 fn problem_response(description: &str) -> utoipa::openapi::Response {
@@ -230,6 +232,13 @@ impl Modify for ProblemResponses {
                     responses.entry("415".into()).or_insert_with(|| {
                         RefOr::T(problem_response(
                             "The body is missing or not `application/json` (415 comes before any other check of the body)",
+                        ))
+                    });
+                }
+                if op.request_body.is_some() {
+                    responses.entry("408".into()).or_insert_with(|| {
+                        RefOr::T(problem_response(
+                            "The body did not arrive in time (nothing for 10 s, or not complete in time); the connection is closed",
                         ))
                     });
                 }
