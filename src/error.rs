@@ -59,6 +59,9 @@ pub enum ApiError {
     PreconditionRequired,
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The body did not arrive in time (a stalled or trickling client).
+    #[error("request timeout")]
+    RequestTimeout,
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("idempotency key reused with a different request")]
@@ -154,6 +157,12 @@ impl ApiError {
                 "The request body exceeds the size limit of this endpoint.",
                 "El cuerpo de la solicitud excede el límite de tamaño de este servicio.",
             ),
+            ApiError::RequestTimeout => (
+                "request-timeout",
+                "Request timeout",
+                "The request body did not arrive in time; the connection is closed.",
+                "El cuerpo de la solicitud no llegó a tiempo; se cierra la conexión.",
+            ),
             ApiError::UnsupportedMediaType => (
                 "unsupported-media-type",
                 "Unsupported media type",
@@ -238,6 +247,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

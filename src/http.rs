@@ -95,6 +95,7 @@ fn error_for_status(status: StatusCode) -> ApiError {
         StatusCode::NOT_FOUND => ApiError::NoRoute,
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::REQUEST_TIMEOUT => ApiError::RequestTimeout,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
         StatusCode::UNAUTHORIZED => ApiError::Unauthorized,
         StatusCode::FORBIDDEN => ApiError::Forbidden,
@@ -160,6 +161,10 @@ pub async fn envelope(
     };
 
     let mut res = res;
+    if status == StatusCode::REQUEST_TIMEOUT {
+        // The rest of a body that did not arrive in time is not waited for.
+        res.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
+    }
     let route = res.request().match_pattern().unwrap_or_else(|| "-".to_owned());
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
@@ -212,6 +217,25 @@ pub fn context_of(req: &HttpRequest) -> RequestContext {
     }
 }
 
+/// How long a client may leave a request body without sending a byte (as the server allows for
+/// the request head): beyond it the request is answered 408 and the connection closed.
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The longest a JSON body (at most 16 MiB, for batches) may take to arrive in full, so that a
+/// client trickling a byte now and then cannot hold a request open either.
+pub const JSON_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// The same for file uploads (reports of up to 50 MiB by default, images).
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The next chunk of a body, within the idle timeout and before `deadline`; 408 otherwise.
+pub async fn next_chunk<S, T>(stream: &mut S, deadline: tokio::time::Instant) -> Result<Option<T>, ApiError>
+where
+    S: futures_util::Stream<Item = T> + Unpin,
+{
+    use futures_util::StreamExt;
+    let until = deadline.min(tokio::time::Instant::now() + BODY_IDLE_TIMEOUT);
+    tokio::time::timeout_at(until, stream.next()).await.map_err(|_| ApiError::RequestTimeout)
+}
+
 /// A JSON body: requires `application/json`, enforces the configured size limit, rejects
 /// unknown fields (the DTOs say `deny_unknown_fields`) and names the failing field on error.
 ///
@@ -256,8 +280,8 @@ fn json_body<T: DeserializeOwned + 'static>(
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     let mut stream = payload.take();
+    let deadline = tokio::time::Instant::now() + JSON_BODY_TIMEOUT;
     Box::pin(async move {
-        use futures_util::StreamExt;
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
@@ -265,7 +289,7 @@ fn json_body<T: DeserializeOwned + 'static>(
             return Err(ApiError::PayloadTooLarge);
         }
         let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(limit));
-        while let Some(chunk) = stream.next().await {
+        while let Some(chunk) = next_chunk(&mut stream, deadline).await? {
             let chunk = chunk.map_err(|_| {
                 ApiError::Malformed(vec![FieldError::new(
                     "",
@@ -304,7 +328,94 @@ impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
 }
 
 /// Deserialize JSON, naming the failing path (e.g. `persons[2].sex`) on error.
+///
+/// JSON has one number type: `3.0` is the integer 3 (and JSON Schema's `integer` admits it), so
+/// an integer field given a whole number with a fraction or exponent (`3.0`, `3e0`) takes it as
+/// that integer. Only when the plain reading fails on such a number is the body re-read with
+/// those numbers spelled as integers; everything else is read exactly as sent.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match parse_json_as_sent(bytes) {
+        Err(e) if e.float_for_integer => match whole_numbers_as_integers(bytes) {
+            Some(respelled) => parse_json_as_sent(&respelled).map_err(|e| e.error),
+            None => Err(e.error),
+        },
+        r => r.map_err(|e| e.error),
+    }
+}
+
+struct JsonError {
+    error: ApiError,
+    /// serde refused a number with a fraction or exponent where it wanted an integer.
+    float_for_integer: bool,
+}
+
+/// Largest magnitude up to which every integer has an exact `f64` spelling.
+const EXACT_F64_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+/// The body with every whole number written with a fraction or exponent (`787.0`, `7.87e2`)
+/// respelled as an integer (`787`), or `None` if there is none. Strings are left untouched.
+fn whole_numbers_as_integers(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let (mut i, mut changed) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' {
+            // Copy the whole string, escapes included.
+            let start = i;
+            i += 1;
+            while i < bytes.len() && bytes[i] != b'"' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            i = (i + 1).min(bytes.len());
+            out.extend_from_slice(&bytes[start..i]);
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                i += 1;
+            }
+            let token = &bytes[start..i];
+            let whole = token
+                .iter()
+                .any(|c| matches!(c, b'.' | b'e' | b'E'))
+                .then(|| std::str::from_utf8(token).ok()?.parse::<f64>().ok())
+                .flatten()
+                .filter(|v| v.is_finite() && v.fract() == 0.0 && v.abs() <= EXACT_F64_INTEGERS);
+            match whole {
+                Some(v) => {
+                    out.extend_from_slice((v as i64).to_string().as_bytes());
+                    changed = true;
+                }
+                None => out.extend_from_slice(token),
+            }
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    changed.then_some(out)
+}
+
+/// Make every whole `f64` of a JSON value an integer (see [`parse_json`]), for bodies read into
+/// a `serde_json::Value` first (batch items).
+pub fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+                && f.is_finite()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT_F64_INTEGERS
+            {
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+fn parse_json_as_sent<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -322,9 +433,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ("invalid_type", "tipo de dato incorrecto")
         };
         let field = if path == "." { String::new() } else { path };
+        let float_for_integer = message.starts_with("invalid type: floating point");
         // serde's message may quote the received value; keep only the part before " at line".
         let message = message.split(" at line").next().unwrap_or("").to_owned();
-        ApiError::Malformed(vec![FieldError::new(field, code, message, es)])
+        JsonError { error: ApiError::Malformed(vec![FieldError::new(field, code, message, es)]), float_for_integer }
     })
 }
 

@@ -1,11 +1,12 @@
-//! Keyset pagination shared by the lists (cases, document alerts): the page size parameter, and
-//! the opaque cursor, which encodes the last id of the previous page (ids are time-ordered
-//! UUIDv7, so "older than the cursor" is "id below it").
-
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+//! Keyset pagination shared by the lists (cases, document alerts, users): the page size
+//! parameter, and the cursor, which is the id of the last item of the previous page (ids are
+//! time-ordered UUIDv7, so "older than the cursor" is "id below it"). A cursor is exactly a
+//! lower-case hyphenated UUID, as [`CURSOR_PATTERN`] documents; anything else is refused.
 
 use crate::error::{ApiError, FieldError};
+
+/// The one shape of a cursor, for the OpenAPI document.
+pub const CURSOR_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
 /// Largest page a list returns.
 pub const MAX_PAGE: i64 = 100;
@@ -24,16 +25,19 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
-/// The id a `cursor` parameter stands for; anything this API did not issue is refused.
+/// Whether `c` has the shape of a cursor (a lower-case hyphenated UUID).
+pub fn is_cursor(c: &str) -> bool {
+    uuid::Uuid::try_parse(c).is_ok_and(|u| u.hyphenated().to_string() == c)
+}
+
+/// The id a `cursor` parameter stands for; anything not shaped like a cursor is refused.
 pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(c) = cursor else { return Ok(None) };
-    URL_SAFE_NO_PAD
-        .decode(c)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .filter(|id| uuid::Uuid::parse_str(id).is_ok())
-        .map(Some)
-        .ok_or_else(|| bad("cursor", "not a cursor returned by this API", "no es un cursor devuelto por esta API"))
+    if is_cursor(c) {
+        Ok(Some(c.to_owned()))
+    } else {
+        Err(bad("cursor", "not a cursor returned by this API", "no es un cursor devuelto por esta API"))
+    }
 }
 
 /// Cut `rows` (fetched with `limit + 1`) to one page; the cursor of the next page, if any.
@@ -42,7 +46,7 @@ pub fn next_page<T>(rows: &mut Vec<T>, limit: i64, id: impl Fn(&T) -> &str) -> O
         return None;
     }
     rows.truncate(limit as usize);
-    rows.last().map(|r| URL_SAFE_NO_PAD.encode(id(r).as_bytes()))
+    rows.last().map(|r| id(r).to_owned())
 }
 
 /// An RFC 3339 time parameter, normalized.
@@ -66,7 +70,9 @@ mod tests {
         assert_eq!(rows, [id]);
         assert_eq!(decode_cursor(Some(&cursor)).unwrap().as_deref(), Some(id));
         assert!(decode_cursor(Some("AAAA")).is_err());
-        assert!(decode_cursor(Some(&URL_SAFE_NO_PAD.encode("' OR 1=1"))).is_err());
+        assert!(decode_cursor(Some("' OR 1=1")).is_err());
+        assert!(decode_cursor(Some(&id.to_uppercase())).is_err());
+        assert!(decode_cursor(Some(&id.replace('-', ""))).is_err());
         assert_eq!(next_page(&mut vec!["a"], 1, |r| r), None);
         assert!(limit(Some(0)).is_err() && limit(Some(101)).is_err() && limit(None).ok() == Some(50));
     }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Subject;
-use super::cases::{self, Access, CaseMeta, PolicyEntry, Reservation, Scope};
+use super::cases::{self, Access, CaseMeta, PolicyEntry, Reservation, Scope, SharedStamp};
 
 /// Officers and analysts of member countries read alerts (as for cases).
 pub fn may_read_alerts(s: &Subject) -> bool {
@@ -106,12 +106,15 @@ impl AlertView {
 const OWN_ONLY: [&str; 2] = ["field_reservations", "withdrawal_reason"];
 
 /// Build the view of a stored alert for `access`. `related_visible` are the related case ids the
-/// caller may see (the others are dropped, not counted). Returns the view and withheld paths.
+/// caller may see (the others are dropped, not counted). Other countries get `version` and
+/// `updated_at` from `stamp` (what they see of the alert's history, as for cases), or not at all
+/// without one. Returns the view and withheld paths.
 pub fn view(
     access: Access,
     mut document: Value,
     reservations: &[Reservation],
     related_visible: &[String],
+    stamp: Option<SharedStamp>,
 ) -> (AlertView, Vec<String>) {
     if let Some(Value::Array(ids)) = document.get_mut("related_case_ids") {
         ids.retain(|id| id.as_str().is_some_and(|id| related_visible.iter().any(|v| v == id)));
@@ -120,6 +123,14 @@ pub fn view(
         return (AlertView(document), Vec::new());
     }
     let withheld = cases::redact_foreign(&mut document, &OWN_ONLY, reservations);
+    if let Some(obj) = document.as_object_mut() {
+        obj.remove("version");
+        obj.remove("updated_at");
+        if let Some(stamp) = stamp {
+            obj.insert("version".into(), Value::from(stamp.version));
+            obj.insert("updated_at".into(), Value::from(stamp.updated_at));
+        }
+    }
     (AlertView(document), withheld)
 }
 
@@ -165,13 +176,13 @@ mod tests {
                          "withdrawal_reason": "r", "field_reservations": [],
                          "created_by": {"user_id": "u", "party": "GT", "role": "officer"}});
         let r = reservations(&[], &[]);
-        let (v, withheld) = view(Access::Foreign, doc.clone(), &r, &["b".into()]);
+        let (v, withheld) = view(Access::Foreign, doc.clone(), &r, &["b".into()], None);
         let v = v.as_value();
         assert_eq!(v["document"]["document_number"]["withheld"], true);
         assert_eq!(v["related_case_ids"], json!(["b"]));
         assert!(v.get("withdrawal_reason").is_none() && v["created_by"].get("user_id").is_none());
         assert!(withheld.contains(&"document.document_number".to_owned()));
-        let (own, _) = view(Access::Own, doc, &r, &["a".into(), "b".into()]);
+        let (own, _) = view(Access::Own, doc, &r, &["a".into(), "b".into()], None);
         assert_eq!(own.as_value()["document"]["document_number"], "X123");
     }
 

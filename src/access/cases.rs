@@ -101,8 +101,12 @@ pub struct PolicyEntry {
     /// Catalog path, e.g. `persons[].date_of_birth`.
     pub path: String,
     pub flag: Flag,
-    /// Legal basis (required for `reserved`), e.g. "Ley 1234, art. 5" or "8 U.S.C. 1367".
+    /// Legal basis (required for `reserved`), e.g. "Ley 1234, art. 5" or "8 U.S.C. 1367": at
+    /// most 300 characters, not counting surrounding white space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,298}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?$"
+    )]
     pub legal_basis: Option<String>,
 }
 

@@ -3,8 +3,6 @@
 //! grants `st_admin`; nobody changes their own roles or status. A user outside the caller's
 //! administration is answered 404, like a missing one.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -55,24 +53,50 @@ impl From<&UserRecord> for User {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// 3 to 64 characters: lower-case letters, digits, `.`, `_`, `-`.
+    #[schema(pattern = "^[a-z0-9._-]{3,64}$")]
     pub username: String,
+    /// 1 to 200 printable characters, not counting surrounding white space.
+    #[schema(
+        pattern = "^[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]{0,198}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f])[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub display_name: String,
+    /// An e-mail address (at most 254 bytes).
+    #[schema(
+        max_length = 254,
+        pattern = "^[^@\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]+@[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]*\\.[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
     pub email: String,
     pub party: String,
+    /// At least one; each must be allowed for the party's kind.
+    #[schema(min_items = 1)]
     pub roles: Vec<Role>,
-    /// Initial password (12–128 characters). Omit it to have a one-time password generated and
-    /// returned once. Either way the user must change it at first sign-in.
+    /// Initial password (12–128 characters, not a common password nor the username). Omit it to
+    /// have a one-time password generated and returned once. Either way the user must change it
+    /// at first sign-in.
     #[serde(default)]
+    #[schema(min_length = 12, max_length = 128)]
     pub password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
+    /// 1 to 200 printable characters, not counting surrounding white space.
+    #[schema(
+        pattern = "^[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]{0,198}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f])[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub display_name: Option<String>,
+    /// An e-mail address (at most 254 bytes).
+    #[schema(
+        max_length = 254,
+        pattern = "^[^@\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]+@[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]*\\.[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
     pub email: Option<String>,
+    /// At least one; each must be allowed for the party's kind.
+    #[schema(min_items = 1)]
     pub roles: Option<Vec<Role>>,
     /// `active` or `disabled`; disabling ends the user's sessions.
+    #[schema(pattern = "^(?:active|disabled)$")]
     pub status: Option<String>,
     /// `true` removes the enrolled second factor (the user enrols again at next sign-in).
     pub reset_mfa: Option<bool>,
@@ -107,8 +131,10 @@ pub struct UserQuery {
     /// `active` or `disabled`.
     pub status: Option<String>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// Opaque cursor from the previous page's `next_cursor`.
+    /// The previous page's `next_cursor`.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     pub cursor: Option<String>,
 }
 
@@ -207,24 +233,7 @@ pub fn list(conn: &mut DbConn, actor: &Subject, q: UserQuery) -> Result<UserPage
             "debe estar entre 1 y 200",
         )]));
     }
-    let after = match &q.cursor {
-        None => None,
-        Some(c) => Some(
-            URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .filter(|s| uuid::Uuid::parse_str(s).is_ok())
-                .ok_or_else(|| {
-                    ApiError::Malformed(vec![FieldError::new(
-                        "cursor",
-                        "invalid_cursor",
-                        "not a cursor returned by this API",
-                        "no es un cursor devuelto por esta API",
-                    )])
-                })?,
-        ),
-    };
+    let after = crate::paging::decode_cursor(q.cursor.as_deref())?;
     // A country administrator sees its own country's users only.
     let party = if actor.has(Role::StAdmin) {
         q.party.clone()
@@ -252,7 +261,7 @@ pub fn list(conn: &mut DbConn, actor: &Subject, q: UserQuery) -> Result<UserPage
     let mut ids: Vec<String> = query.load(conn)?;
     let next = if ids.len() as i64 > limit {
         ids.truncate(limit as usize);
-        ids.last().map(|id| URL_SAFE_NO_PAD.encode(id.as_bytes()))
+        ids.last().cloned()
     } else {
         None
     };

@@ -30,15 +30,20 @@ pub struct AlertInput {
     pub document: Document,
     /// Last day the alert is current (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
     pub valid_until: Option<String>,
     /// What the issuing authority says about the document (≤ 10,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 10000)]
     pub issuing_authority_notes: Option<String>,
-    /// Countries (alpha-2) on the routes where the document was used.
+    /// Countries (alpha-2) on the routes where the document was used (at most 30).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 30)]
     pub known_route_countries: Vec<String>,
-    /// Ids of related cases; each reader sees only those cases it may see.
+    /// Ids of related cases (at most 50), each one the submitting officer may see; each reader
+    /// sees only those cases it may see.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50)]
     pub related_case_ids: Vec<String>,
     /// Default `{"scope": "network"}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,7 +206,8 @@ fn view_for(
     let reservations = rules::reservations(&policy.fields, &alert.per_alert_reservations());
     let related = alert.related_case_ids();
     let visible = rules::visible_cases(s, &store::case_metas(conn, &related)?);
-    let (view, withheld) = rules::view(access, alert.document.clone(), &reservations, &visible);
+    let (view, withheld) =
+        rules::view(access, alert.document.clone(), &reservations, &visible, Some(alert.shared_stamp()));
     let etag = match access {
         Access::Own => etag_own(alert.version),
         Access::Foreign => {
@@ -231,7 +237,7 @@ pub fn create(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, mut input: A
         let policy = crate::cases::policy::load(conn, &s.party)?;
         store::insert(conn, &id, &s.party, &doc, &policy, &s.user_id, &now)?;
         events.push(event(ctx, "alert_create", &id, &s.party, serde_json::json!({"version": 1})));
-        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &input.related_case_ids).0, etag: etag_own(1) })
+        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &input.related_case_ids, None).0, etag: etag_own(1) })
     })
 }
 
@@ -295,14 +301,21 @@ pub fn update(
             return Err(ApiError::PreconditionFailed);
         }
         events.push(event(ctx, "alert_update", id, &s.party, serde_json::json!({"version": version})));
-        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &input.related_case_ids).0, etag: etag_own(version) })
+        Ok(Viewed {
+            view: rules::view(Access::Own, doc, &[], &input.related_case_ids, None).0,
+            etag: etag_own(version),
+        })
     })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Withdrawal {
-    /// Why the alert is withdrawn (seen by the reporting country and the audit trail only).
+    /// Why the alert is withdrawn (seen by the reporting country and the audit trail only): 1 to
+    /// 1000 characters, not counting surrounding white space.
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,998}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub reason: String,
 }
 
@@ -347,7 +360,7 @@ pub fn withdraw(
         }
         events.push(event(ctx, "alert_withdraw", id, &s.party, serde_json::json!({"version": version})));
         let related = before.related_case_ids();
-        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &related).0, etag: etag_own(version) })
+        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &related, None).0, etag: etag_own(version) })
     })
 }
 
@@ -372,7 +385,7 @@ pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Re
         "alert_read",
         id,
         &alert.reporting_country,
-        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": alert.version, "withheld": withheld}),
+        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": if access == Access::Own { alert.version } else { alert.shared_version }, "withheld": withheld}),
     );
     Ok(Read::Visible(viewed, ev))
 }
@@ -390,12 +403,15 @@ pub struct AlertQuery {
     /// `true`: active and not past `valid_until`; `false`: withdrawn or expired.
     pub active: Option<bool>,
     /// Created or changed at or after this time (RFC 3339).
+    #[param(format = DateTime)]
     pub since: Option<String>,
     /// Only this reporting country's alerts.
     pub reporting_country: Option<String>,
     /// Page size, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// Opaque cursor from the previous page.
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     pub cursor: Option<String>,
 }
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use crate::access::alerts::{self as rules, AlertMeta};
-use crate::access::cases::{CaseMeta, Scope, is_reserved};
+use crate::access::cases::{Access, CaseMeta, Scope, SharedStamp, is_reserved};
 use crate::cases::policy::Policy;
 use crate::db::DbConn;
 use crate::db::schema::{case_shares, cases, document_alert_shares as sh, document_alerts as a};
@@ -21,6 +21,9 @@ pub struct StoredAlert {
     pub status: String,
     pub meta: AlertMeta,
     pub document: Value,
+    /// What other countries see of the history (see `access::cases::SharedStamp`).
+    pub shared_version: i32,
+    pub shared_updated_at: String,
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -34,6 +37,10 @@ impl StoredAlert {
 
     pub fn related_case_ids(&self) -> Vec<String> {
         strings(&self.document["related_case_ids"])
+    }
+
+    pub fn shared_stamp(&self) -> SharedStamp<'_> {
+        SharedStamp { version: self.shared_version, updated_at: &self.shared_updated_at }
     }
 }
 
@@ -53,6 +60,8 @@ struct Row {
     alert_status: String,
     sharing_scope: String,
     document: String,
+    shared_version: i32,
+    shared_updated_at: String,
 }
 
 fn to_stored(row: Row, shares: &[(String, String)]) -> Result<StoredAlert, ApiError> {
@@ -68,6 +77,8 @@ fn to_stored(row: Row, shares: &[(String, String)]) -> Result<StoredAlert, ApiEr
         version: row.version,
         status: row.alert_status,
         document,
+        shared_version: row.shared_version,
+        shared_updated_at: row.shared_updated_at,
     })
 }
 
@@ -88,34 +99,59 @@ struct Columns {
     scope: Scope,
     shared_with: Vec<String>,
     status: String,
-    valid_until: Option<String>,
+    valid_until: (Option<String>, Option<String>),
     issuing_state: (Option<String>, Option<String>),
     document_type: (Option<String>, Option<String>),
     fraud_type: (Option<String>, Option<String>),
+    /// Digest of what every other country sees (without the history stamp): when it changes, the
+    /// shared version moves.
+    shared_digest: String,
 }
 
-fn columns(doc: &Value, policy: &Policy) -> Columns {
+fn columns(conn: &mut DbConn, doc: &Value, policy: &Policy) -> Result<Columns, ApiError> {
     let reservations = rules::reservations(&policy.fields, &per_alert(doc));
-    let pair = |field: &str| {
-        let raw = doc["document"][field].as_str().map(str::to_owned);
-        let shared = if is_reserved(&reservations, &format!("document.{field}")) { None } else { raw.clone() };
+    let pair = |path: &str, value: &Value| {
+        let raw = value.as_str().map(str::to_owned);
+        let shared = if is_reserved(&reservations, path) { None } else { raw.clone() };
         (raw, shared)
     };
-    Columns {
+    let field = |field: &str| pair(&format!("document.{field}"), &doc["document"][field]);
+    // Related cases are shown to each reader as far as it may see them; the digest counts those
+    // every member may see (`network`, not retracted), so a change to the others moves nobody's
+    // shared version: a reader never learns of a case it may not see.
+    let related = strings(&doc["related_case_ids"]);
+    let for_everyone: Vec<String> = case_metas(conn, &related)?
+        .into_iter()
+        .filter(|(_, m)| m.scope == Scope::Network && !m.retracted)
+        .map(|(id, _)| id)
+        .collect();
+    let (foreign, _) = rules::view(Access::Foreign, doc.clone(), &reservations, &for_everyone, None);
+    Ok(Columns {
         scope: doc["sharing"]["scope"].as_str().and_then(Scope::parse).unwrap_or(Scope::Network),
         shared_with: strings(&doc["sharing"]["countries"]),
         status: doc["alert_status"].as_str().unwrap_or("active").to_owned(),
-        valid_until: doc["valid_until"].as_str().map(str::to_owned),
-        issuing_state: pair("issuing_state"),
-        document_type: pair("document_type"),
-        fraud_type: pair("fraud_type"),
-    }
+        valid_until: pair("valid_until", &doc["valid_until"]),
+        issuing_state: field("issuing_state"),
+        document_type: field("document_type"),
+        fraud_type: field("fraud_type"),
+        shared_digest: crate::auth::sha256_hex(foreign.as_value().to_string().as_bytes()),
+    })
+}
+
+/// Move the shared version and time of an alert if what other countries see has changed.
+fn stamp_shared_change(conn: &mut DbConn, id: &str, digest: &str, now: &str) -> Result<(), ApiError> {
+    diesel::update(a::table.filter(a::id.eq(id)).filter(a::shared_digest.ne(digest)))
+        .set((a::shared_version.eq(a::shared_version + 1), a::shared_updated_at.eq(now), a::shared_digest.eq(digest)))
+        .execute(conn)?;
+    Ok(())
 }
 
 fn write_shares(conn: &mut DbConn, id: &str, c: &Columns) -> Result<(), ApiError> {
     diesel::delete(sh::table.filter(sh::alert_id.eq(id))).execute(conn)?;
     if c.scope == Scope::Listed {
-        for country in &c.shared_with {
+        // A country listed twice is shared with once.
+        let unique: std::collections::BTreeSet<&String> = c.shared_with.iter().collect();
+        for country in unique {
             diesel::insert_into(sh::table).values((sh::alert_id.eq(id), sh::country.eq(country))).execute(conn)?;
         }
     }
@@ -131,14 +167,15 @@ pub fn insert(
     user: &str,
     now: &str,
 ) -> Result<(), ApiError> {
-    let c = columns(doc, policy);
+    let c = columns(conn, doc, policy)?;
     diesel::insert_into(a::table)
         .values((
             a::id.eq(id),
             a::reporting_country.eq(country),
             a::version.eq(1),
             a::alert_status.eq(&c.status),
-            a::valid_until.eq(&c.valid_until),
+            a::valid_until.eq(&c.valid_until.0),
+            a::valid_until_shared.eq(&c.valid_until.1),
             a::sharing_scope.eq(c.scope.as_str()),
             a::issuing_state.eq(&c.issuing_state.0),
             a::issuing_state_shared.eq(&c.issuing_state.1),
@@ -151,6 +188,9 @@ pub fn insert(
             a::created_by.eq(user),
             a::updated_at.eq(now),
             a::updated_by.eq(user),
+            a::shared_version.eq(1),
+            a::shared_updated_at.eq(now),
+            a::shared_digest.eq(&c.shared_digest),
         ))
         .execute(conn)?;
     write_shares(conn, id, &c)
@@ -166,12 +206,13 @@ pub fn replace(
     user: &str,
     now: &str,
 ) -> Result<bool, ApiError> {
-    let c = columns(doc, policy);
+    let c = columns(conn, doc, policy)?;
     let n = diesel::update(a::table.filter(a::id.eq(id)).filter(a::version.eq(old_version)))
         .set((
             a::version.eq(old_version + 1),
             a::alert_status.eq(&c.status),
-            a::valid_until.eq(&c.valid_until),
+            a::valid_until.eq(&c.valid_until.0),
+            a::valid_until_shared.eq(&c.valid_until.1),
             a::sharing_scope.eq(c.scope.as_str()),
             a::issuing_state.eq(&c.issuing_state.0),
             a::issuing_state_shared.eq(&c.issuing_state.1),
@@ -187,24 +228,28 @@ pub fn replace(
     if n != 1 {
         return Ok(false);
     }
+    stamp_shared_change(conn, id, &c.shared_digest, now)?;
     write_shares(conn, id, &c)?;
     Ok(true)
 }
 
-/// Recompute the shared filter columns of a country's alerts after its policy changed.
-pub fn reindex_country(conn: &mut DbConn, country: &str, policy: &Policy) -> Result<usize, ApiError> {
+/// Recompute the shared columns of a country's alerts after its policy changed; an alert whose
+/// view for other countries changed gets a new shared version.
+pub fn reindex_country(conn: &mut DbConn, country: &str, policy: &Policy, now: &str) -> Result<usize, ApiError> {
     let rows: Vec<(String, String)> =
         a::table.filter(a::reporting_country.eq(country)).select((a::id, a::document)).load(conn)?;
     for (id, document) in &rows {
         let doc: Value = serde_json::from_str(document).map_err(|_| ApiError::Internal)?;
-        let c = columns(&doc, policy);
+        let c = columns(conn, &doc, policy)?;
         diesel::update(a::table.filter(a::id.eq(id)))
             .set((
+                a::valid_until_shared.eq(&c.valid_until.1),
                 a::issuing_state_shared.eq(&c.issuing_state.1),
                 a::document_type_shared.eq(&c.document_type.1),
                 a::fraud_type_shared.eq(&c.fraud_type.1),
             ))
             .execute(conn)?;
+        stamp_shared_change(conn, id, &c.shared_digest, now)?;
     }
     Ok(rows.len())
 }
@@ -287,19 +332,35 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Stored
                 .or(a::reporting_country.ne(me.clone()).and(a::fraud_type_shared.eq(v.clone()))),
         );
     }
+    // `valid_until` may be reserved on an alert: other countries' expiry is the shared column.
+    let own = a::reporting_country.eq(me.clone());
     match f.active {
         Some(true) => {
-            q = q
-                .filter(a::alert_status.eq("active"))
-                .filter(a::valid_until.is_null().or(a::valid_until.ge(f.today.clone())));
+            q = q.filter(a::alert_status.eq("active")).filter(
+                own.clone().and(a::valid_until.is_null().or(a::valid_until.ge(f.today.clone()))).or(
+                    a::reporting_country
+                        .ne(me.clone())
+                        .and(a::valid_until_shared.is_null().or(a::valid_until_shared.ge(f.today.clone()))),
+                ),
+            );
         }
         Some(false) => {
-            q = q.filter(a::alert_status.eq("withdrawn").or(a::valid_until.lt(f.today.clone())));
+            q = q.filter(
+                a::alert_status.eq("withdrawn").or(own
+                    .clone()
+                    .and(a::valid_until.lt(f.today.clone()))
+                    .or(a::reporting_country.ne(me.clone()).and(a::valid_until_shared.lt(f.today.clone())))),
+            );
         }
         None => {}
     }
+    // Changes others cannot see do not move the time they filter on.
     if let Some(t) = &f.since {
-        q = q.filter(a::updated_at.ge(t.clone()));
+        q = q.filter(
+            own.clone()
+                .and(a::updated_at.ge(t.clone()))
+                .or(a::reporting_country.ne(me.clone()).and(a::shared_updated_at.ge(t.clone()))),
+        );
     }
     if let Some(c) = &f.reporting_country {
         q = q.filter(a::reporting_country.eq(c.clone()));

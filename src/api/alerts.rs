@@ -27,7 +27,7 @@ fn viewed(v: Viewed) -> HttpResponse {
 /// default, and the country's reservation policy for `documents[].*` applies to `document.*`.
 #[utoipa::path(post, path = "/api/v1/document-alerts", tag = "document-alerts", security(("bearer" = [])), request_body = AlertInput,
     responses(
-        (status = 201, description = "Created; `Location` and `ETag` headers", body = AlertInput),
+        (status = 201, description = "Created; `Location` and `ETag` headers", body = Alert),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -50,11 +50,26 @@ pub async fn create(
         .json(v.view))
 }
 
+/// An alert as the caller may see it: the submitted alert (`AlertInput`) with `alert_id`,
+/// `reporting_country`, `version`, `alert_status` (`active` or `withdrawn`), `created_at`,
+/// `created_by`, `updated_at`, `updated_by`. For another country every reserved field is
+/// `{"withheld": true, "basis": "…"}` instead, only the related cases it may itself see are
+/// listed, and `version` and `updated_at` count only the changes it can see.
+#[derive(Serialize, ToSchema)]
+pub struct Alert {
+    #[schema(format = "uuid")]
+    pub alert_id: String,
+    pub reporting_country: String,
+    pub version: i32,
+    /// `active` or `withdrawn`.
+    pub alert_status: String,
+}
+
 /// A page of alerts.
 #[derive(Serialize, ToSchema)]
 pub struct AlertPageDoc {
     /// Alerts as the caller may see them (reserved fields as `{"withheld": true, "basis": …}`).
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Alert>)]
     pub items: Vec<serde_json::Value>,
     pub next_cursor: Option<String>,
 }
@@ -87,7 +102,7 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AlertQuery>
 #[utoipa::path(get, path = "/api/v1/document-alerts/{id}", tag = "document-alerts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Alert id")),
     responses(
-        (status = 200, description = "The alert as the caller may see it; `ETag` header", body = AlertInput),
+        (status = 200, description = "The alert as the caller may see it; `ETag` header", body = Alert),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -111,7 +126,7 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
 #[utoipa::path(put, path = "/api/v1/document-alerts/{id}", tag = "document-alerts", security(("bearer" = [])), request_body = AlertInput,
     params(("id" = String, Path, description = "Alert id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
     responses(
-        (status = 200, body = AlertInput),
+        (status = 200, body = Alert),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -141,7 +156,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/document-alerts/{id}", tag = "document-alerts", security(("bearer" = [])), request_body = Withdrawal,
     params(("id" = String, Path, description = "Alert id")),
     responses(
-        (status = 200, body = AlertInput),
+        (status = 200, body = Alert),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),

@@ -75,9 +75,9 @@ async fn refusal<T>(
 /// country. With `Idempotency-Key`, a retried request returns the original response and creates
 /// nothing; the same key with a different body is 422.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), request_body = CaseInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1–200 visible ASCII characters)")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1–200 visible ASCII characters)", pattern = "^[!-~]{1,200}$")),
     responses(
-        (status = 201, description = "Created; `Location` and `ETag` headers", body = CaseInput),
+        (status = 201, description = "Created; `Location` and `ETag` headers", body = Case),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -101,7 +101,7 @@ pub async fn create(
 /// Submit up to 500 cases; each is validated and stored or rejected on its own, with a
 /// per-item result. `Idempotency-Key` works as for single submissions.
 #[utoipa::path(post, path = "/api/v1/cases/batch", tag = "cases", security(("bearer" = [])), request_body = BatchRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1–200 visible ASCII characters)", pattern = "^[!-~]{1,200}$")),
     responses(
         (status = 200, body = BatchResult),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -130,7 +130,7 @@ pub async fn batch(
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])),
     params(("id" = String, Path, description = "Case id")),
     responses(
-        (status = 200, description = "The case as the caller may see it; `ETag` header", body = CaseInput),
+        (status = 200, description = "The case as the caller may see it; `ETag` header", body = Case),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -155,7 +155,7 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
 #[utoipa::path(put, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), request_body = CaseInput,
     params(("id" = String, Path, description = "Case id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
     responses(
-        (status = 200, description = "The new version; `ETag` header", body = CaseInput),
+        (status = 200, description = "The new version; `ETag` header", body = Case),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -185,7 +185,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), request_body = Retraction,
     params(("id" = String, Path, description = "Case id")),
     responses(
-        (status = 200, description = "The retracted case", body = CaseInput),
+        (status = 200, description = "The retracted case", body = Case),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -207,6 +207,20 @@ pub async fn retract(
     let id2 = id.clone();
     let r = state.db.run(move |c| service::retract(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
     Ok(viewed_response(refusal(&state, &p, "case_retract", Some(&id), r).await?))
+}
+
+/// A case as the caller may see it: the submitted record (`CaseInput`) with its system fields
+/// (`case_id`, `reporting_country`, `version`, `format_version`, `created_at`, `created_by`,
+/// `updated_at`, `updated_by`, `retracted`) and the derived ones (`reporting_semester`,
+/// `persons[].age_band`, …). For another country every reserved field, whether or not it holds
+/// a value, is `{"withheld": true, "basis": "…"}` instead.
+#[derive(Serialize, ToSchema)]
+pub struct Case {
+    #[schema(format = "uuid")]
+    pub case_id: String,
+    pub reporting_country: String,
+    /// For another country, counts only the changes it can see.
+    pub version: i32,
 }
 
 /// A page of case summaries.
@@ -265,7 +279,7 @@ pub async fn versions(
 #[utoipa::path(get, path = "/api/v1/cases/{id}/versions/{n}", tag = "cases", security(("bearer" = [])),
     params(("id" = String, Path, description = "Case id"), ("n" = i32, Path, description = "Version number")),
     responses(
-        (status = 200, body = CaseInput),
+        (status = 200, body = Case),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]

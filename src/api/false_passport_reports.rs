@@ -22,7 +22,7 @@ const OBJECT: &str = "false_passport_report";
     request_body = ManualReportInput,
     params(
         ("country" = String, Path, description = "Member country code (the caller's)"),
-        ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2"),
+        ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2", pattern = "^[0-9]{4}-S[12]$"),
         ("If-Match" = Option<String>, Header, description = "ETag of the aggregate being replaced"),
     ),
     responses(
@@ -55,7 +55,7 @@ pub async fn put(
 /// The caller's country's aggregate for a semester (404 for anyone else: other countries see it
 /// only through the disclosure-controlled statistics).
 #[utoipa::path(get, path = "/api/v1/false-passport-reports/{country}/{semester}", tag = "statistics", security(("bearer" = [])),
-    params(("country" = String, Path, description = "Member country code"), ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2")),
+    params(("country" = String, Path, description = "Member country code"), ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2", pattern = "^[0-9]{4}-S[12]$")),
     responses(
         (status = 200, description = "The aggregate; `ETag` header", body = ManualReport),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -77,7 +77,7 @@ pub async fn get(
 
 /// Withdraw the aggregate: the figure derived from cases applies again. `If-Match` honoured.
 #[utoipa::path(delete, path = "/api/v1/false-passport-reports/{country}/{semester}", tag = "statistics", security(("bearer" = [])),
-    params(("country" = String, Path, description = "Member country code"), ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2")),
+    params(("country" = String, Path, description = "Member country code"), ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2", pattern = "^[0-9]{4}-S[12]$")),
     responses(
         (status = 204, description = "Withdrawn"),
         (status = 401, body = Problem, content_type = "application/problem+json"),

@@ -88,7 +88,7 @@ fn respond(req: &HttpRequest, params: &BTreeMap<String, String>, r: &StatisticsR
         ("format" = Option<String>, Query, description = "`json` (default) or `csv`"),
     ),
     responses(
-        (status = 200, body = StatisticsResult),
+        (status = 200, content((StatisticsResult = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -121,7 +121,7 @@ pub async fn table(
         ("format" = Option<String>, Query, description = "`json` (default) or `csv`"),
     ),
     responses(
-        (status = 200, body = StatisticsResult),
+        (status = 200, content((StatisticsResult = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -181,7 +181,7 @@ pub struct FalsePassportReport {
 /// control as `/api/v1/statistics`.
 #[utoipa::path(get, path = "/api/v1/statistics/false-passports", tag = "statistics", security(("bearer" = [])),
     params(
-        ("semester" = Option<String>, Query, description = "One semester: YYYY-S1 or YYYY-S2"),
+        ("semester" = Option<String>, Query, description = "One semester: YYYY-S1 or YYYY-S2 (instead of `from`/`to`)"),
         ("from" = Option<String>, Query, description = "First semester of a range"),
         ("to" = Option<String>, Query, description = "Last semester of a range"),
         ("reporting_country" = Option<String>, Query, description = "One reporting country"),
@@ -201,6 +201,20 @@ pub async fn false_passports(
 ) -> Result<HttpResponse, ApiError> {
     let mut params = q.into_inner()?;
     if let Some(sem) = params.remove("semester") {
+        let problem = if params.contains_key("from") || params.contains_key("to") {
+            Some((
+                "one semester, or a range with from/to, not both",
+                "un semestre, o un intervalo con from/to, no ambos",
+            ))
+        } else if !crate::statistics::manual::is_semester(&sem) {
+            Some(("a semester YYYY-S1 or YYYY-S2", "un semestre AAAA-S1 o AAAA-S2"))
+        } else {
+            None
+        };
+        if let Some((en, es)) = problem {
+            let e = ApiError::Malformed(vec![FieldError::new("semester", "invalid_value", en, es)]);
+            return refused(&state, &p, "statistics_false_passports", Err(e)).await;
+        }
         params.insert("from".into(), sem.clone());
         params.insert("to".into(), sem);
     }

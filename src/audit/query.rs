@@ -28,12 +28,16 @@ pub struct AuditQuery {
     /// `allowed`, `denied` or `failed`.
     pub outcome: Option<String>,
     /// From this time (RFC 3339), inclusive.
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Until this time (RFC 3339), exclusive.
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// Page size, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    /// Opaque cursor from the previous page.
+    /// The previous page's `next_cursor` (a sequence number).
+    #[param(pattern = "^[1-9][0-9]{0,17}$")]
     pub cursor: Option<String>,
 }
 
@@ -87,6 +91,11 @@ fn malformed(field: &str, en: &str, es: &str) -> ApiError {
     ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
 }
 
+/// A cursor is a sequence number as this API writes it: 1 to 18 digits, no leading zero.
+fn is_cursor(c: &str) -> bool {
+    (1..=18).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) && !c.starts_with('0')
+}
+
 pub fn search(conn: &mut DbConn, scope: &AuditScope, q: AuditQuery) -> Result<AuditPage, ApiError> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
@@ -94,7 +103,7 @@ pub fn search(conn: &mut DbConn, scope: &AuditScope, q: AuditQuery) -> Result<Au
     }
     let before = match &q.cursor {
         None => None,
-        Some(c) => Some(c.parse::<i64>().ok().filter(|s| *s > 0).ok_or_else(|| {
+        Some(c) => Some(is_cursor(c).then(|| c.parse::<i64>().ok()).flatten().ok_or_else(|| {
             malformed("cursor", "not a cursor returned by this API", "no es un cursor devuelto por esta API")
         })?),
     };

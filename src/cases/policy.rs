@@ -35,7 +35,8 @@ pub struct Policy {
 #[serde(deny_unknown_fields)]
 pub struct PolicyUpdate {
     pub include_in_statistics: bool,
-    /// The complete list of overrides (replaces the previous list).
+    /// The complete list of overrides (replaces the previous list), at most 1000, each path once.
+    #[schema(max_items = 1000)]
     pub fields: Vec<PolicyEntry>,
 }
 
@@ -180,7 +181,7 @@ pub fn update(
             ))
             .execute(conn)?;
         let reindexed = super::store::reindex_country(conn, party, &policy, &now)?;
-        let alerts_reindexed = crate::alerts::store::reindex_country(conn, party, &policy)?;
+        let alerts_reindexed = crate::alerts::store::reindex_country(conn, party, &policy, &now)?;
         let old: BTreeSet<String> = before.reservations(&[]).into_iter().map(|r| r.path).collect();
         let new: BTreeSet<String> = policy.reservations(&[]).into_iter().map(|r| r.path).collect();
         events.push(

@@ -249,7 +249,11 @@ pub fn update(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retraction {
-    /// Why the case is retracted (kept for the reporting country and the audit trail).
+    /// Why the case is retracted (kept for the reporting country and the audit trail): 1 to
+    /// 1000 characters, not counting surrounding white space.
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,998}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub reason: String,
 }
 
@@ -346,17 +350,27 @@ pub struct CaseQuery {
     pub case_type: Option<String>,
     /// Case status code (`active`, `follow_up`, …).
     pub case_status: Option<String>,
-    /// Detected on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Detected on or after this date (YYYY, YYYY-MM or YYYY-MM-DD, year 1900 or later).
+    #[param(
+        pattern = "^(?:(?:19|[2-9][0-9])[0-9]{2}(?:-(?:0[1-9]|1[0-2]))?|(?:19|[2-9][0-9])[0-9]{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:(?:19|[2-9][0-9])(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)-02-29)$"
+    )]
     pub detected_from: Option<String>,
-    /// Detected on or before this date.
+    /// Detected on or before this date (same forms).
+    #[param(
+        pattern = "^(?:(?:19|[2-9][0-9])[0-9]{2}(?:-(?:0[1-9]|1[0-2]))?|(?:19|[2-9][0-9])[0-9]{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:(?:19|[2-9][0-9])(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)-02-29)$"
+    )]
     pub detected_to: Option<String>,
     /// Updated at or after this time (RFC 3339).
+    #[param(format = DateTime)]
     pub updated_since: Option<String>,
-    /// Free text, matched against the fields the caller may see.
+    /// Free text, matched against the fields the caller may see (at most 200 characters).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Page size, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// Opaque cursor from the previous page.
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     pub cursor: Option<String>,
 }
 
@@ -457,8 +471,9 @@ pub struct BatchResult {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
-    /// Up to 500 cases, each validated and stored or rejected on its own.
-    #[schema(value_type = Vec<CaseInput>)]
+    /// 1 to 500 cases, each validated and stored or rejected on its own (an invalid one is
+    /// reported in the results, not refused with the batch).
+    #[schema(value_type = Vec<CaseInput>, min_items = 1, max_items = 500)]
     pub cases: Vec<Value>,
 }
 
@@ -483,7 +498,8 @@ pub fn batch(
         return Ok(snapshot);
     }
     let mut prepared: Vec<Result<CaseInput, Vec<FieldError>>> = Vec::with_capacity(req.cases.len());
-    for (i, value) in req.cases.into_iter().enumerate() {
+    for (i, mut value) in req.cases.into_iter().enumerate() {
+        crate::http::whole_numbers(&mut value);
         let parsed = serde_path_to_error::deserialize::<_, CaseInput>(value).map_err(|e| {
             let path = e.path().to_string();
             let message = e.into_inner().to_string();

@@ -213,9 +213,11 @@ pub fn insert(
     insert_version(conn, id, 1, "create", &doc, user_id, now)
 }
 
+/// The countries a `listed` case is shared with (a country listed twice is shared with once).
 fn write_shares(conn: &mut DbConn, id: &str, countries: &[String]) -> Result<(), ApiError> {
     diesel::delete(case_shares::table.filter(case_shares::case_id.eq(id))).execute(conn)?;
-    for c in countries {
+    let unique: std::collections::BTreeSet<&String> = countries.iter().collect();
+    for c in unique {
         diesel::insert_into(case_shares::table)
             .values((case_shares::case_id.eq(id), case_shares::country.eq(c)))
             .execute(conn)?;

@@ -268,6 +268,10 @@ diesel::table! {
         created_by -> Text,
         updated_at -> Text,
         updated_by -> Text,
+        shared_version -> Integer,
+        shared_updated_at -> Text,
+        shared_digest -> Text,
+        valid_until_shared -> Nullable<Text>,
     }
 }
 

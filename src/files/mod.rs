@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use actix_web::body::SizedStream;
 use actix_web::web::{self, Bytes};
-use futures_util::StreamExt;
 
 use crate::error::{ApiError, FieldError};
 
@@ -29,11 +28,12 @@ fn unreadable() -> ApiError {
     )])
 }
 
-/// Read and discard the rest of a body (bounded), after it was found too large.
+/// Read and discard the rest of a body (bounded in size and time), after it was found too large.
 async fn drain(payload: &mut web::Payload, mut seen: u64) {
+    let deadline = tokio::time::Instant::now() + crate::http::BODY_IDLE_TIMEOUT;
     while seen < DRAIN_MAX {
-        match payload.next().await {
-            Some(Ok(chunk)) => seen += chunk.len() as u64,
+        match crate::http::next_chunk(payload, deadline).await {
+            Ok(Some(Ok(chunk))) => seen += chunk.len() as u64,
             _ => break,
         }
     }
@@ -50,7 +50,8 @@ pub async fn read_limited(mut payload: web::Payload, declared: Option<u64>, limi
         return Err(ApiError::PayloadTooLarge);
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(64 * 1024).min(limit) as usize);
-    while let Some(chunk) = payload.next().await {
+    let deadline = tokio::time::Instant::now() + crate::http::UPLOAD_TIMEOUT;
+    while let Some(chunk) = crate::http::next_chunk(&mut payload, deadline).await? {
         let chunk = chunk.map_err(|_| unreadable())?;
         if (body.len() + chunk.len()) as u64 > limit {
             let seen = (body.len() + chunk.len()) as u64;
@@ -122,8 +123,9 @@ pub async fn receive_to_file(
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     let mut file = Some(file);
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+    let deadline = tokio::time::Instant::now() + crate::http::UPLOAD_TIMEOUT;
     loop {
-        let next = payload.next().await;
+        let next = crate::http::next_chunk(&mut payload, deadline).await?;
         let done = next.is_none();
         if let Some(chunk) = next {
             let chunk = chunk.map_err(|_| unreadable())?;

@@ -57,26 +57,46 @@ pub struct ContactInput {
     /// The country (or `ST`) the contact belongs to: always the caller's own.
     #[schema(example = "HN")]
     pub country: String,
-    #[schema(example = "Dirección General de Migración y Extranjería")]
+    /// 1 to 200 characters, not counting surrounding white space (as `unit`, `position`, `name`).
+    #[schema(
+        example = "Dirección General de Migración y Extranjería",
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,198}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub institution: String,
     #[serde(default)]
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,198}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub unit: Option<String>,
     #[serde(default)]
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,198}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub position: Option<String>,
     pub contact_role: ContactRole,
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,198}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub name: String,
+    /// An e-mail address (HTML5 rules, internationalized domains allowed), at most 254
+    /// characters.
+    #[schema(max_length = 254, pattern = "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[^@]{1,255}$")]
     pub email: String,
     /// E.164, e.g. `+50422223333`.
     #[serde(default)]
+    #[schema(pattern = "^\\+[1-9][0-9]{1,14}$")]
     pub phone: Option<String>,
-    /// ISO 639-1 codes, e.g. `["es", "en"]`.
+    /// ISO 639-1 codes, e.g. `["es", "en"]` (at most 10).
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub languages: Vec<String>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub valid_from: Option<String>,
     /// `YYYY-MM-DD`, on or after `valid_from`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub valid_to: Option<String>,
 }
 
@@ -355,10 +375,13 @@ pub struct DirectoryQuery {
     /// Only this country's entries (e.g. `HN`).
     pub country: Option<String>,
     /// Only this contact role (e.g. `repatriation_liaison_children`).
+    #[param(value_type = Option<ContactRole>)]
     pub contact_role: Option<String>,
     /// Only entries valid on this date (`YYYY-MM-DD`): `valid_from` ≤ date ≤ `valid_to`.
+    #[param(format = Date)]
     pub valid_on: Option<String>,
     /// Only entries last verified before this time (RFC 3339).
+    #[param(format = DateTime)]
     pub not_verified_since: Option<String>,
 }
 

@@ -52,12 +52,20 @@ pub struct RequirementInput {
     pub nationality: String,
     pub requirement: Requirement,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub valid_from: String,
-    /// The official source (decree, circular, web page), ≤ 500 characters.
+    /// The official source (decree, circular, web page), 1 to 500 characters not counting
+    /// surrounding white space.
     #[serde(default)]
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,498}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub source_reference: Option<String>,
-    /// Conditions and exemptions, ≤ 2000 characters.
+    /// Conditions and exemptions, 1 to 2000 characters not counting surrounding white space.
     #[serde(default)]
+    #[schema(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,1998}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub notes: Option<String>,
 }
 
@@ -247,6 +255,7 @@ pub struct RequirementQuery {
     /// Only rules for this nationality.
     pub nationality: Option<String>,
     /// Only this requirement (`visa`, `consulted_visa`, `special_authorization`, `none`).
+    #[param(value_type = Option<Requirement>)]
     pub requirement: Option<String>,
 }
 

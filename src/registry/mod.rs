@@ -61,9 +61,13 @@ impl Checks {
     }
 }
 
+/// A calendar date `YYYY-MM-DD` (RFC 3339 `full-date`, as the OpenAPI `date` format).
 pub fn parse_date(s: &str) -> Option<time::Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    (s.len() == 10).then(|| time::Date::parse(s, &format).ok()).flatten()
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    shaped.then(|| time::Date::parse(s, &format).ok()).flatten()
 }
 
 /// `^\+[1-9]\d{1,14}$` (ITU-T E.164).

@@ -22,11 +22,16 @@ use crate::files::sniff::{self, DocType};
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ReportUpload {
-    /// Title (1 to 300 characters).
+    /// Title (1 to 300 characters, not counting surrounding white space).
+    #[param(
+        pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,298}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub title: String,
     /// Period covered: `YYYY`, `YYYY-S1`, `YYYY-S2` or `YYYY-MM`.
+    #[param(pattern = "^[0-9]{4}(?:-S[12]|-(?:0[1-9]|1[0-2]))?$")]
     pub period: String,
-    /// Language (ISO 639-1, e.g. `es`, `en`).
+    /// Language (ISO 639-1: two lower-case letters, e.g. `es`, `en`).
+    #[param(pattern = "^[a-z]{2}$")]
     pub language: String,
 }
 

@@ -49,7 +49,7 @@ impl Published {
 pub struct Entry {
     pub key: Vec<Option<String>>,
     /// A count, or `"<k"` when withheld.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::api::schemas::published_value)]
     pub value: Published,
 }
 

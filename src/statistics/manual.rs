@@ -24,12 +24,13 @@ pub const BREAKDOWNS: [&str; 5] =
 #[serde(deny_unknown_fields)]
 pub struct ManualReportInput {
     /// Persons detected with false passports in the semester.
+    #[schema(minimum = 0, maximum = 10000000)]
     pub persons_with_false_passports: i64,
     /// Optional breakdowns (`nationality_in_document`, `issuing_state`, `fraud_type`,
     /// `document_setting`, `origin_class`): value code → count; each given breakdown must add
     /// up to the total (use `unknown` for the rest).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::api::schemas::false_passport_breakdowns)]
     pub breakdowns: BTreeMap<String, BTreeMap<String, i64>>,
 }
 

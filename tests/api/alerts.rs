@@ -347,3 +347,84 @@ async fn specimen_images_are_checked_stripped_and_shared_with_alert_readers() {
     assert!(app.audit_count("alert_image_list") >= 4);
     assert_eq!(app.audit_outcomes("alert_image_delete").iter().find(|(o, _)| o == "allowed").map(|x| x.1), Some(1));
 }
+
+/// Everything a reader sees of one alert: its body and ETag, and the lists with the filters that
+/// look at history and expiry.
+async fn foreign_views(app: &TestApp, token: &str, path: &str, between: &str) -> Vec<String> {
+    let one = app.get(path, Some(token)).await;
+    assert_eq!(one.status, 200, "{}", one.text());
+    let mut seen = vec![one.text(), one.header("etag").unwrap_or_default()];
+    for q in [String::new(), "?active=true".into(), "?active=false".into(), format!("?since={between}")] {
+        let res = app.get(&format!("/api/v1/document-alerts{q}"), Some(token)).await;
+        assert_eq!(res.status, 200, "{q}: {}", res.text());
+        seen.push(res.text());
+    }
+    seen
+}
+
+/// SECURITY.md P20 for alerts: an edit confined to reserved fields (the document number, reserved
+/// by default, and fields the officer reserved on the alert, `valid_until` among them) changes no
+/// byte another country sees: body, `version`, `updated_at`, ETag, lists, and what the `since` and
+/// `active` filters return. A change to a shared field moves them.
+#[actix_web::test]
+async fn reserved_only_edits_change_nothing_another_country_sees() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let mx = app.user("MX", &[Role::Analyst]).await;
+    let mut body = alert("CANARY-NUM-1");
+    body["issuing_authority_notes"] = json!("CANARY-NOTES-1");
+    body["valid_until"] = json!("2099-12-31");
+    body["field_reservations"] = json!([
+        {"path": "issuing_authority_notes", "reason": "Fuente sensible"},
+        {"path": "valid_until", "reason": "Operativo en curso"}
+    ]);
+    let (id, tag) = create(&app, &gt.token, &body).await;
+    let path = format!("/api/v1/document-alerts/{id}");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let between = enlace::clock::now_text();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+
+    let before = foreign_views(&app, &mx.token, &path, &between).await;
+    let first = app.get(&path, Some(&mx.token)).await.json();
+    assert_eq!(first["version"], 1);
+    assert_eq!(first["valid_until"]["withheld"], true);
+
+    // Reserved-only edit: the number, the reserved notes, and a past `valid_until` (expired for
+    // GT, which filters on it; nobody else may see or filter on it).
+    let mut edited = body.clone();
+    edited["document"]["document_number"] = json!("CANARY-NUM-2");
+    edited["issuing_authority_notes"] = json!("CANARY-NOTES-2");
+    edited["valid_until"] = json!("2020-01-01");
+    let res = app.put(&path, &gt.token, &edited, Some(&tag)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.header("etag").as_deref(), Some("\"v2\""));
+    let after = foreign_views(&app, &mx.token, &path, &between).await;
+    assert_eq!(after, before, "a reserved-only edit must not change what MX sees");
+    for text in &after {
+        assert!(!text.contains("CANARY-"), "{text}");
+    }
+    // The reporting country sees its own history and filters on its own values.
+    let own = app.get(&path, Some(&gt.token)).await.json();
+    assert_eq!(own["version"], 2);
+    let n = |r: Resp| r.json()["items"].as_array().unwrap().len();
+    assert_eq!(n(app.get("/api/v1/document-alerts?active=true", Some(&gt.token)).await), 0);
+    assert_eq!(n(app.get(&format!("/api/v1/document-alerts?since={between}"), Some(&gt.token)).await), 1);
+
+    // A shared change moves what MX sees, with a version and time of its own.
+    let mut shared = edited.clone();
+    shared["document"]["security_features_notes"] = json!("Microimpresión ausente");
+    let res = app.put(&path, &gt.token, &shared, Some("\"v2\"")).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let moved = app.get(&path, Some(&mx.token)).await;
+    let v = moved.json();
+    assert_eq!(v["version"], 2, "MX has seen two versions");
+    assert_ne!(v["updated_at"], first["updated_at"]);
+    assert_ne!(moved.header("etag"), Some(before[1].clone()));
+    assert_eq!(n(app.get(&format!("/api/v1/document-alerts?since={between}"), Some(&mx.token)).await), 1);
+
+    // A country listed twice is shared with once.
+    let mut listed = alert("A-LISTED");
+    listed["sharing"] = json!({"scope": "listed", "countries": ["MX", "MX"]});
+    let (listed_id, _) = create(&app, &gt.token, &listed).await;
+    assert_eq!(app.get(&format!("/api/v1/document-alerts/{listed_id}"), Some(&mx.token)).await.status, 200);
+}

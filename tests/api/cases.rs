@@ -387,6 +387,22 @@ async fn a_batch_stores_the_good_records_and_reports_the_bad_ones() {
 }
 
 #[actix_web::test]
+async fn a_country_listed_twice_is_shared_with_once() {
+    let w = world().await;
+    let case = with_scope(
+        serde_json::to_value(enlace::formato::sample::typical_case(6, "GT")).unwrap(),
+        "listed",
+        &["HN", "HN"],
+    );
+    let (id, _) = submit(&w.app, &w.gt.token, &case).await;
+    let path = format!("/api/v1/cases/{id}");
+    assert_eq!(w.app.get(&path, Some(&w.hn.token)).await.status, 200);
+    assert_eq!(w.app.get(&path, Some(&w.mx.token)).await.status, 404);
+    let res = w.app.send("PUT", &path, Some(&w.gt.token), Some(&case), &[("If-Match", "\"v1\"")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+}
+
+#[actix_web::test]
 async fn updates_need_if_match_and_keep_every_version() {
     let w = world().await;
     let case =

@@ -164,6 +164,21 @@ impl TestApp {
         Resp { status: res.status().as_u16(), headers: res.headers().clone(), body }
     }
 
+    /// A request with a raw body and a bearer token.
+    pub async fn send_bytes(&self, method: &str, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut res = self
+            .client
+            .request(method, format!("{}{}", self.base, path))
+            .insert_header(("Content-Type", content_type))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .send_body(body)
+            .await
+            .expect("request sent");
+        let body = res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec();
+        Resp { status: res.status().as_u16(), headers: res.headers().clone(), body }
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
         self.send("GET", path, token, None, &[]).await
     }

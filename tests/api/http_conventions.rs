@@ -95,10 +95,16 @@ async fn wrong_method_is_405_with_allow() {
     assert_eq!(res.status, 405);
     assert_eq!(res.header("allow").as_deref(), Some("GET, PATCH"));
     assert_security_headers(&res);
-    // A literal route beside a templated one: each method once.
-    let res = app.send("PATCH", "/api/v1/directory/stale", None, None, &[]).await;
-    assert_eq!(res.status, 405);
-    assert_eq!(res.header("allow").as_deref(), Some("GET, PUT, DELETE"));
+    // A literal route beside a templated one answers its own methods only, as OpenAPI matches
+    // it: `/directory/stale` is not `/directory/{id}` with the id `stale`.
+    for method in ["PATCH", "PUT", "DELETE", "OPTIONS"] {
+        let res = app.send(method, "/api/v1/directory/stale", None, None, &[]).await;
+        assert_eq!(res.status, 405, "{method}");
+        assert_eq!(res.header("allow").as_deref(), Some("GET"), "{method}");
+    }
+    assert_eq!(app.send("GET", "/api/v1/directory/stale", None, None, &[]).await.status, 401);
+    let res = app.send("PUT", "/api/v1/directory/0190aaaa-0000-7000-8000-000000000000", None, None, &[]).await;
+    assert_eq!(res.status, 401, "the templated route still serves its ids");
 }
 
 #[actix_web::test]
@@ -130,6 +136,24 @@ async fn malformed_bodies_are_rejected_with_the_field_named() {
     let res = app.send_raw("POST", login, "text/plain", b"{}".to_vec()).await;
     assert_eq!(res.status, 415);
     assert_eq!(res.problem(), "unsupported-media-type");
+
+    // JSON has one number type: a whole number written `3.0` or `3e0` is the integer 3 (as JSON
+    // Schema's `integer` has it); a fraction is still refused where an integer is wanted.
+    let gt = app.user("GT", &[enlace::access::Role::Officer]).await;
+    let mut case = serde_json::to_value(enlace::formato::sample::typical_case(3, "GT")).unwrap();
+    let n = case["persons"].as_array().map_or(0, Vec::len);
+    case["persons_affected_count"] = json!(n);
+    let plain = serde_json::to_string(&case).unwrap();
+    let field = format!("\"persons_affected_count\":{n}");
+    assert!(plain.contains(&field));
+    for (spelling, status) in [(format!("{n}.0"), 201), (format!("{n}e0"), 201), (format!("{n}.5"), 400)] {
+        let body = plain.replace(&field, &format!("\"persons_affected_count\":{spelling}"));
+        let res = app.send_bytes("POST", "/api/v1/cases", &gt.token, "application/json", body.into_bytes()).await;
+        assert_eq!(res.status, status, "{spelling}: {}", res.text());
+        if status == 201 {
+            assert_eq!(res.json()["persons_affected_count"], n);
+        }
+    }
 
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let res = app.send_raw("POST", login, "application/json", deep.into_bytes()).await;

@@ -101,3 +101,87 @@ async fn a_stalled_client_is_disconnected() {
         assert!(closed, "the server kept a stalled connection open: {read:?}");
     }
 }
+
+/// A TLS connection to the test server that speaks raw HTTP/1.1 (blocking, for a thread).
+fn raw_tls(app: &TestApp) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(app.data_dir.join("tls/dev-ca.pem")).expect("dev CA") {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let name = ServerName::try_from("localhost").unwrap();
+    let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", app.port)).unwrap();
+    // A bound for the test itself, not a timing assertion: the server answers long before.
+    tcp.set_read_timeout(Some(Duration::from_secs(90))).unwrap();
+    rustls::StreamOwned::new(conn, tcp)
+}
+
+/// Send a request head announcing a 100 kB body and only its first bytes, then read until the
+/// server closes: the status line and the rest of the answer.
+fn stall(
+    mut tls: rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream>,
+    head: String,
+) -> (String, String) {
+    use std::io::{Read, Write};
+    tls.write_all(head.as_bytes()).unwrap();
+    tls.flush().unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tls.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(e) => panic!("no answer and no close after {:?}: {e}", started.elapsed()),
+        }
+    }
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (line, rest) = text.split_once("\r\n").unwrap_or((&text, ""));
+    (line.to_owned(), rest.to_owned())
+}
+
+/// A client that sends a request head and then only part of its body gets 408 once the body
+/// stops arriving, and the connection is closed: a stalled body holds no request, connection or
+/// handler open (JSON bodies and file uploads alike). Nothing is stored.
+#[actix_web::test]
+async fn a_stalled_request_body_gets_408_and_the_connection_closes() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let alert = json!({"document": {"document_type": "passport", "fraud_type": "counterfeit"}});
+    let res = app.post("/api/v1/document-alerts", Some(&gt.token), &alert).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let images = format!("/api/v1/document-alerts/{}/images", res.json()["alert_id"].as_str().unwrap());
+    let mut waits = vec![];
+    for (path, content_type, first_bytes) in
+        [("/api/v1/cases", "application/json", "{\"case_type\":"), (images.as_str(), "image/png", "\u{89}PNG")]
+    {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: 100000\r\n\r\n{first_bytes}",
+            gt.token
+        );
+        let tls = raw_tls(&app);
+        waits.push(actix_web::rt::task::spawn_blocking(move || stall(tls, head)));
+    }
+    for wait in waits {
+        let (status_line, rest) = wait.await.unwrap();
+        assert!(status_line.starts_with("HTTP/1.1 408"), "{status_line}\n{rest}");
+        assert!(rest.to_ascii_lowercase().contains("connection: close"), "{rest}");
+        assert!(rest.contains("urn:enlace:problem:request-timeout"), "{rest}");
+    }
+    assert_eq!(cases::table.count().get_result::<i64>(&mut app.conn()).unwrap(), 0, "nothing stored");
+    let listed = app.get(&images, Some(&gt.token)).await.json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0, "no image stored");
+    // The server still serves.
+    let valid = serde_json::to_value(enlace::formato::sample::typical_case(3, "GT")).unwrap();
+    assert_eq!(app.post("/api/v1/cases", Some(&gt.token), &valid).await.status, 201);
+}
