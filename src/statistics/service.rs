@@ -100,7 +100,7 @@ pub fn parse(params: &BTreeMap<String, String>, fixed_measure: Option<Measure>) 
             continue;
         }
         query::check_dimension(measure, k, k)?;
-        if v.is_empty() || v.len() > 100 {
+        if v.is_empty() || v.chars().count() > 100 {
             return Err(bad(k, "a value of 1 to 100 characters", "un valor de 1 a 100 caracteres"));
         }
         filters.push((k.clone(), v.clone()));
