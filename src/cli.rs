@@ -202,13 +202,17 @@ fn audit_verify(settings: &Settings) -> Result<ExitCode, String> {
     }
 }
 
-/// Migrate the database (and rebuild statistical records of an older derivation); a connection.
+/// Migrate the database (and rebuild derived data of an older derivation); a connection.
 fn open_migrated(settings: &Settings) -> Result<crate::db::DbConn, String> {
     let n = crate::db::prepare(&settings.database_url)?;
     if n > 0 {
         println!("{n} migration(s) applied");
     }
     let mut conn = crate::db::establish(&settings.database_url)?;
+    let rendered = crate::cases::store::ensure_views_current(&mut conn).map_err(|e| e.to_string())?;
+    if rendered > 0 {
+        println!("renderings of {rendered} case(s) rebuilt");
+    }
     let rebuilt = crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
     if rebuilt > 0 {
         println!("statistical records of {rebuilt} case(s) rebuilt");

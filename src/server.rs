@@ -40,6 +40,7 @@ impl Application {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
             crate::auth::tokens::ensure_key(&mut conn).map_err(|e| e.to_string())?;
             crate::admin::bootstrap::initial_admin(&mut conn, &settings.data_dir)?;
+            crate::cases::store::ensure_views_current(&mut conn).map_err(|e| e.to_string())?;
             crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
         }
         let audit = AuditWriter::start(db.clone());

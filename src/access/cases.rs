@@ -9,7 +9,8 @@
 //!   marker **whether or not it holds a value**, so neither value nor presence leaks.
 //!
 //! `CaseView` is the only case representation that can be serialized into a response, and only
-//! `view` builds one.
+//! `view` builds one; `render` turns views into the text kept with each case (`Rendering`), which
+//! reads and lists send as it is (`RenderedView`).
 
 use std::collections::BTreeMap;
 
@@ -161,15 +162,93 @@ impl CaseView {
 }
 
 /// A summary of a view: only the given top-level keys (markers included where withheld).
-pub fn summary(view: CaseView, keys: &[&str]) -> CaseView {
-    let Value::Object(mut obj) = view.0 else { return view };
+fn pick(value: &Value, keys: &[&str]) -> Value {
     let mut out = Map::new();
-    for k in keys {
-        if let Some(v) = obj.remove(*k) {
-            out.insert((*k).to_owned(), v);
+    if let Value::Object(obj) = value {
+        for k in keys {
+            if let Some(v) = obj.get(*k) {
+                out.insert((*k).to_owned(), v.clone());
+            }
         }
     }
-    CaseView(Value::Object(out))
+    Value::Object(out)
+}
+
+/// The keys of a case summary in a list.
+pub const SUMMARY_KEYS: [&str; 11] = [
+    "case_id",
+    "reporting_country",
+    "version",
+    "case_type",
+    "case_status",
+    "date_opened",
+    "date_detected",
+    "sharing",
+    "persons_affected_count",
+    "updated_at",
+    "retracted",
+];
+
+/// The ETag of the reporting country's own view: its version.
+pub fn etag_own(version: i32) -> String {
+    format!("\"v{version}\"")
+}
+
+/// The ETag of a view other countries see: a digest of exactly its text, so nothing withheld
+/// can influence it.
+pub fn etag_of_text(view: &str) -> String {
+    let digest = crate::auth::sha256_hex(view.as_bytes());
+    format!("\"{}\"", &digest[..32])
+}
+
+/// A case rendered when it is written, and kept with it: reads and lists send this text instead
+/// of redacting the document on every request. Built only by `render`, from the views of `view`.
+#[derive(Debug, Clone)]
+pub struct Rendering {
+    /// The list summary of the reporting country's own view (the stored document).
+    pub own_summary: String,
+    /// What every other country receives, with the shared history stamp.
+    pub foreign_view: String,
+    /// Its ETag (a digest of exactly that text).
+    pub foreign_etag: String,
+    /// The withheld catalog paths, recorded with each foreign read.
+    pub foreign_withheld: Vec<String>,
+    /// The list summary of the foreign view.
+    pub foreign_summary: String,
+}
+
+/// Render a stored document: `foreign` is its view for other countries without a stamp (as
+/// `view` builds it with `stamp: None`) and `withheld` what that view withholds.
+pub fn render(document: &Value, foreign: &CaseView, withheld: &[String], stamp: SharedStamp) -> Rendering {
+    let mut view = foreign.0.clone();
+    if let Some(obj) = view.as_object_mut() {
+        obj.insert("version".into(), Value::from(stamp.version));
+        obj.insert("updated_at".into(), Value::from(stamp.updated_at));
+    }
+    let foreign_view = view.to_string();
+    Rendering {
+        own_summary: pick(document, &SUMMARY_KEYS).to_string(),
+        foreign_etag: etag_of_text(&foreign_view),
+        foreign_summary: pick(&view, &SUMMARY_KEYS).to_string(),
+        foreign_view,
+        foreign_withheld: withheld.to_vec(),
+    }
+}
+
+/// A view as JSON text, ready to send: the reporting country's stored document, or the foreign
+/// view `render` produced when the case was written. Only the case store makes one, from the
+/// columns `render` filled.
+#[derive(Debug)]
+pub struct RenderedView(String);
+
+impl RenderedView {
+    pub(crate) fn stored(text: String) -> RenderedView {
+        RenderedView(text)
+    }
+
+    pub fn into_body(self) -> String {
+        self.0
+    }
 }
 
 /// Fields of the stored document that only the reporting country sees.

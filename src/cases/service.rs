@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 
 use super::idempotency::{self, Key, Snapshot};
 use super::policy;
-use super::store::{self, ListFilter, StoredCase, VersionInfo};
+use super::store::{self, CaseHead, ListFilter, StoredCase, VersionInfo};
 use crate::access::Subject;
-use crate::access::cases::{self as rules, Access, CaseView};
+use crate::access::cases::{self as rules, Access, CaseView, RenderedView};
 use crate::audit::{self, Event, Outcome, RequestContext};
 use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
@@ -59,16 +59,7 @@ fn build_document(
     doc
 }
 
-pub fn etag_own(version: i32) -> String {
-    format!("\"v{version}\"")
-}
-
-/// The ETag of a redacted view: a digest of exactly what the viewer sees, so nothing withheld
-/// can influence it.
-fn etag_of(view: &CaseView) -> String {
-    let digest = crate::auth::sha256_hex(view.as_value().to_string().as_bytes());
-    format!("\"{}\"", &digest[..32])
-}
+pub use crate::access::cases::etag_own;
 
 /// A view with its ETag.
 pub struct Viewed {
@@ -76,20 +67,14 @@ pub struct Viewed {
     pub etag: String,
 }
 
-fn view_case(case: &StoredCase, access: Access, policy: &policy::Policy) -> (Viewed, Vec<String>) {
-    let reservations = policy.reservations(&case.case_reservations());
-    let (view, withheld) = rules::view(access, case.document.clone(), &reservations, Some(case.shared_stamp()));
-    let etag = match access {
-        Access::Own => etag_own(case.version),
-        Access::Foreign => etag_of(&view),
+fn read_event(ctx: &RequestContext, head: &CaseHead, access: Access, withheld: &[String], action: &str) -> Event {
+    let (view, version) = match access {
+        Access::Own => ("full", head.version),
+        Access::Foreign => ("redacted", head.shared_version),
     };
-    (Viewed { view, etag }, withheld)
-}
-
-fn read_event(ctx: &RequestContext, case: &StoredCase, access: Access, withheld: &[String], action: &str) -> Event {
-    Event::new(ctx, action, "case", Outcome::Allowed).object(case.id.clone(), Some(&case.reporting_country)).details(
-        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": if access == Access::Own { case.version } else { case.shared_version }, "withheld": withheld}),
-    )
+    Event::new(ctx, action, "case", Outcome::Allowed)
+        .object(head.id.clone(), Some(&head.meta.reporting_country))
+        .details(serde_json::json!({"view": view, "version": version, "withheld": withheld}))
 }
 
 fn denied(ctx: &RequestContext, action: &str, id: &str, party: Option<&str>) -> Event {
@@ -98,23 +83,26 @@ fn denied(ctx: &RequestContext, action: &str, id: &str, party: Option<&str>) -> 
 
 /// The outcome of a read, with the audit event to record before answering.
 pub enum Read {
-    Visible(Viewed, Event),
+    /// The view as rendered when the case was written, and its ETag.
+    Visible(RenderedView, String, Event),
     /// The case does not exist for the caller (404), with the denial to record.
     Hidden(Event),
 }
 
-/// Read one case as the subject may see it.
+/// Read one case as the subject may see it: the access decision on the case's head, then the
+/// rendering of that access (no document is parsed or redacted on a read).
 pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Result<Read, ApiError> {
-    let Some(case) = store::load(conn, id)? else {
+    let Some(head) = store::load_head(conn, id)? else {
         return Ok(Read::Hidden(denied(ctx, "case_read", id, None)));
     };
-    let Some(access) = rules::case_access(s, &case.meta) else {
-        return Ok(Read::Hidden(denied(ctx, "case_read", id, Some(&case.reporting_country))));
+    let Some(access) = rules::case_access(s, &head.meta) else {
+        return Ok(Read::Hidden(denied(ctx, "case_read", id, Some(&head.meta.reporting_country))));
     };
-    let policy = policy::load(conn, &case.reporting_country)?;
-    let (viewed, withheld) = view_case(&case, access, &policy);
-    let event = read_event(ctx, &case, access, &withheld, "case_read");
-    Ok(Read::Visible(viewed, event))
+    let Some((view, etag, withheld)) = store::load_rendered(conn, &head, access)? else {
+        return Ok(Read::Hidden(denied(ctx, "case_read", id, None)));
+    };
+    let event = read_event(ctx, &head, access, &withheld, "case_read");
+    Ok(Read::Visible(view, etag, event))
 }
 
 /// The result of a create: the response as sent (replayed verbatim for a retried key).
@@ -376,7 +364,8 @@ pub struct CaseQuery {
 
 #[derive(Debug, Serialize)]
 pub struct CasePage {
-    pub items: Vec<CaseView>,
+    /// Summaries as rendered when each case was written (`access::cases::render`).
+    pub items: Vec<Box<serde_json::value::RawValue>>,
     pub next_cursor: Option<String>,
 }
 
@@ -387,21 +376,6 @@ fn bad_query(field: &str, en: &str, es: &str) -> ApiError {
 fn partial_date(s: &str) -> bool {
     crate::formato::derive::PartialDate::parse(s).is_some()
 }
-
-/// The keys of a case summary in a list.
-const SUMMARY: [&str; 11] = [
-    "case_id",
-    "reporting_country",
-    "version",
-    "case_type",
-    "case_status",
-    "date_opened",
-    "date_detected",
-    "sharing",
-    "persons_affected_count",
-    "updated_at",
-    "retracted",
-];
 
 /// Cases visible to the subject, newest first, as summaries of their views.
 pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, usize), ApiError> {
@@ -431,17 +405,15 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, u
         limit: limit + 1,
     };
     let mut rows = store::list(conn, &s.party, &filter)?;
-    let next_cursor = paging::next_page(&mut rows, limit, |c| &c.id);
-    let mut policies: std::collections::HashMap<String, policy::Policy> = Default::default();
+    let next_cursor = paging::next_page(&mut rows, limit, |c| &c.head.id);
     let mut items = Vec::with_capacity(rows.len());
-    for case in &rows {
-        let Some(access) = rules::case_access(s, &case.meta) else { continue };
-        if !policies.contains_key(&case.reporting_country) {
-            policies.insert(case.reporting_country.clone(), policy::load(conn, &case.reporting_country)?);
-        }
-        let policy = &policies[&case.reporting_country];
-        let (viewed, _) = view_case(case, access, policy);
-        items.push(rules::summary(viewed.view, &SUMMARY));
+    for case in rows {
+        let summary = match rules::case_access(s, &case.head.meta) {
+            Some(Access::Own) => case.summary_own,
+            Some(Access::Foreign) => case.summary_foreign,
+            None => continue,
+        };
+        items.push(serde_json::value::RawValue::from_string(summary).map_err(|_| ApiError::Internal)?);
     }
     let n = items.len();
     Ok((CasePage { items, next_cursor }, n))

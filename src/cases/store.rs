@@ -7,7 +7,10 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::policy::Policy;
-use crate::access::cases::{Access, CaseMeta, Reservation, Scope, SharedStamp, is_reserved, view};
+use crate::access::cases::{
+    Access, CaseMeta, CaseView, RenderedView, Rendering, Reservation, Scope, SharedStamp, etag_own, is_reserved, render,
+    view,
+};
 use crate::db::DbConn;
 use crate::db::schema::{case_shares, case_versions, cases};
 use crate::error::ApiError;
@@ -61,6 +64,9 @@ pub struct IndexColumns {
     /// Digest of what other countries see (without the history stamp): when it changes, the
     /// shared version moves.
     pub shared_digest: String,
+    /// What other countries see, without the history stamp, and what it withholds.
+    pub foreign: CaseView,
+    pub withheld: Vec<String>,
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -91,7 +97,7 @@ pub fn index_columns(document: &Value, reservations: &[Reservation]) -> IndexCol
     let shared = |path: &str| if is_reserved(reservations, path) { None } else { text(document, path) };
     let mut search_full = String::new();
     search_text(document, &mut search_full);
-    let (foreign, _) = view(Access::Foreign, document.clone(), reservations, None);
+    let (foreign, withheld) = view(Access::Foreign, document.clone(), reservations, None);
     let mut search_shared = String::new();
     search_text(foreign.as_value(), &mut search_shared);
     let shared_digest = crate::auth::sha256_hex(foreign.as_value().to_string().as_bytes());
@@ -114,7 +120,13 @@ pub fn index_columns(document: &Value, reservations: &[Reservation]) -> IndexCol
         search_full,
         search_shared,
         shared_digest,
+        foreign,
+        withheld,
     }
+}
+
+fn withheld_text(r: &Rendering) -> String {
+    serde_json::to_string(&r.foreign_withheld).unwrap_or_else(|_| "[]".into())
 }
 
 #[derive(Queryable, Selectable)]
@@ -179,6 +191,7 @@ pub fn insert(
     now: &str,
 ) -> Result<(), ApiError> {
     let doc = document.to_string();
+    let r = render(document, &cols.foreign, &cols.withheld, SharedStamp { version: 1, updated_at: now });
     diesel::insert_into(cases::table)
         .values((
             cases::id.eq(id),
@@ -206,6 +219,11 @@ pub fn insert(
             cases::shared_version.eq(1),
             cases::shared_updated_at.eq(now),
             cases::shared_digest.eq(&cols.shared_digest),
+            cases::foreign_view.eq(&r.foreign_view),
+            cases::foreign_etag.eq(&r.foreign_etag),
+            cases::foreign_withheld.eq(withheld_text(&r)),
+            cases::summary_own.eq(&r.own_summary),
+            cases::summary_foreign.eq(&r.foreign_summary),
         ))
         .execute(conn)?;
     write_shares(conn, id, &cols.shared_with)?;
@@ -263,6 +281,10 @@ pub fn replace(
 ) -> Result<bool, ApiError> {
     let doc = document.to_string();
     let version = expected_version + 1;
+    let Some(stamp) = shared_stamp_after(conn, id, Some(expected_version), &cols.shared_digest, now)? else {
+        return Ok(false);
+    };
+    let r = render(document, &cols.foreign, &cols.withheld, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
     let updated = diesel::update(cases::table.filter(cases::id.eq(id)).filter(cases::version.eq(expected_version)))
         .set((
             cases::version.eq(version),
@@ -283,25 +305,55 @@ pub fn replace(
             cases::document.eq(&doc),
             cases::updated_at.eq(now),
             cases::updated_by.eq(user_id),
+            cases::shared_version.eq(stamp.0),
+            cases::shared_updated_at.eq(&stamp.1),
+            cases::shared_digest.eq(&cols.shared_digest),
+            cases::foreign_view.eq(&r.foreign_view),
+            cases::foreign_etag.eq(&r.foreign_etag),
+            cases::foreign_withheld.eq(withheld_text(&r)),
+            cases::summary_own.eq(&r.own_summary),
+            cases::summary_foreign.eq(&r.foreign_summary),
         ))
         .execute(conn)?;
     if updated == 0 {
         return Ok(false);
     }
-    stamp_shared_change(conn, id, &cols.shared_digest, now)?;
     write_shares(conn, id, &cols.shared_with)?;
     crate::statistics::store::replace(conn, id, document, reservations)?;
     insert_version(conn, id, version, change, &doc, user_id, now)?;
     Ok(true)
 }
 
-/// Move the shared version and time of a case if what other countries see has changed.
-fn stamp_shared_change(conn: &mut DbConn, id: &str, digest: &str, now: &str) -> Result<(), ApiError> {
-    diesel::update(cases::table.filter(cases::id.eq(id)).filter(cases::shared_digest.ne(digest)))
+/// The shared history stamp a case gets with a new shared digest: the next shared version and
+/// `now` if what other countries see changes, else the current stamp. `None` if the case is not
+/// at `expected_version` (when given).
+fn shared_stamp_after(
+    conn: &mut DbConn,
+    id: &str,
+    expected_version: Option<i32>,
+    digest: &str,
+    now: &str,
+) -> Result<Option<(i32, String)>, ApiError> {
+    let mut q = cases::table
+        .filter(cases::id.eq(id))
+        .select((cases::shared_version, cases::shared_updated_at, cases::shared_digest))
+        .into_boxed();
+    if let Some(v) = expected_version {
+        q = q.filter(cases::version.eq(v));
+    }
+    let current: Option<(i32, String, String)> = q.first(conn).optional()?;
+    Ok(current.map(|(v, at, d)| if d == digest { (v, at) } else { (v + 1, now.to_owned()) }))
+}
+
+/// Keep the rendering of a case (what reads and lists send) in step with its document.
+fn write_rendering(conn: &mut DbConn, id: &str, r: &Rendering) -> Result<(), ApiError> {
+    diesel::update(cases::table.find(id))
         .set((
-            cases::shared_version.eq(cases::shared_version + 1),
-            cases::shared_updated_at.eq(now),
-            cases::shared_digest.eq(digest),
+            cases::foreign_view.eq(&r.foreign_view),
+            cases::foreign_etag.eq(&r.foreign_etag),
+            cases::foreign_withheld.eq(withheld_text(r)),
+            cases::summary_own.eq(&r.own_summary),
+            cases::summary_foreign.eq(&r.foreign_summary),
         ))
         .execute(conn)?;
     Ok(())
@@ -388,10 +440,84 @@ fn filtered<'a>(mut q: CaseQuery<'a>, f: &'a ListFilter, own: bool) -> CaseQuery
     q
 }
 
+/// A case as a list or a read needs it before the access decision: no document.
+#[derive(Debug, Clone)]
+pub struct CaseHead {
+    pub id: String,
+    pub version: i32,
+    pub shared_version: i32,
+    pub meta: CaseMeta,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = cases)]
+struct HeadRow {
+    id: String,
+    reporting_country: String,
+    version: i32,
+    shared_version: i32,
+    sharing_scope: String,
+    retracted: bool,
+}
+
+fn to_head(row: HeadRow, shares: &[(String, String)]) -> CaseHead {
+    CaseHead {
+        meta: CaseMeta {
+            reporting_country: row.reporting_country,
+            scope: Scope::parse(&row.sharing_scope).unwrap_or(Scope::National),
+            shared_with: shares.iter().filter(|(c, _)| *c == row.id).map(|(_, p)| p.clone()).collect(),
+            retracted: row.retracted,
+        },
+        id: row.id,
+        version: row.version,
+        shared_version: row.shared_version,
+    }
+}
+
+/// What the access decision on one case needs.
+pub fn load_head(conn: &mut DbConn, id: &str) -> Result<Option<CaseHead>, ApiError> {
+    let row: Option<HeadRow> = cases::table.find(id).select(HeadRow::as_select()).first(conn).optional()?;
+    let Some(row) = row else { return Ok(None) };
+    let shares = if row.sharing_scope == Scope::Listed.as_str() {
+        shares_of(conn, std::slice::from_ref(&row.id))?
+    } else {
+        vec![]
+    };
+    Ok(Some(to_head(row, &shares)))
+}
+
+/// The rendering of a case for `access`: the view's text, its ETag and what it withholds.
+pub fn load_rendered(
+    conn: &mut DbConn,
+    head: &CaseHead,
+    access: Access,
+) -> Result<Option<(RenderedView, String, Vec<String>)>, ApiError> {
+    let q = cases::table.find(&head.id);
+    Ok(match access {
+        Access::Own => q.select(cases::document).first::<String>(conn).optional()?.map(|doc| {
+            (RenderedView::stored(doc), etag_own(head.version), vec![])
+        }),
+        Access::Foreign => {
+            let row: Option<(String, String, String)> =
+                q.select((cases::foreign_view, cases::foreign_etag, cases::foreign_withheld)).first(conn).optional()?;
+            row.map(|(view, etag, withheld)| {
+                (RenderedView::stored(view), etag, serde_json::from_str(&withheld).unwrap_or_default())
+            })
+        }
+    })
+}
+
+/// A listed case: its head and both summaries (the caller sends the one its access allows).
+pub struct Listed {
+    pub head: CaseHead,
+    pub summary_own: String,
+    pub summary_foreign: String,
+}
+
 /// Cases visible to a member country's reader, newest first. Three index walks — the country's
 /// own cases, other countries' `network` cases, and `listed` cases naming the country — each
-/// stopping after `limit` ids, merged; then the documents of the page are loaded.
-pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<StoredCase>, ApiError> {
+/// stopping after `limit` ids, merged; then the summaries of the page are loaded.
+pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed>, ApiError> {
     let own: Vec<String> = filtered(cases::table.select(cases::id).into_boxed(), f, true)
         .filter(cases::reporting_country.eq(party))
         .order(cases::id.desc())
@@ -418,14 +544,21 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Stored
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids.dedup();
     ids.truncate(f.limit.max(0) as usize);
-    let rows: Vec<CaseRow> = cases::table.filter(cases::id.eq_any(&ids)).select(CaseRow::as_select()).load(conn)?;
+    let rows: Vec<(HeadRow, String, String)> = cases::table
+        .filter(cases::id.eq_any(&ids))
+        .select((HeadRow::as_select(), cases::summary_own, cases::summary_foreign))
+        .load(conn)?;
     let shares = shares_of(conn, &ids)?;
-    let mut out = rows.into_iter().map(|r| to_stored(r, &shares)).collect::<Result<Vec<_>, _>>()?;
-    out.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+    let mut out: Vec<Listed> = rows
+        .into_iter()
+        .map(|(row, summary_own, summary_foreign)| Listed { head: to_head(row, &shares), summary_own, summary_foreign })
+        .collect();
+    out.sort_unstable_by(|a, b| b.head.id.cmp(&a.head.id));
     Ok(out)
 }
 
-/// Recompute the shared columns of every case of a country after its policy changed.
+/// Recompute the shared columns and the rendering of every case of a country after its policy
+/// changed.
 pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &str) -> Result<usize, ApiError> {
     let rows: Vec<(String, String)> =
         cases::table.filter(cases::reporting_country.eq(party)).select((cases::id, cases::document)).load(conn)?;
@@ -434,15 +567,70 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
         let reservations = policy.reservations(&case_reservations(&document));
         let cols = index_columns(&document, &reservations);
         crate::statistics::store::replace(conn, id, &document, &reservations)?;
+        let Some(stamp) = shared_stamp_after(conn, id, None, &cols.shared_digest, now)? else { continue };
+        let r = render(&document, &cols.foreign, &cols.withheld, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
         diesel::update(cases::table.find(id))
             .set((
                 cases::case_type_shared.eq(&cols.case_type_shared),
                 cases::case_status_shared.eq(&cols.case_status_shared),
                 cases::date_detected_shared.eq(&cols.date_detected_shared),
                 cases::search_shared.eq(&cols.search_shared),
+                cases::shared_version.eq(stamp.0),
+                cases::shared_updated_at.eq(&stamp.1),
+                cases::shared_digest.eq(&cols.shared_digest),
             ))
             .execute(conn)?;
-        stamp_shared_change(conn, id, &cols.shared_digest, now)?;
+        write_rendering(conn, id, &r)?;
     }
     Ok(rows.len())
+}
+
+/// Bumped whenever `access::cases::render` renders the same document differently.
+pub const VIEWS_VERSION: &str = "1";
+
+/// Render every case again if the stored renderings come from an older renderer (or none, as
+/// right after the migration that introduced them). History stamps are kept as they are.
+pub fn ensure_views_current(conn: &mut DbConn) -> Result<usize, ApiError> {
+    use crate::db::schema::derived_versions as dv;
+    let current = |c: &mut DbConn| -> Result<bool, ApiError> {
+        let v: Option<String> = dv::table.find("case_views").select(dv::value).first(c).optional()?;
+        Ok(v.as_deref() == Some(VIEWS_VERSION))
+    };
+    if current(conn)? {
+        return Ok(0);
+    }
+    let countries: Vec<String> = cases::table.select(cases::reporting_country).distinct().load(conn)?;
+    let mut n = 0;
+    for country in countries {
+        let policy = super::policy::load(conn, &country)?;
+        let mut after = String::new();
+        loop {
+            let page: Vec<(String, String, i32, String)> = cases::table
+                .filter(cases::reporting_country.eq(&country))
+                .filter(cases::id.gt(&after))
+                .order(cases::id)
+                .limit(500)
+                .select((cases::id, cases::document, cases::shared_version, cases::shared_updated_at))
+                .load(conn)?;
+            let Some((last, ..)) = page.last() else { break };
+            after = last.clone();
+            crate::db::transaction(conn, |c| {
+                for (id, doc, version, updated_at) in &page {
+                    let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
+                    let reservations = policy.reservations(&case_reservations(&document));
+                    let cols = index_columns(&document, &reservations);
+                    let stamp = SharedStamp { version: *version, updated_at };
+                    write_rendering(c, id, &render(&document, &cols.foreign, &cols.withheld, stamp))?;
+                }
+                Ok(())
+            })?;
+            n += page.len();
+        }
+    }
+    diesel::delete(dv::table.find("case_views")).execute(conn)?;
+    diesel::insert_into(dv::table).values((dv::key.eq("case_views"), dv::value.eq(VIEWS_VERSION))).execute(conn)?;
+    if n > 0 {
+        tracing::info!(cases = n, "case renderings rebuilt");
+    }
+    Ok(n)
 }

@@ -151,6 +151,11 @@ diesel::table! {
         shared_version -> Integer,
         shared_updated_at -> Text,
         shared_digest -> Text,
+        foreign_view -> Text,
+        foreign_etag -> Text,
+        foreign_withheld -> Text,
+        summary_own -> Text,
+        summary_foreign -> Text,
     }
 }
 
@@ -241,7 +246,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    stat_meta (key) {
+    derived_versions (key) {
         key -> Text,
         value -> Text,
     }

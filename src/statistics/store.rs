@@ -19,7 +19,7 @@ use super::aggregate::{self, Accumulator, Plan, Segment};
 use super::record::{self, CaseRecord};
 use super::segment::{self, Column, SegmentError};
 use crate::access::cases::Reservation;
-use crate::db::schema::{stat_case_facts as f, stat_columns as sc, stat_dirty as d, stat_meta};
+use crate::db::schema::{derived_versions as dv, stat_case_facts as f, stat_columns as sc, stat_dirty as d};
 use crate::db::{DbConn, MultiBackend};
 use crate::error::ApiError;
 
@@ -309,7 +309,7 @@ pub fn ensure_current(conn: &mut DbConn) -> Result<usize, ApiError> {
 }
 
 fn facts_version(conn: &mut DbConn) -> Result<Option<String>, ApiError> {
-    Ok(stat_meta::table.find("facts_version").select(stat_meta::value).first(conn).optional()?)
+    Ok(dv::table.find("stat_records").select(dv::value).first(conn).optional()?)
 }
 
 fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
@@ -343,9 +343,9 @@ fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
             n += page.len();
         }
     }
-    diesel::delete(stat_meta::table.find("facts_version")).execute(conn)?;
-    diesel::insert_into(stat_meta::table)
-        .values((stat_meta::key.eq("facts_version"), stat_meta::value.eq(FACTS_VERSION)))
+    diesel::delete(dv::table.find("stat_records")).execute(conn)?;
+    diesel::insert_into(dv::table)
+        .values((dv::key.eq("stat_records"), dv::value.eq(FACTS_VERSION)))
         .execute(conn)?;
     if n > 0 {
         tracing::info!(cases = n, "statistics records rebuilt");

@@ -1,4 +1,4 @@
-DROP TABLE stat_meta;
+DROP TABLE derived_versions;
 DROP TABLE stat_columns;
 DROP TABLE stat_dirty;
 DROP TABLE stat_case_facts;

@@ -36,10 +36,10 @@ CREATE TABLE stat_columns (
 ) WITHOUT ROWID;
 CREATE INDEX stat_columns_part ON stat_columns (part);
 
--- `facts_version`: the derivation the records were written with; at start-up, records of an
--- older derivation (or none, as after this migration) are rebuilt from the case documents.
-CREATE TABLE stat_meta (
+-- Derived data and the version of the code that derived it (`stat_records` here): at start-up,
+-- data of an older derivation (or none, as after this migration) is rebuilt from the case documents.
+CREATE TABLE derived_versions (
     key   TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
 );
-INSERT INTO stat_meta (key, value) VALUES ('facts_version', '0');
+INSERT INTO derived_versions (key, value) VALUES ('stat_records', '0');
