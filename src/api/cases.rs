@@ -141,7 +141,10 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
         Read::Visible(view, etag, event) => {
             // The read is recorded before the data leaves; if it cannot be, nothing is sent.
             state.audit.record(event).await?;
-            Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).content_type("application/json").body(view.into_body()))
+            Ok(HttpResponse::Ok()
+                .insert_header((header::ETAG, etag))
+                .content_type("application/json")
+                .body(view.into_body()))
         }
         Read::Hidden(event) => {
             state.audit.record(event).await?;

@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 
 use super::policy::Policy;
 use crate::access::cases::{
-    Access, CaseMeta, CaseView, RenderedView, Rendering, Reservation, Scope, SharedStamp, etag_own, is_reserved, render,
-    view,
+    Access, CaseMeta, CaseView, RenderedView, Rendering, Reservation, Scope, SharedStamp, etag_own, is_reserved,
+    render, view,
 };
 use crate::db::DbConn;
 use crate::db::schema::{case_shares, case_versions, cases};
@@ -494,9 +494,11 @@ pub fn load_rendered(
 ) -> Result<Option<(RenderedView, String, Vec<String>)>, ApiError> {
     let q = cases::table.find(&head.id);
     Ok(match access {
-        Access::Own => q.select(cases::document).first::<String>(conn).optional()?.map(|doc| {
-            (RenderedView::stored(doc), etag_own(head.version), vec![])
-        }),
+        Access::Own => q
+            .select(cases::document)
+            .first::<String>(conn)
+            .optional()?
+            .map(|doc| (RenderedView::stored(doc), etag_own(head.version), vec![])),
         Access::Foreign => {
             let row: Option<(String, String, String)> =
                 q.select((cases::foreign_view, cases::foreign_etag, cases::foreign_withheld)).first(conn).optional()?;
@@ -568,7 +570,8 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
         let cols = index_columns(&document, &reservations);
         crate::statistics::store::replace(conn, id, &document, &reservations)?;
         let Some(stamp) = shared_stamp_after(conn, id, None, &cols.shared_digest, now)? else { continue };
-        let r = render(&document, &cols.foreign, &cols.withheld, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
+        let r =
+            render(&document, &cols.foreign, &cols.withheld, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
         diesel::update(cases::table.find(id))
             .set((
                 cases::case_type_shared.eq(&cols.case_type_shared),

@@ -344,9 +344,7 @@ fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
         }
     }
     diesel::delete(dv::table.find("stat_records")).execute(conn)?;
-    diesel::insert_into(dv::table)
-        .values((dv::key.eq("stat_records"), dv::value.eq(FACTS_VERSION)))
-        .execute(conn)?;
+    diesel::insert_into(dv::table).values((dv::key.eq("stat_records"), dv::value.eq(FACTS_VERSION))).execute(conn)?;
     if n > 0 {
         tracing::info!(cases = n, "statistics records rebuilt");
     }

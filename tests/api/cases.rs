@@ -660,3 +660,54 @@ async fn statistical_records_follow_every_case_write() {
     assert_eq!(res.status, 200);
     assert!(record(&w.app).is_none(), "a retracted case has no statistical record");
 }
+
+#[actix_web::test]
+async fn renderings_lost_or_outdated_are_rebuilt_to_the_same_bytes() {
+    use enlace::db::schema::{cases, derived_versions};
+    let w = world().await;
+    let mut ids = vec![];
+    for seed in 40..44 {
+        let case =
+            with_scope(serde_json::to_value(enlace::formato::sample::full_case(seed, "GT")).unwrap(), "network", &[]);
+        ids.push(submit(&w.app, &w.gt.token, &case).await.0);
+    }
+    // GT reserves a field: the renderings of its cases change with the policy.
+    let res = w.app.send("PUT", "/api/v1/parties/GT/reservation-policy", Some(&w.gt_admin.token),
+        Some(&json!({"include_in_statistics": true, "fields": [{"path": "persons[].sex", "flag": "reserved", "legal_basis": "Ley de protección de datos"}]})), &[]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let foreign = reads(&w.app, &ids, &w.mx.token).await;
+    let own = reads(&w.app, &ids, &w.gt.token).await;
+    assert!(String::from_utf8_lossy(&foreign[0].1).contains("\"withheld\":true"), "the foreign view is redacted");
+
+    // The stored renderings are lost (as before the migration that introduced them) …
+    diesel::update(cases::table)
+        .set((
+            cases::foreign_view.eq(""),
+            cases::foreign_etag.eq(""),
+            cases::summary_own.eq("{}"),
+            cases::summary_foreign.eq("{}"),
+        ))
+        .execute(&mut w.app.conn())
+        .unwrap();
+    diesel::update(derived_versions::table.find("case_views"))
+        .set(derived_versions::value.eq("0"))
+        .execute(&mut w.app.conn())
+        .unwrap();
+    // … and rebuilt at the next start-up: every reader gets the same bytes and ETags as before.
+    assert_eq!(enlace::cases::store::ensure_views_current(&mut w.app.conn()).unwrap(), ids.len());
+    assert_eq!(enlace::cases::store::ensure_views_current(&mut w.app.conn()).unwrap(), 0, "current now");
+    assert_eq!(reads(&w.app, &ids, &w.mx.token).await, foreign);
+    assert_eq!(reads(&w.app, &ids, &w.gt.token).await, own);
+}
+
+/// Every case read (ETag and bytes) and the first list page, as one reader gets them.
+async fn reads(app: &TestApp, ids: &[String], token: &str) -> Vec<(Option<String>, Vec<u8>)> {
+    let mut out = vec![];
+    for id in ids {
+        let r = app.get(&format!("/api/v1/cases/{id}"), Some(token)).await;
+        assert_eq!(r.status, 200);
+        out.push((r.header("etag"), r.body.clone()));
+    }
+    out.push((None, app.get("/api/v1/cases?limit=10", Some(token)).await.body));
+    out
+}

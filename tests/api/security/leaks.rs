@@ -174,13 +174,13 @@ async fn no_foreign_identity_finds_a_canary_anywhere_nor_does_the_log() {
             log_hits.push(format!("a secret of {}", i.label()));
         }
     }
-    println!(
+    super::figure(format!(
         "leak scan: {} identities and anonymous, {requests} requests, {} leaks in responses, {} in {} bytes of server log",
         w.identities.len(),
         leaks.len(),
         log_hits.len(),
         log.len()
-    );
+    ));
     assert!(leaks.is_empty(), "{}", leaks.join("\n"));
     assert!(log_hits.is_empty(), "the server log holds {log_hits:?}");
 }
@@ -321,13 +321,13 @@ async fn changing_only_reserved_values_changes_no_byte_any_other_party_sees() {
     assert_eq!(before.len(), after.len());
     let differing: Vec<&str> =
         before.iter().zip(&after).filter(|(a, b)| a.1 != b.1).map(|(a, _)| a.0.as_str()).collect();
-    println!(
+    super::figure(format!(
         "non-interference: {changed_cases} cases of {} countries changed ({changed_codes} reserved codes besides the canaries); {} responses to {} identities compared, {} differ",
         changing.len(),
         before.len(),
         viewers.len(),
         differing.len()
-    );
+    ));
     if let Some((a, b)) = before.iter().zip(&after).find(|(a, b)| a.1 != b.1) {
         panic!("{} responses differ, first {}:\nbefore {}\nafter  {}", differing.len(), a.0, a.1, b.1);
     }

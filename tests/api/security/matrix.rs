@@ -315,12 +315,12 @@ async fn every_identity_on_every_object_gets_exactly_what_the_oracle_allows() {
         "retractions took effect"
     );
 
-    println!(
+    super::figure(format!(
         "security matrix: {} identities (and anonymous), {} objects, {requests} requests ({permitted} permitted writes), {leaks} leaks, {unauthorized_effects} unauthorized effects, {} mismatches",
         w.identities.len(),
         objects.len(),
         failures.len()
-    );
+    ));
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(unauthorized_effects, 0, "a refused write changed the database");
 }

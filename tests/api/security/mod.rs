@@ -9,3 +9,14 @@ mod oracle;
 mod resources;
 mod tokens_everywhere;
 mod world;
+
+/// Report a figure of the suite: printed, and appended to `target/tmp/security-figures.txt`,
+/// which `.ci/run` prints after each run (a passing test's output is otherwise captured).
+pub fn figure(line: String) {
+    use std::io::Write;
+    println!("{line}");
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("security-figures.txt");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = writeln!(f, "{line}");
+    }
+}

@@ -84,7 +84,7 @@ async fn hostile_sizes_and_shapes_get_a_clear_4xx_and_store_nothing() {
     assert_eq!(cases::table.count().get_result::<i64>(&mut app.conn()).unwrap(), 0, "nothing stored");
     // The server still serves.
     assert_eq!(app.post("/api/v1/cases", Some(t), &valid).await.status, 201);
-    println!("resource limits: {} hostile requests, 0 server errors", checks.len());
+    super::figure(format!("resource limits: {} hostile requests, 0 server errors", checks.len()));
 }
 
 #[actix_web::test]

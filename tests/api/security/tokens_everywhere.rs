@@ -66,12 +66,12 @@ async fn every_authenticated_operation_refuses_every_bad_token_and_revoked_crede
             }
         }
     }
-    println!(
+    super::figure(format!(
         "token corpus: {} tokens × {} operations = {requests} requests, {} accepted",
         tokens.len(),
         ops.len(),
         failures.len()
-    );
+    ));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The genuine token still works everywhere it should.
     assert_eq!(app.get("/api/v1/me", Some(&u.token)).await.status, 200);
