@@ -12,7 +12,7 @@ use crate::access::cases::{
     render, view,
 };
 use crate::db::DbConn;
-use crate::db::schema::{case_shares, case_versions, cases};
+use crate::db::schema::{case_search, case_shares, case_versions, case_views, cases};
 use crate::error::ApiError;
 
 /// A case as stored. Not serializable: responses are built by `access::cases::view`.
@@ -209,8 +209,6 @@ pub fn insert(
             cases::sharing_scope.eq(cols.scope.as_str()),
             cases::include_in_statistics.eq(cols.include_in_statistics),
             cases::retracted.eq(false),
-            cases::search_full.eq(&cols.search_full),
-            cases::search_shared.eq(&cols.search_shared),
             cases::document.eq(&doc),
             cases::created_at.eq(now),
             cases::created_by.eq(user_id),
@@ -219,13 +217,10 @@ pub fn insert(
             cases::shared_version.eq(1),
             cases::shared_updated_at.eq(now),
             cases::shared_digest.eq(&cols.shared_digest),
-            cases::foreign_view.eq(&r.foreign_view),
-            cases::foreign_etag.eq(&r.foreign_etag),
-            cases::foreign_withheld.eq(withheld_text(&r)),
-            cases::summary_own.eq(&r.own_summary),
-            cases::summary_foreign.eq(&r.foreign_summary),
         ))
         .execute(conn)?;
+    write_rendering(conn, id, &r)?;
+    write_search(conn, id, cols)?;
     write_shares(conn, id, &cols.shared_with)?;
     crate::statistics::store::replace(conn, id, document, reservations)?;
     insert_version(conn, id, 1, "create", &doc, user_id, now)
@@ -300,24 +295,19 @@ pub fn replace(
             cases::include_in_statistics.eq(cols.include_in_statistics),
             cases::retracted.eq(retraction.is_some()),
             cases::retraction_reason.eq(retraction),
-            cases::search_full.eq(&cols.search_full),
-            cases::search_shared.eq(&cols.search_shared),
             cases::document.eq(&doc),
             cases::updated_at.eq(now),
             cases::updated_by.eq(user_id),
             cases::shared_version.eq(stamp.0),
             cases::shared_updated_at.eq(&stamp.1),
             cases::shared_digest.eq(&cols.shared_digest),
-            cases::foreign_view.eq(&r.foreign_view),
-            cases::foreign_etag.eq(&r.foreign_etag),
-            cases::foreign_withheld.eq(withheld_text(&r)),
-            cases::summary_own.eq(&r.own_summary),
-            cases::summary_foreign.eq(&r.foreign_summary),
         ))
         .execute(conn)?;
     if updated == 0 {
         return Ok(false);
     }
+    write_rendering(conn, id, &r)?;
+    write_search(conn, id, cols)?;
     write_shares(conn, id, &cols.shared_with)?;
     crate::statistics::store::replace(conn, id, document, reservations)?;
     insert_version(conn, id, version, change, &doc, user_id, now)?;
@@ -347,13 +337,28 @@ fn shared_stamp_after(
 
 /// Keep the rendering of a case (what reads and lists send) in step with its document.
 fn write_rendering(conn: &mut DbConn, id: &str, r: &Rendering) -> Result<(), ApiError> {
-    diesel::update(cases::table.find(id))
-        .set((
-            cases::foreign_view.eq(&r.foreign_view),
-            cases::foreign_etag.eq(&r.foreign_etag),
-            cases::foreign_withheld.eq(withheld_text(r)),
-            cases::summary_own.eq(&r.own_summary),
-            cases::summary_foreign.eq(&r.foreign_summary),
+    diesel::delete(case_views::table.find(id)).execute(conn)?;
+    diesel::insert_into(case_views::table)
+        .values((
+            case_views::case_id.eq(id),
+            case_views::foreign_etag.eq(&r.foreign_etag),
+            case_views::foreign_withheld.eq(withheld_text(r)),
+            case_views::summary_own.eq(&r.own_summary),
+            case_views::summary_foreign.eq(&r.foreign_summary),
+            case_views::foreign_view.eq(&r.foreign_view),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Keep the search texts of a case in step with its document.
+fn write_search(conn: &mut DbConn, id: &str, cols: &IndexColumns) -> Result<(), ApiError> {
+    diesel::delete(case_search::table.find(id)).execute(conn)?;
+    diesel::insert_into(case_search::table)
+        .values((
+            case_search::case_id.eq(id),
+            case_search::search_full.eq(&cols.search_full),
+            case_search::search_shared.eq(&cols.search_shared),
         ))
         .execute(conn)?;
     Ok(())
@@ -428,11 +433,18 @@ fn filtered<'a>(mut q: CaseQuery<'a>, f: &'a ListFilter, own: bool) -> CaseQuery
     }
     if let Some(t) = &f.text {
         let pattern = format!("%{}%", t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        q = if own {
-            q.filter(cases::search_full.like(pattern).escape('\\'))
+        let matching = if own {
+            case_search::table
+                .filter(case_search::search_full.like(pattern).escape('\\'))
+                .select(case_search::case_id)
+                .into_boxed()
         } else {
-            q.filter(cases::search_shared.like(pattern).escape('\\'))
+            case_search::table
+                .filter(case_search::search_shared.like(pattern).escape('\\'))
+                .select(case_search::case_id)
+                .into_boxed()
         };
+        q = q.filter(cases::id.eq_any(matching));
     }
     if let Some(b) = &f.before_id {
         q = q.filter(cases::id.lt(b));
@@ -500,8 +512,11 @@ pub fn load_rendered(
             .optional()?
             .map(|doc| (RenderedView::stored(doc), etag_own(head.version), vec![])),
         Access::Foreign => {
-            let row: Option<(String, String, String)> =
-                q.select((cases::foreign_view, cases::foreign_etag, cases::foreign_withheld)).first(conn).optional()?;
+            let row: Option<(String, String, String)> = case_views::table
+                .find(&head.id)
+                .select((case_views::foreign_view, case_views::foreign_etag, case_views::foreign_withheld))
+                .first(conn)
+                .optional()?;
             row.map(|(view, etag, withheld)| {
                 (RenderedView::stored(view), etag, serde_json::from_str(&withheld).unwrap_or_default())
             })
@@ -546,14 +561,21 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids.dedup();
     ids.truncate(f.limit.max(0) as usize);
-    let rows: Vec<(HeadRow, String, String)> = cases::table
-        .filter(cases::id.eq_any(&ids))
-        .select((HeadRow::as_select(), cases::summary_own, cases::summary_foreign))
-        .load(conn)?;
-    let shares = shares_of(conn, &ids)?;
-    let mut out: Vec<Listed> = rows
+    let heads: Vec<HeadRow> = cases::table.filter(cases::id.eq_any(&ids)).select(HeadRow::as_select()).load(conn)?;
+    let mut summaries: std::collections::HashMap<String, (String, String)> = case_views::table
+        .filter(case_views::case_id.eq_any(&ids))
+        .select((case_views::case_id, case_views::summary_own, case_views::summary_foreign))
+        .load::<(String, String, String)>(conn)?
         .into_iter()
-        .map(|(row, summary_own, summary_foreign)| Listed { head: to_head(row, &shares), summary_own, summary_foreign })
+        .map(|(id, own, foreign)| (id, (own, foreign)))
+        .collect();
+    let shares = shares_of(conn, &ids)?;
+    let mut out: Vec<Listed> = heads
+        .into_iter()
+        .filter_map(|row| {
+            let (summary_own, summary_foreign) = summaries.remove(&row.id)?;
+            Some(Listed { head: to_head(row, &shares), summary_own, summary_foreign })
+        })
         .collect();
     out.sort_unstable_by(|a, b| b.head.id.cmp(&a.head.id));
     Ok(out)
@@ -577,13 +599,13 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
                 cases::case_type_shared.eq(&cols.case_type_shared),
                 cases::case_status_shared.eq(&cols.case_status_shared),
                 cases::date_detected_shared.eq(&cols.date_detected_shared),
-                cases::search_shared.eq(&cols.search_shared),
                 cases::shared_version.eq(stamp.0),
                 cases::shared_updated_at.eq(&stamp.1),
                 cases::shared_digest.eq(&cols.shared_digest),
             ))
             .execute(conn)?;
         write_rendering(conn, id, &r)?;
+        write_search(conn, id, &cols)?;
     }
     Ok(rows.len())
 }

@@ -141,8 +141,6 @@ diesel::table! {
         include_in_statistics -> Bool,
         retracted -> Bool,
         retraction_reason -> Nullable<Text>,
-        search_full -> Text,
-        search_shared -> Text,
         document -> Text,
         created_at -> Text,
         created_by -> Text,
@@ -151,11 +149,25 @@ diesel::table! {
         shared_version -> Integer,
         shared_updated_at -> Text,
         shared_digest -> Text,
-        foreign_view -> Text,
+    }
+}
+
+diesel::table! {
+    case_views (case_id) {
+        case_id -> Text,
         foreign_etag -> Text,
         foreign_withheld -> Text,
         summary_own -> Text,
         summary_foreign -> Text,
+        foreign_view -> Text,
+    }
+}
+
+diesel::table! {
+    case_search (case_id) {
+        case_id -> Text,
+        search_full -> Text,
+        search_shared -> Text,
     }
 }
 
@@ -213,8 +225,10 @@ diesel::table! {
 
 diesel::joinable!(case_shares -> cases (case_id));
 diesel::joinable!(case_versions -> cases (case_id));
+diesel::joinable!(case_views -> cases (case_id));
+diesel::joinable!(case_search -> cases (case_id));
 
-diesel::allow_tables_to_appear_in_same_query!(cases, case_shares, case_versions, parties);
+diesel::allow_tables_to_appear_in_same_query!(cases, case_shares, case_versions, case_views, case_search, parties);
 
 // Statistics as a column store (migration 2026-12-01-000008_statistics_columns).
 
