@@ -35,12 +35,19 @@ impl AuditWriter {
     /// case the caller must not send the data it was about to disclose.
     pub async fn record(&self, event: Event) -> Result<(), ApiError> {
         let (done_tx, done_rx) = oneshot::channel();
-        let tx = self.tx.clone();
-        // The channel is bounded; sending may block briefly under overload.
-        actix_web::web::block(move || tx.send((event, done_tx)).map_err(|_| ()))
-            .await
-            .map_err(|_| ApiError::Unavailable)?
-            .map_err(|_| ApiError::Unavailable)?;
+        // Hand the event over without leaving this thread; only when the bounded channel is full
+        // (overload) wait for room on the blocking pool.
+        match self.tx.try_send((event, done_tx)) {
+            Ok(()) => {}
+            Err(mpsc::TrySendError::Full(job)) => {
+                let tx = self.tx.clone();
+                actix_web::web::block(move || tx.send(job).map_err(|_| ()))
+                    .await
+                    .map_err(|_| ApiError::Unavailable)?
+                    .map_err(|_| ApiError::Unavailable)?;
+            }
+            Err(mpsc::TrySendError::Disconnected(_)) => return Err(ApiError::Unavailable),
+        }
         match done_rx.await {
             Ok(true) => Ok(()),
             _ => Err(ApiError::Unavailable),

@@ -117,7 +117,8 @@ pub fn issue(conn: &mut DbConn, user_id: &str, session_id: &str) -> Result<(Stri
 
 /// Verify a bearer token. Any failure is `None`: the caller answers a generic 401. The key is
 /// looked up by kid in the database on every call (a primary-key read), so a rotation or
-/// retirement done by another node or the CLI applies at once.
+/// retirement done by another node or the CLI applies at once; the signature of a token already
+/// verified here is not verified again (see `verified`).
 pub fn verify(conn: &mut DbConn, token: &str) -> Result<Option<Claims>, ApiError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Ok(None);
@@ -145,6 +146,10 @@ pub fn verify(conn: &mut DbConn, token: &str) -> Result<Option<Claims>, ApiError
     if !key_usable_for_verification(retired_at, crate::clock::unix_now()) {
         return Ok(None);
     }
+    let now = crate::clock::unix_now();
+    if let Some(claims) = verified::get(token, &kid, now) {
+        return Ok(Some(claims));
+    }
     let Ok(key) = DecodingKey::from_ed_components(&public_key) else {
         return Ok(None);
     };
@@ -154,7 +159,54 @@ pub fn verify(conn: &mut DbConn, token: &str) -> Result<Option<Claims>, ApiError
     validation.set_issuer(&[ISSUER]);
     validation.set_audience(&[AUDIENCE]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    Ok(jsonwebtoken::decode::<Claims>(token, &key, &validation).ok().map(|d| d.claims))
+    let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation).ok().map(|d| d.claims);
+    if let Some(c) = &claims {
+        verified::put(token, &kid, c);
+    }
+    Ok(claims)
+}
+
+/// Tokens whose signature and claims this node has verified, so that a client's next requests
+/// with the same token skip the Ed25519 verification (the costliest step of a read). A hit is
+/// only for the exact token bytes and the same key id; the key's retirement, the expiry and
+/// everything the caller checks (session, user, party, roles) are still checked on every request.
+/// Bounded: emptied when full. A pure cache of a deterministic check, so nothing a node must
+/// share with the others.
+mod verified {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+
+    use super::{Claims, LEEWAY_SECONDS};
+
+    const MAX: usize = 8192;
+
+    type Cache = Mutex<HashMap<[u8; 32], (String, Claims)>>;
+
+    fn cache() -> &'static Cache {
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+    }
+
+    fn digest(token: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, token.as_bytes()).as_ref());
+        out
+    }
+
+    pub fn get(token: &str, kid: &str, now: i64) -> Option<Claims> {
+        let cache = cache().lock().ok()?;
+        let (k, claims) = cache.get(&digest(token))?;
+        (k == kid && now < claims.exp + LEEWAY_SECONDS as i64).then(|| claims.clone())
+    }
+
+    pub fn put(token: &str, kid: &str, claims: &Claims) {
+        if let Ok(mut cache) = cache().lock() {
+            if cache.len() >= MAX {
+                cache.clear();
+            }
+            cache.insert(digest(token), (kid.to_owned(), claims.clone()));
+        }
+    }
 }
 
 /// One public key of the JSON Web Key Set.

@@ -158,9 +158,12 @@ impl Db {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
         });
+        // No ping on every checkout (a statement per request): a connection that broke is found
+        // by its first failing statement and then discarded (`has_broken`).
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { url: url.to_owned() })
             .map_err(|e| e.to_string())?;
