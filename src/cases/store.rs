@@ -433,18 +433,18 @@ fn filtered<'a>(mut q: CaseQuery<'a>, f: &'a ListFilter, own: bool) -> CaseQuery
     }
     if let Some(t) = &f.text {
         let pattern = format!("%{}%", t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let matching = if own {
-            case_search::table
-                .filter(case_search::search_full.like(pattern).escape('\\'))
-                .select(case_search::case_id)
-                .into_boxed()
+        let (full, shared) = (case_search::search_full, case_search::search_shared);
+        q = if own {
+            q.filter(
+                cases::id
+                    .eq_any(case_search::table.filter(full.like(pattern).escape('\\')).select(case_search::case_id)),
+            )
         } else {
-            case_search::table
-                .filter(case_search::search_shared.like(pattern).escape('\\'))
-                .select(case_search::case_id)
-                .into_boxed()
+            q.filter(
+                cases::id
+                    .eq_any(case_search::table.filter(shared.like(pattern).escape('\\')).select(case_search::case_id)),
+            )
         };
-        q = q.filter(cases::id.eq_any(matching));
     }
     if let Some(b) = &f.before_id {
         q = q.filter(cases::id.lt(b));
