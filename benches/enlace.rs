@@ -1,5 +1,6 @@
 //! Benchmarks (no assertions; figures go to BENCHMARKS.md). Run:
 //!
+//!   cargo bench --bench enlace -- micro            # one full case: parse, validate, derive, redact, render
 //!   cargo bench --bench enlace -- audit            # audit chain append on SQLite
 //!   cargo bench --bench enlace -- identity         # sign-ins/s and GET /api/v1/me under a login flood
 //!   cargo bench --bench enlace -- cases            # case creation (single, batch), foreign reads, list at 100k
@@ -558,9 +559,80 @@ fn bench_stats() {
     cleanup(&dir_c, &url_c);
 }
 
+/// Run `f` `n` times (after a tenth as warm-up) and print the mean time per call.
+fn per_call<T>(name: &str, n: usize, mut f: impl FnMut() -> T) {
+    for _ in 0..n / 10 {
+        std::hint::black_box(f());
+    }
+    let started = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(f());
+    }
+    let us = started.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!("micro {name}: {us:.1} µs per call ({:.0} per second on one core, {n} calls)", 1e6 / us);
+}
+
+/// The CPU stages of a fully filled case (every section A–L, several persons, suspects,
+/// documents and legs), one at a time, on one thread, without a database.
+fn bench_micro() {
+    use enlace::access::cases::{Access, SharedStamp, render, reservations, view};
+    use enlace::formato::{CaseInput, sample};
+    let input = sample::full_case(42, "GT");
+    let text = serde_json::to_string(&input).unwrap();
+    println!("micro: a full case is {} bytes of JSON", text.len());
+    let policy = vec![
+        enlace::access::cases::PolicyEntry {
+            path: "persons[].sex".into(),
+            flag: enlace::formato::Flag::Reserved,
+            legal_basis: Some("Ley de protección de datos, art. 12".into()),
+        },
+        enlace::access::cases::PolicyEntry {
+            path: "persons[].citizenship".into(),
+            flag: enlace::formato::Flag::Reserved,
+            legal_basis: Some("Ley de protección de datos, art. 12".into()),
+        },
+    ];
+    let today = enlace::clock::today();
+    per_call("parse (JSON text to CaseInput)", 20_000, || serde_json::from_str::<CaseInput>(&text).unwrap());
+    per_call("validate (defaults and every rule)", 20_000, || {
+        let mut i = input.clone();
+        enlace::formato::apply_defaults(&mut i);
+        enlace::formato::validate(&i, today).unwrap();
+    });
+    per_call("clone of a CaseInput (included in validate)", 20_000, || input.clone());
+    per_call("derive (stored document with derived fields)", 20_000, || enlace::formato::stored_document(&input, "GT"));
+    let document = enlace::formato::stored_document(&input, "GT");
+    let per_case = enlace::cases::store::case_reservations(&document);
+    let reserved = reservations(&policy, &per_case);
+    println!("micro: {} reservations in force", reserved.len());
+    per_call("reservations (policy and per-case)", 20_000, || reservations(&policy, &per_case));
+    per_call("redact (foreign view of the stored document)", 20_000, || {
+        view(Access::Foreign, document.clone(), &reserved, None)
+    });
+    let (foreign, withheld) = view(Access::Foreign, document.clone(), &reserved, None);
+    println!("micro: the foreign view withholds {} paths", withheld.len());
+    let stamp = SharedStamp { version: 1, updated_at: "2026-12-01T00:00:00Z" };
+    per_call("render (foreign text, ETag, list summaries)", 20_000, || render(&document, &foreign, &withheld, stamp));
+    per_call("statistical record (facts, postcard encoding)", 20_000, || {
+        enlace::statistics::store::record_of(&document, &reserved).unwrap()
+    });
+    per_call("whole create preparation (parse to rendering, no database)", 5_000, || {
+        let mut i = serde_json::from_str::<CaseInput>(&text).unwrap();
+        enlace::formato::apply_defaults(&mut i);
+        enlace::formato::validate(&i, today).unwrap();
+        let d = enlace::formato::stored_document(&i, "GT");
+        let r = reservations(&policy, &enlace::cases::store::case_reservations(&d));
+        let (f, w) = view(Access::Foreign, d.clone(), &r, None);
+        (render(&d, &f, &w, stamp), enlace::statistics::store::record_of(&d, &r).unwrap())
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let all = args.is_empty();
+    if all || args.iter().any(|a| a == "micro") {
+        bench_micro();
+    }
     if all || args.iter().any(|a| a == "audit") {
         bench_audit();
     }

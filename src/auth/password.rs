@@ -2,9 +2,8 @@
 //! PHC strings so parameters can rise later (a sign-in re-hashes outdated hashes), and the
 //! password policy (12–128 characters, no truncation, common passwords refused).
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::error::{ApiError, FieldError};
 
@@ -16,20 +15,68 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::DEFAULT)
 }
 
-/// Hash a password into a PHC string. CPU- and memory-bound: call from a blocking thread.
-pub fn hash(password: &str) -> Result<String, ApiError> {
-    hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        ApiError::Internal
-    })
+/// Working memory for argon2, kept between computations: at most as many buffers exist as
+/// computations ever ran at once (the server bounds that with its hashing permits), so the
+/// ~19 MiB each one needs is allocated once instead of once per sign-in on whichever thread runs
+/// it (which left a retained copy in every allocator arena: hundreds of MB under a login flood).
+static MEMORY: std::sync::Mutex<Vec<Vec<Block>>> = std::sync::Mutex::new(Vec::new());
+
+/// Run argon2 with pooled working memory into `out`.
+fn compute(argon: &Argon2, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), argon2::Error> {
+    let need = argon.params().block_count();
+    let mut blocks = MEMORY.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+    if blocks.len() < need {
+        blocks.resize(need, Block::default());
+    }
+    let result = argon.hash_password_into_with_memory(password, salt, out, &mut blocks[..need]);
+    if let Ok(mut pool) = MEMORY.lock() {
+        pool.push(blocks);
+    }
+    result
 }
 
-/// Verify a password against a stored PHC string (constant work whatever the outcome).
+/// Hash a password into a PHC string. CPU- and memory-bound: call from a blocking thread.
+pub fn hash(password: &str) -> Result<String, ApiError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "password hashing failed");
+        ApiError::Internal
+    };
+    let argon = hasher();
+    let salt = argon2::password_hash::generate_salt();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    compute(&argon, password.as_bytes(), &salt, &mut out).map_err(|e| fail(&e))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon.params()).map_err(|e| fail(&e))?,
+        salt: Some(Salt::new(&salt).map_err(|e| fail(&e))?),
+        hash: Some(Output::new(&out).map_err(|e| fail(&e))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Verify a password against a stored PHC string (constant work whatever the outcome; the
+/// comparison is constant-time).
 pub fn verify(password: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
-    }
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm.as_str()), Params::try_from(&parsed))
+    else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let argon = Argon2::new(algorithm, version, params);
+    let mut out = vec![0u8; expected.len()];
+    compute(&argon, password.as_bytes(), salt.as_ref(), &mut out).is_ok()
+        && Output::new(&out).is_ok_and(|computed| computed == *expected)
 }
 
 /// Whether a stored hash uses weaker parameters than the current policy.
@@ -100,6 +147,25 @@ mod tests {
         assert!(!verify("correct horse battery stapl", &h));
         assert!(!needs_rehash(&h));
         assert!(needs_rehash("$argon2id$v=19$m=4096,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"));
+    }
+
+    #[test]
+    fn interoperates_with_the_reference_implementation() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let pw = "Trata y tráfico: nunca más 2026";
+        let ours = hash(pw).unwrap();
+        assert!(hasher().verify_password(pw.as_bytes(), &PasswordHash::new(&ours).unwrap()).is_ok());
+        let theirs = hasher().hash_password(pw.as_bytes()).unwrap().to_string();
+        assert!(verify(pw, &theirs));
+        assert!(!verify("Trata y tráfico: nunca más 2025", &theirs));
+        // Other stored parameters and variants verify under their own parameters.
+        let weak = Argon2::new(Algorithm::Argon2i, Version::V0x10, Params::new(1024, 1, 1, Some(16)).unwrap());
+        let old = weak.hash_password(pw.as_bytes()).unwrap().to_string();
+        assert!(old.starts_with("$argon2i$v=16$m=1024,t=1,p=1$"), "{old}");
+        assert!(verify(pw, &old));
+        assert!(!verify("otra", &old));
+        assert!(!verify(pw, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA"));
+        assert!(!verify(pw, "not a hash"));
     }
 
     #[test]

@@ -76,6 +76,13 @@ pub fn load(conn: &mut DbConn, party: &str) -> Result<Policy, ApiError> {
     })
 }
 
+/// The current version of a country's policy (0 before the first change).
+pub fn version(conn: &mut DbConn, party: &str) -> Result<i32, ApiError> {
+    let v: Option<i32> =
+        reservation_policies::table.find(party).select(reservation_policies::version).first(conn).optional()?;
+    Ok(v.unwrap_or(0))
+}
+
 /// Read: the country's own users and ST administrators.
 pub fn may_read(s: &Subject, party: &str) -> bool {
     s.party == party || (s.party_kind == PartyKind::Secretariat && s.has(Role::StAdmin))

@@ -122,14 +122,19 @@ pub fn create(
         return Ok(snapshot);
     }
     prepare(&mut input).map_err(ApiError::Validation)?;
+    // The case is derived, redacted and rendered before the write transaction; inside it, only if
+    // the country's policy changed in between is it prepared again.
+    let policy = policy::load(conn, &s.party)?;
+    let prepared = prepare_case(s, &policy, &mut input)?;
     audit::write(conn, |conn, events| {
         if let Some(k) = &key
             && let Some(snapshot) = idempotency::replay(conn, &s.user_id, k)?
         {
             return Ok(snapshot);
         }
-        let policy = policy::load(conn, &s.party)?;
-        let (id, viewed) = insert_case(conn, s, &policy, &mut input)?;
+        let new = current(conn, s, prepared, &mut input)?;
+        store::insert(conn, &new)?;
+        let id = new.id.clone();
         events.push(
             Event::new(ctx, "case_create", "case", Outcome::Allowed)
                 .object(id.clone(), Some(&s.party))
@@ -137,9 +142,9 @@ pub fn create(
         );
         let snapshot = Snapshot {
             status: 201,
-            body: serde_json::to_string(&viewed.view).map_err(|_| ApiError::Internal)?,
+            body: new.document_text().to_owned(),
             location: Some(format!("/api/v1/cases/{id}")),
-            etag: Some(viewed.etag),
+            etag: Some(etag_own(1)),
         };
         if let Some(k) = &key {
             idempotency::save(conn, &s.user_id, k, &snapshot)?;
@@ -148,25 +153,51 @@ pub fn create(
     })
 }
 
-/// Insert one validated case of the subject's country; returns its id and own view.
-pub(crate) fn insert_case(
-    conn: &mut DbConn,
-    s: &Subject,
-    policy: &policy::Policy,
-    input: &mut CaseInput,
-) -> Result<(String, Viewed), ApiError> {
-    if input.include_in_statistics.is_none() {
+/// A validated case of the subject's country, ready to insert under `policy`.
+fn prepare_case(s: &Subject, policy: &policy::Policy, input: &mut CaseInput) -> Result<store::NewCase, ApiError> {
+    // The policy's default applies only for this preparation: prepared again under a changed
+    // policy, the case takes that policy's default.
+    let defaulted = input.include_in_statistics.is_none();
+    if defaulted {
         input.include_in_statistics = Some(policy.include_in_statistics);
     }
     let id = uuid::Uuid::now_v7().to_string();
     let now = crate::clock::now_text();
     let actor = actor_json(s);
     let document = build_document(input, &id, 1, (&now, &actor), (&now, &actor), &s.party);
+    if defaulted {
+        input.include_in_statistics = None;
+    }
     let reservations = policy.reservations(&store::case_reservations(&document));
-    let cols = store::index_columns(&document, &reservations);
-    store::insert(conn, &id, &s.party, &document, &cols, &reservations, &s.user_id, &now)?;
-    let viewed = Viewed { view: rules::view(Access::Own, document, &[], None).0, etag: etag_own(1) };
-    Ok((id, viewed))
+    store::prepare_new(id, &s.party, document, &reservations, policy.version, &s.user_id, &now)
+}
+
+/// Inside the write transaction: the prepared case, or prepared again if the country's policy
+/// changed since.
+fn current(
+    conn: &mut DbConn,
+    s: &Subject,
+    prepared: store::NewCase,
+    input: &mut CaseInput,
+) -> Result<store::NewCase, ApiError> {
+    if policy::version(conn, &s.party)? == prepared.policy_version {
+        return Ok(prepared);
+    }
+    let policy = policy::load(conn, &s.party)?;
+    prepare_case(s, &policy, input)
+}
+
+/// Insert one validated case of the subject's country inside the caller's transaction; returns
+/// its id (the demo generator).
+pub(crate) fn insert_case(
+    conn: &mut DbConn,
+    s: &Subject,
+    policy: &policy::Policy,
+    input: &mut CaseInput,
+) -> Result<String, ApiError> {
+    let new = prepare_case(s, policy, input)?;
+    store::insert(conn, &new)?;
+    Ok(new.id)
 }
 
 /// Load a case for a write by the subject: it must be the subject's own country's case.
@@ -469,7 +500,8 @@ pub fn batch(
     {
         return Ok(snapshot);
     }
-    let mut prepared: Vec<Result<CaseInput, Vec<FieldError>>> = Vec::with_capacity(req.cases.len());
+    let policy = policy::load(conn, &s.party)?;
+    let mut prepared: Vec<Result<(CaseInput, store::NewCase), Vec<FieldError>>> = Vec::with_capacity(req.cases.len());
     for (i, mut value) in req.cases.into_iter().enumerate() {
         crate::http::whole_numbers(&mut value);
         let parsed = serde_path_to_error::deserialize::<_, CaseInput>(value).map_err(|e| {
@@ -477,7 +509,11 @@ pub fn batch(
             let message = e.into_inner().to_string();
             vec![FieldError::new(format!("cases[{i}].{path}"), "invalid_value", message, "valor no válido")]
         });
-        prepared.push(parsed.and_then(|mut input| prepare(&mut input).map(|_| input)));
+        let item = match parsed.and_then(|mut input| prepare(&mut input).map(|_| input)) {
+            Ok(mut input) => prepare_case(s, &policy, &mut input).map(|new| Ok((input, new)))?,
+            Err(errors) => Err(errors),
+        };
+        prepared.push(item);
     }
     audit::write(conn, |conn, events| {
         if let Some(k) = &key
@@ -485,22 +521,22 @@ pub fn batch(
         {
             return Ok(snapshot);
         }
-        let policy = policy::load(conn, &s.party)?;
         let mut results = Vec::with_capacity(prepared.len());
         for (index, item) in prepared.into_iter().enumerate() {
             match item {
-                Ok(mut input) => {
-                    let (id, viewed) = insert_case(conn, s, &policy, &mut input)?;
+                Ok((mut input, new)) => {
+                    let new = current(conn, s, new, &mut input)?;
+                    store::insert(conn, &new)?;
                     events.push(
                         Event::new(ctx, "case_create", "case", Outcome::Allowed)
-                            .object(id.clone(), Some(&s.party))
+                            .object(new.id.clone(), Some(&s.party))
                             .details(serde_json::json!({"version": 1, "batch_index": index})),
                     );
                     results.push(BatchItem {
                         index,
                         status: "created",
-                        id: Some(id),
-                        etag: Some(viewed.etag),
+                        id: Some(new.id),
+                        etag: Some(etag_own(1)),
                         errors: vec![],
                     });
                 }

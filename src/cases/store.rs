@@ -178,24 +178,65 @@ pub fn load(conn: &mut DbConn, id: &str) -> Result<Option<StoredCase>, ApiError>
     }
 }
 
-/// Insert a new case (version 1) with its first version record and its statistical facts.
-#[allow(clippy::too_many_arguments)]
-pub fn insert(
-    conn: &mut DbConn,
-    id: &str,
+/// Everything a new case writes, computed before its transaction, so that the CPU work of a
+/// create (derivation, redaction, rendering, the statistical record) is not done while holding
+/// the database's write lock.
+pub struct NewCase {
+    pub id: String,
+    pub country: String,
+    /// The reservation policy version the case was prepared with.
+    pub policy_version: i32,
+    pub document: Value,
+    doc: String,
+    user_id: String,
+    now: String,
+    cols: IndexColumns,
+    rendering: Rendering,
+    record: Option<(String, Vec<u8>)>,
+}
+
+impl NewCase {
+    /// The stored document as text (the reporting country's view of it).
+    pub fn document_text(&self) -> &str {
+        &self.doc
+    }
+}
+
+/// Prepare a new case (version 1) of `country` from its stored document.
+pub fn prepare_new(
+    id: String,
     country: &str,
-    document: &Value,
-    cols: &IndexColumns,
+    document: Value,
     reservations: &[Reservation],
+    policy_version: i32,
     user_id: &str,
     now: &str,
-) -> Result<(), ApiError> {
-    let doc = document.to_string();
-    let r = render(document, &cols.foreign, &cols.withheld, SharedStamp { version: 1, updated_at: now });
+) -> Result<NewCase, ApiError> {
+    let cols = index_columns(&document, reservations);
+    let rendering = render(&document, &cols.foreign, &cols.withheld, SharedStamp { version: 1, updated_at: now });
+    let record = crate::statistics::store::record_of(&document, reservations)?;
+    Ok(NewCase {
+        id,
+        country: country.to_owned(),
+        policy_version,
+        doc: document.to_string(),
+        document,
+        user_id: user_id.to_owned(),
+        now: now.to_owned(),
+        cols,
+        rendering,
+        record,
+    })
+}
+
+/// Insert a prepared case with its first version record, rendering, search texts and
+/// statistical record.
+pub fn insert(conn: &mut DbConn, c: &NewCase) -> Result<(), ApiError> {
+    let (id, cols, now, user_id) = (c.id.as_str(), &c.cols, c.now.as_str(), c.user_id.as_str());
     diesel::insert_into(cases::table)
         .values((
             cases::id.eq(id),
-            cases::reporting_country.eq(country),
+            cases::reporting_country.eq(&c.country),
             cases::version.eq(1),
             cases::format_version.eq(crate::formato::FORMAT_VERSION),
             cases::case_type.eq(&cols.case_type),
@@ -209,7 +250,7 @@ pub fn insert(
             cases::sharing_scope.eq(cols.scope.as_str()),
             cases::include_in_statistics.eq(cols.include_in_statistics),
             cases::retracted.eq(false),
-            cases::document.eq(&doc),
+            cases::document.eq(&c.doc),
             cases::created_at.eq(now),
             cases::created_by.eq(user_id),
             cases::updated_at.eq(now),
@@ -219,11 +260,11 @@ pub fn insert(
             cases::shared_digest.eq(&cols.shared_digest),
         ))
         .execute(conn)?;
-    write_rendering(conn, id, &r)?;
+    write_rendering(conn, id, &c.rendering)?;
     write_search(conn, id, cols)?;
     write_shares(conn, id, &cols.shared_with)?;
-    crate::statistics::store::replace(conn, id, document, reservations)?;
-    insert_version(conn, id, 1, "create", &doc, user_id, now)
+    crate::statistics::store::write_record(conn, id, c.record.clone())?;
+    insert_version(conn, id, 1, "create", &c.doc, user_id, now)
 }
 
 /// The countries a `listed` case is shared with (a country listed twice is shared with once).

@@ -67,11 +67,20 @@ pub fn replace(
     document: &Value,
     reservations: &[Reservation],
 ) -> Result<(), ApiError> {
-    let record = record::of_facts(&super::facts::of_case(document, reservations));
-    let new = match &record {
-        Some(r) => Some((r.partition(), r.encode().map_err(|_| ApiError::Internal)?)),
-        None => None,
-    };
+    write_record(conn, case_id, record_of(document, reservations)?)
+}
+
+/// The partition and encoded record of a case document (`None`: not counted in statistics).
+/// PURE; computed before a write transaction where possible.
+pub fn record_of(document: &Value, reservations: &[Reservation]) -> Result<Option<(String, Vec<u8>)>, ApiError> {
+    match record::of_facts(&super::facts::of_case(document, reservations)) {
+        Some(r) => Ok(Some((r.partition(), r.encode().map_err(|_| ApiError::Internal)?))),
+        None => Ok(None),
+    }
+}
+
+/// Store a case's record as `record_of` computed it, marking the partitions it changes.
+pub fn write_record(conn: &mut DbConn, case_id: &str, new: Option<(String, Vec<u8>)>) -> Result<(), ApiError> {
     let old: Option<(String, Vec<u8>)> = f::table.find(case_id).select((f::part, f::data)).first(conn).optional()?;
     if old == new {
         return Ok(());
