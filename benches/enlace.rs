@@ -12,6 +12,10 @@
 //! through that URL; otherwise on a fresh SQLite file.
 
 use std::sync::Arc;
+
+/// The binary's allocator, so that figures match the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 use diesel::RunQueryDsl;

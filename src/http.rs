@@ -245,8 +245,11 @@ where
 /// body it had no right to submit, whatever order actix resolves the extractors in.
 pub struct Json<T>(Result<T, ApiError>);
 
-/// A JSON body for bulk endpoints (batch submission): 16 times the configured limit.
-pub struct BulkJson<T>(Result<T, ApiError>);
+/// A JSON body for bulk endpoints (batch submission): 16 times the configured limit. Once read,
+/// it waits for one of the server's bulk permits before it is parsed, and keeps the permit until
+/// dropped: only as many bulk bodies are parsed and processed at once as there are cores (each
+/// holds several MB as parsed JSON and prepared cases), however many clients send one.
+pub struct BulkJson<T>(Result<T, ApiError>, Option<tokio::sync::OwnedSemaphorePermit>);
 
 impl<T> Json<T> {
     pub fn into_inner(self) -> Result<T, ApiError> {
@@ -255,8 +258,10 @@ impl<T> Json<T> {
 }
 
 impl<T> BulkJson<T> {
-    pub fn into_inner(self) -> Result<T, ApiError> {
-        self.0
+    /// The body, and the bulk permit to hold while processing it.
+    pub fn into_inner(self) -> Result<(T, Option<tokio::sync::OwnedSemaphorePermit>), ApiError> {
+        let BulkJson(body, permit) = self;
+        body.map(|b| (b, permit))
     }
 }
 
@@ -265,6 +270,16 @@ fn json_body<T: DeserializeOwned + 'static>(
     payload: &mut Payload,
     factor: usize,
 ) -> Pin<Box<dyn Future<Output = Result<T, ApiError>>>> {
+    let body = read_json_body(req, payload, factor);
+    Box::pin(async move { parse_json(&body.await?) })
+}
+
+/// Read a JSON body (media type, size limit and time limit checked), unparsed.
+fn read_json_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    factor: usize,
+) -> Pin<Box<dyn Future<Output = Result<web::BytesMut, ApiError>>>> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -303,7 +318,7 @@ fn json_body<T: DeserializeOwned + 'static>(
             }
             body.extend_from_slice(&chunk);
         }
-        parse_json(&body)
+        Ok(body)
     })
 }
 
@@ -322,8 +337,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = json_body::<T>(req, payload, 16);
-        Box::pin(async move { Ok(BulkJson(body.await)) })
+        let body = read_json_body(req, payload, 16);
+        let permits = req.app_data::<web::Data<crate::server::AppState>>().map(|s| s.bulk_permits.clone());
+        Box::pin(async move {
+            let body = match body.await {
+                Ok(body) => body,
+                Err(e) => return Ok(BulkJson(Err(e), None)),
+            };
+            let permit = match permits {
+                Some(p) => Some(p.acquire_owned().await.map_err(|_| ApiError::Unavailable)?),
+                None => None,
+            };
+            Ok(BulkJson(parse_json(&body), permit))
+        })
     }
 }
 

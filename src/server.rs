@@ -21,6 +21,8 @@ pub struct AppState {
     pub hash_permits: tokio::sync::Semaphore,
     /// Bounds concurrent statistics queries (each may scan the fact tables).
     pub stats_permits: tokio::sync::Semaphore,
+    /// Bounds bulk bodies parsed and processed at once (`http::BulkJson`): one per core.
+    pub bulk_permits: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 pub struct Application {
@@ -67,7 +69,8 @@ impl Application {
         let hash_permits = tokio::sync::Semaphore::new(settings.hash_concurrency);
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let stats_permits = tokio::sync::Semaphore::new((cpus / 2).max(1));
-        let state = web::Data::new(AppState { db, audit, settings, hash_permits, stats_permits });
+        let bulk_permits = std::sync::Arc::new(tokio::sync::Semaphore::new(cpus));
+        let state = web::Data::new(AppState { db, audit, settings, hash_permits, stats_permits, bulk_permits });
         if state.settings.stats_compaction_ms > 0 {
             let every = std::time::Duration::from_millis(state.settings.stats_compaction_ms);
             crate::statistics::store::Compactor::start(std::sync::Arc::downgrade(&state.clone().into_inner()), every);

@@ -117,10 +117,11 @@ pub async fn batch(
     req: HttpRequest,
     body: BulkJson<BatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
+    let (body, permit) = body.into_inner()?;
     let key = idempotency_key(&req, &body.cases)?;
     let (s, ctx) = (p.subject(), p.ctx.clone());
     let r = state.db.run(move |c| service::batch(c, &s, &ctx, body, key)).await;
+    drop(permit);
     Ok(snapshot_response(refusal(&state, &p, "case_batch", None, r).await?))
 }
 

@@ -2,7 +2,9 @@
 //! `postgres`), chosen at run time by the `DATABASE_URL` scheme; an r2d2 pool; per-backend
 //! embedded migrations; and `Db::run`, which moves blocking database work off the async workers.
 
+mod checkpoint;
 pub mod schema;
+mod writer;
 
 use std::time::Duration;
 
@@ -127,8 +129,14 @@ impl ManageConnection for Manager {
     type Connection = DbConn;
     type Error = r2d2::Error;
 
+    #[allow(irrefutable_let_patterns)] // a single variant without the `postgres` feature
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        establish(&self.url).map_err(|e| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(e)))
+        let broken = |e: String| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(e));
+        let mut conn = establish(&self.url).map_err(broken)?;
+        if let DbConn::Sqlite(c) = &mut conn {
+            c.batch_execute(checkpoint::POOL_PRAGMA).map_err(|e| broken(e.to_string()))?;
+        }
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
@@ -147,6 +155,8 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// SQLite: keeps the pool's WAL checkpointer running.
+    _checkpointer: Option<std::sync::Arc<()>>,
 }
 
 impl Db {
@@ -167,7 +177,11 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { url: url.to_owned() })
             .map_err(|e| e.to_string())?;
-        Ok(Db { pool, backend })
+        let checkpointer = match backend {
+            Backend::Sqlite => Some(checkpoint::start(url)?),
+            Backend::Postgres => None,
+        };
+        Ok(Db { pool, backend, _checkpointer: checkpointer })
     }
 
     pub fn backend(&self) -> Backend {
@@ -198,8 +212,19 @@ impl Db {
     }
 }
 
-/// Run `f` in one transaction. Errors of type `ApiError` roll back.
+/// Run `f` in one transaction. Errors of type `ApiError` roll back. On SQLite the transaction
+/// first waits for its database's writer turn (`writer`).
 pub fn transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+{
+    let _turn = writer::turn(conn)?;
+    conn.transaction::<T, ApiError, _>(f)
+}
+
+/// Run `f` in one transaction that only reads (one snapshot): no writer turn is taken, so it
+/// neither waits for writers nor holds them up.
+pub fn read_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
 {

@@ -245,7 +245,7 @@ impl Prune {
 /// Count the plan over every partition, in one snapshot: segments where the partition is
 /// unchanged since its compaction, records where it has changed.
 pub fn aggregate(conn: &mut DbConn, plan: &Plan, shared: bool, prune: &Prune) -> Result<Accumulator, ApiError> {
-    crate::db::transaction(conn, |c| {
+    crate::db::read_transaction(conn, |c| {
         if !matches!(c, DbConn::Sqlite(_)) {
             diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(c)?;
         }

@@ -1,0 +1,73 @@
+//! One writer at a time per SQLite database file, queued in this process. SQLite admits one
+//! write transaction at a time; left to itself, a second writer polls the lock with its busy
+//! handler, sleeping 1 to 100 ms between tries, so that under concurrent writes most of a write's
+//! latency was sleep (creates at 64 connections: 7% CPU, p50 157 ms). Writers of this process
+//! instead wait here and are woken the moment the previous one commits. Other processes (the CLI
+//! beside a running server) still meet SQLite's busy timeout. PostgreSQL needs none of this:
+//! its writers queue on the audit chain's row lock.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::DbConn;
+use crate::error::ApiError;
+
+#[derive(Default)]
+struct Lane {
+    busy: Mutex<bool>,
+    free: Condvar,
+}
+
+thread_local! {
+    /// Whether this thread holds a lane (a nested transaction does not queue again).
+    static HOLDING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn lanes() -> &'static Mutex<HashMap<String, Arc<Lane>>> {
+    static LANES: OnceLock<Mutex<HashMap<String, Arc<Lane>>>> = OnceLock::new();
+    LANES.get_or_init(Default::default)
+}
+
+/// This thread's turn to write to the connection's database, held until dropped.
+pub struct Turn(Option<Arc<Lane>>);
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if let Some(lane) = self.0.take() {
+            *lane.busy.lock().unwrap_or_else(|e| e.into_inner()) = false;
+            lane.free.notify_one();
+            HOLDING.with(|h| h.set(false));
+        }
+    }
+}
+
+/// Wait for the turn to write (SQLite files only; otherwise, or when this thread already holds
+/// one, a turn that holds nothing).
+pub fn turn(conn: &mut DbConn) -> Result<Turn, ApiError> {
+    #[allow(irrefutable_let_patterns)]
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(Turn(None));
+    };
+    if HOLDING.with(Cell::get) {
+        return Ok(Turn(None));
+    }
+    let file: String =
+        diesel::select(diesel::dsl::sql::<Text>("(SELECT file FROM pragma_database_list WHERE name = 'main')"))
+            .get_result(c)?;
+    if file.is_empty() {
+        return Ok(Turn(None)); // an in-memory database: one connection, nobody to queue behind
+    }
+    let lane = lanes().lock().unwrap_or_else(|e| e.into_inner()).entry(file).or_default().clone();
+    let mut busy = lane.busy.lock().unwrap_or_else(|e| e.into_inner());
+    while *busy {
+        busy = lane.free.wait(busy).unwrap_or_else(|e| e.into_inner());
+    }
+    *busy = true;
+    drop(busy);
+    HOLDING.with(|h| h.set(true));
+    Ok(Turn(Some(lane)))
+}
