@@ -620,15 +620,30 @@ fn bench_micro() {
     per_call("statistical record (facts, postcard encoding)", 20_000, || {
         enlace::statistics::store::record_of(&document, &reserved).unwrap()
     });
-    per_call("whole create preparation (parse to rendering, no database)", 5_000, || {
-        let mut i = serde_json::from_str::<CaseInput>(&text).unwrap();
-        enlace::formato::apply_defaults(&mut i);
-        enlace::formato::validate(&i, today).unwrap();
-        let d = enlace::formato::stored_document(&i, "GT");
-        let r = reservations(&policy, &enlace::cases::store::case_reservations(&d));
-        let (f, w) = view(Access::Foreign, d.clone(), &r, None);
-        (render(&d, &f, &w, stamp), enlace::statistics::store::record_of(&d, &r).unwrap())
-    });
+    let typical = serde_json::to_string(&sample::typical_case(11, "GT")).unwrap();
+    println!("micro: a typical case (the load benchmark's create) is {} bytes of JSON", typical.len());
+    for (name, text) in [("full", &text), ("typical", &typical)] {
+        per_call(&format!("whole create preparation of a {name} case (parse to rendering, no database)"), 5_000, || {
+            prepare_whole(text, &policy, today, stamp)
+        });
+    }
+}
+
+/// Everything a create computes before its transaction, from the request text.
+fn prepare_whole(
+    text: &str,
+    policy: &[enlace::access::cases::PolicyEntry],
+    today: time::Date,
+    stamp: enlace::access::cases::SharedStamp,
+) -> impl Sized {
+    use enlace::access::cases::{Access, render, reservations, view};
+    let mut i = serde_json::from_str::<enlace::formato::CaseInput>(text).unwrap();
+    enlace::formato::apply_defaults(&mut i);
+    enlace::formato::validate(&i, today).unwrap();
+    let d = enlace::formato::stored_document(&i, "GT");
+    let r = reservations(policy, &enlace::cases::store::case_reservations(&d));
+    let (f, w) = view(Access::Foreign, d.clone(), &r, None);
+    (render(&d, &f, &w, stamp), enlace::statistics::store::record_of(&d, &r).unwrap())
 }
 
 fn main() {
