@@ -184,6 +184,11 @@ impl Db {
         Ok(Db { pool, backend, _checkpointer: checkpointer })
     }
 
+    /// How many connections the pool holds at most.
+    pub fn max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
