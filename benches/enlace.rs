@@ -623,9 +623,11 @@ fn bench_micro() {
     let typical = serde_json::to_string(&sample::typical_case(11, "GT")).unwrap();
     println!("micro: a typical case (the load benchmark's create) is {} bytes of JSON", typical.len());
     for (name, text) in [("full", &text), ("typical", &typical)] {
-        per_call(&format!("whole create preparation of a {name} case (parse to rendering, no database)"), 5_000, || {
-            prepare_whole(text, &policy, today, stamp)
-        });
+        per_call(
+            &format!("whole create preparation of a {name} case (parse to rendering, no database)"),
+            5_000,
+            || prepare_whole(text, &policy, today, stamp),
+        );
     }
 }
 
