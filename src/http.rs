@@ -344,8 +344,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
                 Ok(body) => body,
                 Err(e) => return Ok(BulkJson(Err(e), None)),
             };
+            // Extraction never fails (see `Json`): a closed semaphore is the body's problem too.
             let permit = match permits {
-                Some(p) => Some(p.acquire_owned().await.map_err(|_| ApiError::Unavailable)?),
+                Some(p) => match p.acquire_owned().await {
+                    Ok(permit) => Some(permit),
+                    Err(_) => return Ok(BulkJson(Err(ApiError::Unavailable), None)),
+                },
                 None => None,
             };
             Ok(BulkJson(parse_json(&body), permit))
