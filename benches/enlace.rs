@@ -468,7 +468,8 @@ fn mark_latest_partitions(conn: &mut enlace::db::DbConn) {
             .filter(f::part.like(format!("{c}/%")))
             .select(f::part)
             .order(f::part.desc())
-            .first(conn)
+            .limit(1)
+            .get_result(conn)
             .optional()
             .unwrap();
         if let Some(p) = latest {

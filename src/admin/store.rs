@@ -80,7 +80,7 @@ pub fn find_by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserRecord>, Api
         .inner_join(parties::table)
         .filter(users::id.eq(id))
         .select((UserRow::as_select(), PartyRow::as_select()))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     with_roles(conn, row)
 }
@@ -90,7 +90,7 @@ pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<User
         .inner_join(parties::table)
         .filter(users::username.eq(username.trim().to_lowercase()))
         .select((UserRow::as_select(), PartyRow::as_select()))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     with_roles(conn, row)
 }
@@ -106,7 +106,7 @@ fn with_roles(conn: &mut DbConn, row: Option<(UserRow, PartyRow)>) -> Result<Opt
 }
 
 pub fn find_party(conn: &mut DbConn, code: &str) -> Result<Option<PartyRow>, ApiError> {
-    Ok(parties::table.find(code).select(PartyRow::as_select()).first(conn).optional()?)
+    Ok(parties::table.find(code).select(PartyRow::as_select()).get_result(conn).optional()?)
 }
 
 pub fn set_roles(conn: &mut DbConn, user_id: &str, roles: &[Role]) -> Result<(), ApiError> {

@@ -125,7 +125,7 @@ pub fn get(
         .filter(i::id.eq(image_id))
         .filter(i::alert_id.eq(alert_id))
         .select((i::content_type, i::data))
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(ApiError::NotFound)?;
     let ev = Event::new(ctx, "alert_image_read", "document_alert", Outcome::Allowed)

@@ -87,7 +87,7 @@ fn shares_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>,
 }
 
 pub fn load(conn: &mut DbConn, id: &str) -> Result<Option<StoredAlert>, ApiError> {
-    let Some(row) = a::table.find(id).select(Row::as_select()).first(conn).optional()? else {
+    let Some(row) = a::table.find(id).select(Row::as_select()).get_result(conn).optional()? else {
         return Ok(None);
     };
     let shares = shares_of(conn, &[id.to_owned()])?;

@@ -4,6 +4,7 @@
 //! event is stored.
 
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
@@ -12,6 +13,12 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 
 const MAX_BATCH: usize = 512;
+/// Under continuous load (the previous batch ended less than `BUSY` before the next event
+/// arrived) the writer lingers up to `LINGER` for more events before it writes: a transaction
+/// costs about the same for 1 event as for 20 (the commit writes the same table and index pages),
+/// so fuller batches cost less CPU per event. An isolated event is written at once.
+const BUSY: Duration = Duration::from_millis(2);
+const LINGER: Duration = Duration::from_micros(500);
 
 type Job = (Event, oneshot::Sender<bool>);
 
@@ -56,12 +63,18 @@ impl AuditWriter {
 }
 
 fn run(db: Db, rx: mpsc::Receiver<Job>) {
+    let mut last_write: Option<Instant> = None;
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
+        let deadline = last_write.is_some_and(|t| t.elapsed() < BUSY).then(|| Instant::now() + LINGER);
         while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
+            let next = match deadline {
+                Some(d) => rx.recv_timeout(d.saturating_duration_since(Instant::now())).ok(),
+                None => rx.try_recv().ok(),
+            };
+            match next {
+                Some(job) => jobs.push(job),
+                None => break,
             }
         }
         let (events, waiters): (Vec<Event>, Vec<_>) = jobs.into_iter().unzip();
@@ -72,5 +85,6 @@ fn run(db: Db, rx: mpsc::Receiver<Job>) {
         for done in waiters {
             let _ = done.send(stored);
         }
+        last_write = Some(Instant::now());
     }
 }

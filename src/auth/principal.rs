@@ -92,7 +92,7 @@ async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
             let session: Option<(String, String, i64, Option<i64>)> = sessions::table
                 .find(&claims.sid)
                 .select((sessions::user_id, sessions::scope, sessions::expires_at, sessions::revoked_at))
-                .first(conn)
+                .get_result(conn)
                 .optional()?;
             let Some((user_id, scope, expires_at, revoked_at)) = session else {
                 return Ok(None);

@@ -272,7 +272,7 @@ pub async fn refresh(
                 let row: Option<(String, bool)> = refresh_tokens::table
                     .find(&hash)
                     .select((refresh_tokens::session_id, refresh_tokens::used))
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?;
                 let Some((session_id, used)) = row else {
                     return Ok(Err(ApiError::Unauthorized));
@@ -280,7 +280,7 @@ pub async fn refresh(
                 let session: (String, String, i64, Option<i64>) = sessions::table
                     .find(&session_id)
                     .select((sessions::user_id, sessions::scope, sessions::expires_at, sessions::revoked_at))
-                    .first(conn)?;
+                    .get_result(conn)?;
                 let (user_id, scope, expires_at, revoked_at) = session;
                 let record = store::find_by_id(conn, &user_id)?;
                 let mut ctx = ctx.clone();
@@ -430,7 +430,7 @@ pub async fn verify_totp(state: web::Data<AppState>, auth: Authenticated, req: T
                 let user: (Option<String>, bool, Option<i64>) = users::table
                     .find(&auth.record.user.id)
                     .select((users::totp_secret, users::totp_enabled, users::totp_last_step))
-                    .first(conn)?;
+                    .get_result(conn)?;
                 let obj = (auth.record.user.id.clone(), auth.record.party.code.clone());
                 let (Some(secret), false, last) = user else {
                     return Ok(Err(ApiError::Conflict("no_pending_enrolment")));

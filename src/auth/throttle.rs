@@ -35,14 +35,14 @@ pub fn address_key(addr: &str) -> String {
 
 /// Seconds until the key may try again, if it is blocked now.
 pub fn blocked_for(conn: &mut DbConn, key: &str, now: i64) -> Result<Option<i64>, ApiError> {
-    let until: Option<i64> = throttle::table.find(key).select(throttle::blocked_until).first(conn).optional()?;
+    let until: Option<i64> = throttle::table.find(key).select(throttle::blocked_until).get_result(conn).optional()?;
     Ok(until.filter(|u| *u > now).map(|u| u - now))
 }
 
 /// Count one failure (call inside a write transaction).
 pub fn record_failure(conn: &mut DbConn, key: &str, rule: Rule, now: i64) -> Result<(), ApiError> {
     let row: Option<(i32, i64)> =
-        throttle::table.find(key).select((throttle::failures, throttle::window_start)).first(conn).optional()?;
+        throttle::table.find(key).select((throttle::failures, throttle::window_start)).get_result(conn).optional()?;
     let (failures, window_start) = match row {
         Some((f, start)) if now - start < rule.window => (f + 1, start),
         _ => (1, now),

@@ -91,7 +91,8 @@ pub fn issue(conn: &mut DbConn, user_id: &str, session_id: &str) -> Result<(Stri
     let row: KeyRow = signing_keys::table
         .filter(signing_keys::retired_at.is_null())
         .order(signing_keys::created_at.desc())
-        .first(conn)
+        .limit(1)
+        .get_result(conn)
         .optional()?
         .ok_or(ApiError::Unavailable)?;
     let der = STANDARD.decode(&row.private_key).map_err(|_| ApiError::Internal)?;
@@ -138,7 +139,7 @@ pub fn verify(conn: &mut DbConn, token: &str) -> Result<Option<Claims>, ApiError
     let key: Option<(String, Option<i64>)> = signing_keys::table
         .find(&kid)
         .select((signing_keys::public_key, signing_keys::retired_at))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let Some((public_key, retired_at)) = key else {
         return Ok(None);

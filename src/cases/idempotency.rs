@@ -64,7 +64,7 @@ pub fn replay(conn: &mut DbConn, user_id: &str, key: &Key) -> Result<Option<Snap
             idempotency_keys::etag,
             idempotency_keys::created_at,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     match row {
         Some(k) if now - k.created_at < TTL_SECONDS => {

@@ -56,7 +56,7 @@ pub fn load(conn: &mut DbConn, party: &str) -> Result<Policy, ApiError> {
             reservation_policies::entries,
             reservation_policies::updated_at,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(match row {
         Some((version, include, entries, updated_at)) => Policy {
@@ -79,7 +79,7 @@ pub fn load(conn: &mut DbConn, party: &str) -> Result<Policy, ApiError> {
 /// The current version of a country's policy (0 before the first change).
 pub fn version(conn: &mut DbConn, party: &str) -> Result<i32, ApiError> {
     let v: Option<i32> =
-        reservation_policies::table.find(party).select(reservation_policies::version).first(conn).optional()?;
+        reservation_policies::table.find(party).select(reservation_policies::version).get_result(conn).optional()?;
     Ok(v.unwrap_or(0))
 }
 

@@ -168,7 +168,7 @@ fn to_stored(row: CaseRow, shares: &[(String, String)]) -> Result<StoredCase, Ap
 }
 
 pub fn load(conn: &mut DbConn, id: &str) -> Result<Option<StoredCase>, ApiError> {
-    let row: Option<CaseRow> = cases::table.find(id).select(CaseRow::as_select()).first(conn).optional()?;
+    let row: Option<CaseRow> = cases::table.find(id).select(CaseRow::as_select()).get_result(conn).optional()?;
     match row {
         None => Ok(None),
         Some(row) => {
@@ -372,7 +372,7 @@ fn shared_stamp_after(
     if let Some(v) = expected_version {
         q = q.filter(cases::version.eq(v));
     }
-    let current: Option<(i32, String, String)> = q.first(conn).optional()?;
+    let current: Option<(i32, String, String)> = q.get_result(conn).optional()?;
     Ok(current.map(|(v, at, d)| if d == digest { (v, at) } else { (v + 1, now.to_owned()) }))
 }
 
@@ -429,7 +429,7 @@ pub fn versions(conn: &mut DbConn, id: &str) -> Result<Vec<VersionInfo>, ApiErro
 
 pub fn version_document(conn: &mut DbConn, id: &str, version: i32) -> Result<Option<Value>, ApiError> {
     let doc: Option<String> =
-        case_versions::table.find((id, version)).select(case_versions::document).first(conn).optional()?;
+        case_versions::table.find((id, version)).select(case_versions::document).get_result(conn).optional()?;
     doc.map(|d| serde_json::from_str(&d).map_err(|_| ApiError::Internal)).transpose()
 }
 
@@ -529,7 +529,7 @@ fn to_head(row: HeadRow, shares: &[(String, String)]) -> CaseHead {
 
 /// What the access decision on one case needs.
 pub fn load_head(conn: &mut DbConn, id: &str) -> Result<Option<CaseHead>, ApiError> {
-    let row: Option<HeadRow> = cases::table.find(id).select(HeadRow::as_select()).first(conn).optional()?;
+    let row: Option<HeadRow> = cases::table.find(id).select(HeadRow::as_select()).get_result(conn).optional()?;
     let Some(row) = row else { return Ok(None) };
     let shares = if row.sharing_scope == Scope::Listed.as_str() {
         shares_of(conn, std::slice::from_ref(&row.id))?
@@ -549,14 +549,14 @@ pub fn load_rendered(
     Ok(match access {
         Access::Own => q
             .select(cases::document)
-            .first::<String>(conn)
+            .get_result::<String>(conn)
             .optional()?
             .map(|doc| (RenderedView::stored(doc), etag_own(head.version), vec![])),
         Access::Foreign => {
             let row: Option<(String, String, String)> = case_views::table
                 .find(&head.id)
                 .select((case_views::foreign_view, case_views::foreign_etag, case_views::foreign_withheld))
-                .first(conn)
+                .get_result(conn)
                 .optional()?;
             row.map(|(view, etag, withheld)| {
                 (RenderedView::stored(view), etag, serde_json::from_str(&withheld).unwrap_or_default())
@@ -662,7 +662,7 @@ pub const VIEWS_VERSION: &str = "1";
 pub fn ensure_views_current(conn: &mut DbConn) -> Result<usize, ApiError> {
     use crate::db::schema::derived_versions as dv;
     let current = |c: &mut DbConn| -> Result<bool, ApiError> {
-        let v: Option<String> = dv::table.find("case_views").select(dv::value).first(c).optional()?;
+        let v: Option<String> = dv::table.find("case_views").select(dv::value).get_result(c).optional()?;
         Ok(v.as_deref() == Some(VIEWS_VERSION))
     };
     if current(conn)? {

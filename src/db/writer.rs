@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use super::DbConn;
 use crate::error::ApiError;
@@ -25,6 +24,16 @@ struct Lane {
 thread_local! {
     /// Whether this thread holds a lane (a nested transaction does not queue again).
     static HOLDING: Cell<bool> = const { Cell::new(false) };
+}
+
+// SQLite's `pragma_database_list` table-valued function, declared as a table so that the query
+// for the file is a static statement, prepared once per connection.
+diesel::table! {
+    pragma_database_list (seq) {
+        seq -> Integer,
+        name -> Text,
+        file -> Text,
+    }
 }
 
 fn lanes() -> &'static Mutex<HashMap<String, Arc<Lane>>> {
@@ -55,9 +64,10 @@ pub fn turn(conn: &mut DbConn) -> Result<Turn, ApiError> {
     if HOLDING.with(Cell::get) {
         return Ok(Turn(None));
     }
-    let file: String =
-        diesel::select(diesel::dsl::sql::<Text>("(SELECT file FROM pragma_database_list WHERE name = 'main')"))
-            .get_result(c)?;
+    let file: String = pragma_database_list::table
+        .filter(pragma_database_list::name.eq("main"))
+        .select(pragma_database_list::file)
+        .get_result(c)?;
     if file.is_empty() {
         return Ok(Turn(None)); // an in-memory database: one connection, nobody to queue behind
     }

@@ -197,7 +197,7 @@ fn check(input: &ContactInput) -> Result<(), ApiError> {
 }
 
 fn load(conn: &mut DbConn, id: &str) -> Result<Option<Contact>, ApiError> {
-    d::table.find(id).select(Row::as_select()).first(conn).optional()?.map(Row::into_contact).transpose()
+    d::table.find(id).select(Row::as_select()).get_result(conn).optional()?.map(Row::into_contact).transpose()
 }
 
 fn event(ctx: &RequestContext, action: &str, c: &Contact, outcome: Outcome) -> Event {

@@ -98,7 +98,7 @@ fn check(input: &RequirementInput) -> Result<(), ApiError> {
 }
 
 fn load(conn: &mut DbConn, id: &str) -> Result<Option<EntryRequirement>, ApiError> {
-    Ok(e::table.find(id).select(EntryRequirement::as_select()).first(conn).optional()?)
+    Ok(e::table.find(id).select(EntryRequirement::as_select()).get_result(conn).optional()?)
 }
 
 fn event(ctx: &RequestContext, action: &str, r: &EntryRequirement) -> Event {

@@ -150,7 +150,7 @@ fn event(ctx: &RequestContext, action: &str, info: &ReportInfo) -> Event {
 }
 
 fn load(conn: &mut DbConn, id: &str) -> Result<Option<ReportInfo>, ApiError> {
-    Ok(r::table.find(id).select(ReportInfo::as_select()).first(conn).optional()?)
+    Ok(r::table.find(id).select(ReportInfo::as_select()).get_result(conn).optional()?)
 }
 
 /// A report `s` may see (404 otherwise).

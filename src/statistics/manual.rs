@@ -119,7 +119,7 @@ const COLUMNS: (
 ) = (f::reporting_country, f::semester, f::persons_with_false_passports, f::breakdowns, f::version, f::submitted_at);
 
 fn load(conn: &mut DbConn, country: &str, semester: &str) -> Result<Option<ManualReport>, ApiError> {
-    f::table.find((country, semester)).select(COLUMNS).first::<Row>(conn).optional()?.map(to_report).transpose()
+    f::table.find((country, semester)).select(COLUMNS).get_result::<Row>(conn).optional()?.map(to_report).transpose()
 }
 
 fn event(ctx: &RequestContext, action: &str, r: &ManualReport) -> Event {

@@ -81,7 +81,8 @@ pub fn record_of(document: &Value, reservations: &[Reservation]) -> Result<Optio
 
 /// Store a case's record as `record_of` computed it, marking the partitions it changes.
 pub fn write_record(conn: &mut DbConn, case_id: &str, new: Option<(String, Vec<u8>)>) -> Result<(), ApiError> {
-    let old: Option<(String, Vec<u8>)> = f::table.find(case_id).select((f::part, f::data)).first(conn).optional()?;
+    let old: Option<(String, Vec<u8>)> =
+        f::table.find(case_id).select((f::part, f::data)).get_result(conn).optional()?;
     if old == new {
         return Ok(());
     }
@@ -318,7 +319,7 @@ pub fn ensure_current(conn: &mut DbConn) -> Result<usize, ApiError> {
 }
 
 fn facts_version(conn: &mut DbConn) -> Result<Option<String>, ApiError> {
-    Ok(dv::table.find("stat_records").select(dv::value).first(conn).optional()?)
+    Ok(dv::table.find("stat_records").select(dv::value).get_result(conn).optional()?)
 }
 
 fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {

@@ -284,6 +284,6 @@ async fn an_outdated_hash_is_upgraded_at_sign_in() {
         .unwrap();
     assert_eq!(app.login(&u.username, &u.password, None).await.status, 200);
     let h: String =
-        schema::users::table.find(&u.id).select(schema::users::password_hash).first(&mut app.conn()).unwrap();
+        schema::users::table.find(&u.id).select(schema::users::password_hash).get_result(&mut app.conn()).unwrap();
     assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
 }

@@ -324,7 +324,7 @@ async fn changing_only_reserved_values_changes_no_foreign_byte() {
     };
     let before = get(w.mx.token.clone()).await;
     // Rewrite every canary in the stored document (as a database-level change would).
-    let doc: String = cases::table.find(&id).select(cases::document).first(&mut w.app.conn()).unwrap();
+    let doc: String = cases::table.find(&id).select(cases::document).get_result(&mut w.app.conn()).unwrap();
     let mut changed = doc.clone();
     for c in &canaries {
         changed = changed.replace(c.as_str(), &format!("{c}-CHANGED-VALUE"));
@@ -620,7 +620,7 @@ async fn statistical_records_follow_every_case_write() {
         let row: Option<(String, Vec<u8>)> = stat_case_facts::table
             .find(&id)
             .select((stat_case_facts::part, stat_case_facts::data))
-            .first(&mut app.conn())
+            .get_result(&mut app.conn())
             .optional()
             .unwrap();
         row.map(|(part, data)| (part, CaseRecord::decode(&data).expect("a record that decodes")))

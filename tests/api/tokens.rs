@@ -27,7 +27,8 @@ fn server_key(app: &TestApp) -> (String, EncodingKey, String) {
     let (kid, private, public): (String, String, String) = signing_keys::table
         .filter(signing_keys::retired_at.is_null())
         .select((signing_keys::kid, signing_keys::private_key, signing_keys::public_key))
-        .first(&mut app.conn())
+        .limit(1)
+        .get_result(&mut app.conn())
         .unwrap();
     (kid, EncodingKey::from_ed_der(&STANDARD.decode(private).unwrap()), public)
 }
