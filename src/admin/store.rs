@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use crate::access::{PartyKind, Role, Subject};
 use crate::db::DbConn;
-use crate::db::schema::{parties, user_roles, users};
+use crate::db::schema::{parties, sessions, user_roles, users};
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -83,6 +83,36 @@ pub fn find_by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserRecord>, Api
         .get_result(conn)
         .optional()?;
     with_roles(conn, row)
+}
+
+/// A session as authentication reads it: its user, scope, expiry and revocation.
+pub struct SessionRow {
+    pub user_id: String,
+    pub scope: String,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// The session and the user it belongs to (with party and roles), in one statement: every
+/// authenticated request runs this, and on PostgreSQL each statement is a round trip.
+pub fn find_by_session(conn: &mut DbConn, session_id: &str) -> Result<Option<(SessionRow, UserRecord)>, ApiError> {
+    type Row = ((String, String, i64, Option<i64>), UserRow, PartyRow, Option<String>);
+    let rows: Vec<Row> = sessions::table
+        .inner_join(users::table.inner_join(parties::table))
+        .left_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
+        .filter(sessions::id.eq(session_id))
+        .select((
+            (sessions::user_id, sessions::scope, sessions::expires_at, sessions::revoked_at),
+            UserRow::as_select(),
+            PartyRow::as_select(),
+            user_roles::role.nullable(),
+        ))
+        .load(conn)?;
+    let mut roles: Vec<Role> = rows.iter().filter_map(|r| r.3.as_deref().and_then(Role::parse)).collect();
+    roles.sort();
+    Ok(rows.into_iter().next().map(|((user_id, scope, expires_at, revoked_at), user, party, _)| {
+        (SessionRow { user_id, scope, expires_at, revoked_at }, UserRecord { user, party, roles })
+    }))
 }
 
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<UserRecord>, ApiError> {

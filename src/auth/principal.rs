@@ -9,12 +9,10 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
-use diesel::prelude::*;
 
 use crate::access::Subject;
 use crate::admin::store::{self, UserRecord};
 use crate::audit::{Actor, Event, Outcome, RequestContext};
-use crate::db::schema::sessions;
 use crate::error::ApiError;
 use crate::server::AppState;
 
@@ -89,20 +87,17 @@ async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
             let Some(claims) = crate::auth::tokens::verify(conn, &token)? else {
                 return Ok(None);
             };
-            let session: Option<(String, String, i64, Option<i64>)> = sessions::table
-                .find(&claims.sid)
-                .select((sessions::user_id, sessions::scope, sessions::expires_at, sessions::revoked_at))
-                .get_result(conn)
-                .optional()?;
-            let Some((user_id, scope, expires_at, revoked_at)) = session else {
+            let Some((session, record)) = store::find_by_session(conn, &claims.sid)? else {
                 return Ok(None);
             };
-            if user_id != claims.sub || revoked_at.is_some() || expires_at <= crate::clock::unix_now() {
+            if session.user_id != claims.sub
+                || record.user.id != claims.sub
+                || session.revoked_at.is_some()
+                || session.expires_at <= crate::clock::unix_now()
+            {
                 return Ok(None);
             }
-            let Some(record) = store::find_by_id(conn, &user_id)? else {
-                return Ok(None);
-            };
+            let scope = session.scope;
             if !record.may_sign_in() {
                 return Ok(None);
             }
