@@ -17,8 +17,9 @@ pub struct AppState {
     pub db: Db,
     pub audit: AuditWriter,
     pub settings: Settings,
-    /// Bounds concurrent password hashing (each argon2id computation holds ~19 MiB).
-    pub hash_permits: tokio::sync::Semaphore,
+    /// Bounds concurrent password hashing (each argon2id computation holds ~19 MiB); see
+    /// `auth::service` for its duty cycle.
+    pub hash_permits: std::sync::Arc<tokio::sync::Semaphore>,
     /// Bounds concurrent statistics queries (each may scan the fact tables).
     pub stats_permits: tokio::sync::Semaphore,
     /// Bounds bulk bodies parsed and processed at once (`http::BulkJson`): one per core.
@@ -70,7 +71,7 @@ impl Application {
         // More would only wait for a connection, each keeping its own allocator heap (64
         // concurrent reads grew RSS by ~250 MB with actix's default of 512 / cores per worker).
         let blocking = (db.max_size() as usize).div_ceil(workers.max(1)) + settings.hash_concurrency;
-        let hash_permits = tokio::sync::Semaphore::new(settings.hash_concurrency);
+        let hash_permits = std::sync::Arc::new(tokio::sync::Semaphore::new(settings.hash_concurrency));
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let stats_permits = tokio::sync::Semaphore::new((cpus / 2).max(1));
         let bulk_permits = std::sync::Arc::new(tokio::sync::Semaphore::new(cpus));

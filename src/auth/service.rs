@@ -78,16 +78,30 @@ fn actor_of(record: &UserRecord) -> Actor {
     }
 }
 
-/// Verify a password on the blocking pool, under the hashing concurrency limit.
-pub async fn verify_password(state: &AppState, password: String, phc: String) -> Result<bool, ApiError> {
-    let _permit = state.hash_permits.acquire().await.map_err(|_| ApiError::Unavailable)?;
-    web::block(move || password::verify(&password, &phc)).await.map_err(|_| ApiError::Internal)
+/// Run one password hash on the blocking pool under a hashing permit. A permit rests as long as
+/// its hash ran before the next hash may take it: hashing uses at most half of a core per
+/// permit, so that a flood of sign-ins (each ~15 ms of argon2id) leaves the rest of the machine
+/// to everything else. The caller's answer is not delayed; the next sign-in's is.
+async fn hashing<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    let permit = state.hash_permits.clone().acquire_owned().await.map_err(|_| ApiError::Unavailable)?;
+    let started = std::time::Instant::now();
+    let result = web::block(f).await.map_err(|_| ApiError::Internal);
+    let rest = started.elapsed();
+    actix_web::rt::spawn(async move {
+        actix_web::rt::time::sleep(rest).await;
+        drop(permit);
+    });
+    result
 }
 
-/// Hash a password on the blocking pool, under the hashing concurrency limit.
+/// Verify a password on the blocking pool, under the hashing limit.
+pub async fn verify_password(state: &AppState, password: String, phc: String) -> Result<bool, ApiError> {
+    hashing(state, move || password::verify(&password, &phc)).await
+}
+
+/// Hash a password on the blocking pool, under the hashing limit.
 pub async fn hash_password(state: &AppState, password: String) -> Result<String, ApiError> {
-    let _permit = state.hash_permits.acquire().await.map_err(|_| ApiError::Unavailable)?;
-    web::block(move || password::hash(&password)).await.map_err(|_| ApiError::Internal)?
+    hashing(state, move || password::hash(&password)).await?
 }
 
 /// What a successful sign-in opens.
