@@ -20,6 +20,22 @@ pub struct TestApp {
     pub handle: ServerHandle,
 }
 
+impl Drop for TestApp {
+    /// Remove what the test created: its data directory and, on PostgreSQL, its database
+    /// (`WITH (FORCE)` ends the server's still-open connections).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        let Ok(base) = std::env::var("ENLACE_TEST_DATABASE_URL") else { return };
+        let Some((_, name)) = self.db_url.rsplit_once('/') else { return };
+        if base.is_empty() || !name.starts_with("enlace_t_") {
+            return;
+        }
+        if let Ok(mut admin) = enlace::db::establish(&base) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+        }
+    }
+}
+
 pub struct Resp {
     pub status: u16,
     pub headers: awc::http::header::HeaderMap,
