@@ -70,9 +70,13 @@ impl UserRecord {
 pub fn roles_of(conn: &mut DbConn, user_id: &str) -> Result<Vec<Role>, ApiError> {
     let names: Vec<String> =
         user_roles::table.filter(user_roles::user_id.eq(user_id)).select(user_roles::role).load(conn)?;
-    let mut roles: Vec<Role> = names.iter().filter_map(|r| Role::parse(r)).collect();
+    Ok(sorted_roles(names.iter().map(String::as_str)))
+}
+
+fn sorted_roles<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Role> {
+    let mut roles: Vec<Role> = names.filter_map(Role::parse).collect();
     roles.sort();
-    Ok(roles)
+    roles
 }
 
 pub fn find_by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserRecord>, ApiError> {
@@ -108,8 +112,7 @@ pub fn find_by_session(conn: &mut DbConn, session_id: &str) -> Result<Option<(Se
             user_roles::role.nullable(),
         ))
         .load(conn)?;
-    let mut roles: Vec<Role> = rows.iter().filter_map(|r| r.3.as_deref().and_then(Role::parse)).collect();
-    roles.sort();
+    let roles = sorted_roles(rows.iter().filter_map(|r| r.3.as_deref()));
     Ok(rows.into_iter().next().map(|((user_id, scope, expires_at, revoked_at), user, party, _)| {
         (SessionRow { user_id, scope, expires_at, revoked_at }, UserRecord { user, party, roles })
     }))

@@ -91,7 +91,6 @@ async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
                 return Ok(None);
             };
             if session.user_id != claims.sub
-                || record.user.id != claims.sub
                 || session.revoked_at.is_some()
                 || session.expires_at <= crate::clock::unix_now()
             {

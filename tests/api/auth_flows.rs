@@ -197,9 +197,16 @@ async fn administrative_changes_apply_on_the_next_request() {
 
     // Revoking a role: the country admin loses user administration at once.
     assert_eq!(app.get("/api/v1/users", Some(&admin.token)).await.status, 200);
-    let res = app.patch(&format!("/api/v1/users/{}", admin.id), Some(&st.token), &json!({"roles": ["analyst"]})).await;
+    let res = app
+        .patch(&format!("/api/v1/users/{}", admin.id), Some(&st.token), &json!({"roles": ["analyst", "auditor"]}))
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(app.get("/api/v1/users", Some(&admin.token)).await.status, 403);
+    // Every role the user now holds, read with the session (one row per role), and no other.
+    let me = app.get("/api/v1/me", Some(&admin.token)).await.json();
+    let mut roles: Vec<&str> = me["roles"].as_array().unwrap().iter().filter_map(|r| r.as_str()).collect();
+    roles.sort();
+    assert_eq!(roles, ["analyst", "auditor"], "{me}");
 
     // Disabling a user: the very next request is refused.
     assert_eq!(app.get("/api/v1/me", Some(&officer.token)).await.status, 200);
