@@ -14,6 +14,8 @@
 //! - `registry`: the liaison directory and entry requirements by nationality (SPEC §7 M3, M5);
 //! - `reports`: country activity reports (R13), files in the data directory;
 //! - `files`: uploads checked by content, image metadata stripping, streamed files;
+//! - `precondition`: entity tags and `If-Match`, one implementation for every resource;
+//! - `private_fs`: the data directory and every file in it private to the service account;
 //! - `audit`: the tamper-evident audit log;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
@@ -34,6 +36,8 @@ pub mod files;
 pub mod formato;
 pub mod http;
 pub mod paging;
+pub mod precondition;
+pub mod private_fs;
 pub mod registry;
 pub mod reports;
 pub mod server;

@@ -34,6 +34,15 @@ pub struct Application {
 impl Application {
     /// Prepare the database (migrations), open the pool, set up TLS and bind the listener.
     pub fn build(settings: Settings) -> Result<Application, String> {
+        if let crate::private_fs::DirCheck::ReadableByOthers(mode) =
+            crate::private_fs::check_data_dir(&settings.data_dir)?
+        {
+            tracing::warn!(
+                data_dir = %settings.data_dir.display(),
+                mode = format!("{mode:o}"),
+                "other users can read the data directory; make it private to the service account (chmod 700)"
+            );
+        }
         let applied = crate::db::prepare(&settings.database_url)?;
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");

@@ -31,7 +31,7 @@ pub fn ensure_dev_certificate(data_dir: &Path) -> Result<(DevPaths, bool), Strin
         return Ok((paths, false));
     }
     let dir = data_dir.join("tls");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    crate::private_fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let now = time::OffsetDateTime::now_utc();
 
     let ca_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
@@ -54,24 +54,10 @@ pub fn ensure_dev_certificate(data_dir: &Path) -> Result<(DevPaths, bool), Strin
     leaf.not_after = now + time::Duration::days(90);
     let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(|e| e.to_string())?;
 
-    write_private(&paths.key, leaf_key.serialize_pem().as_bytes())?;
-    std::fs::write(&paths.cert, leaf_cert.pem()).map_err(|e| e.to_string())?;
-    std::fs::write(&paths.ca, ca_cert.pem()).map_err(|e| e.to_string())?;
+    crate::private_fs::write(&paths.key, leaf_key.serialize_pem().as_bytes())?;
+    crate::private_fs::write(&paths.cert, leaf_cert.pem().as_bytes())?;
+    crate::private_fs::write(&paths.ca, ca_cert.pem().as_bytes())?;
     Ok((paths, true))
-}
-
-/// Write a file readable by its owner only.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    f.write_all(bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {

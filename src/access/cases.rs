@@ -191,7 +191,7 @@ pub const SUMMARY_KEYS: [&str; 11] = [
 
 /// The ETag of the reporting country's own view: its version.
 pub fn etag_own(version: i32) -> String {
-    format!("\"v{version}\"")
+    crate::precondition::etag(version)
 }
 
 /// The ETag of a view other countries see: a digest of exactly its text, so nothing withheld

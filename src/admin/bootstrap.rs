@@ -75,13 +75,13 @@ pub fn initial_admin(conn: &mut DbConn, data_dir: &Path) -> Result<(), String> {
     }
     let password = crate::auth::one_time_password();
     create_user(conn, "ST", &[Role::StAdmin], "admin", &password, true)?;
-    std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
+    crate::private_fs::create_dir(data_dir).map_err(|e| e.to_string())?;
     let path = data_dir.join("initial-admin.txt");
     let text = format!(
         "enlace initial administrator (party ST, role st_admin)\nusername: admin\none-time password: {password}\n\
          At first sign-in you must change this password and enrol a TOTP second factor.\nDelete this file afterwards.\n"
     );
-    crate::tls::write_private(&path, text.as_bytes())?;
+    crate::private_fs::write(&path, text.as_bytes())?;
     tracing::warn!(file = %path.display(), "created the initial administrator `admin`; its one-time password is in this file");
     Ok(())
 }

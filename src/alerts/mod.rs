@@ -185,9 +185,8 @@ fn document_of(
     Ok(doc)
 }
 
-pub fn etag_own(version: i32) -> String {
-    format!("\"v{version}\"")
-}
+/// The ETag of the reporting country's own view: its version.
+pub use crate::precondition::etag as etag_own;
 
 /// A view with its ETag.
 pub struct Viewed {
@@ -252,14 +251,7 @@ pub(crate) fn own_for_write(conn: &mut DbConn, s: &Subject, id: &str) -> Result<
     }
 }
 
-fn check_if_match(if_match: Option<&str>, version: i32, required: bool) -> Result<(), ApiError> {
-    match if_match {
-        None if required => Err(ApiError::PreconditionRequired),
-        None => Ok(()),
-        Some(tag) if tag.trim() == "*" || tag.trim() == etag_own(version) => Ok(()),
-        Some(_) => Err(ApiError::PreconditionFailed),
-    }
-}
+use crate::precondition::check_version as check_if_match;
 
 /// Replace an alert (a new version); `If-Match` required.
 pub fn update(

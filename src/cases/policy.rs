@@ -101,7 +101,14 @@ fn check(update: &PolicyUpdate) -> Result<(), ApiError> {
     }
     for (i, e) in update.fields.iter().enumerate() {
         let at = |f: &str| format!("fields[{i}].{f}");
-        if !catalog::reservable(&e.path) {
+        if catalog::is_handling(&e.path) {
+            issues.push(FieldError::new(
+                at("path"),
+                "never_reservable",
+                crate::formato::validate::HANDLING_EN,
+                crate::formato::validate::HANDLING_ES,
+            ));
+        } else if !catalog::reservable(&e.path) {
             issues.push(FieldError::new(
                 at("path"),
                 "not_reservable",

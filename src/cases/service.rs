@@ -212,11 +212,7 @@ fn own_case_for_write(conn: &mut DbConn, s: &Subject, id: &str) -> Result<Stored
 }
 
 fn check_if_match(if_match: Option<&str>, version: i32) -> Result<(), ApiError> {
-    match if_match {
-        None => Err(ApiError::PreconditionRequired),
-        Some(tag) if tag.trim() == etag_own(version) || tag.trim() == "*" => Ok(()),
-        Some(_) => Err(ApiError::PreconditionFailed),
-    }
+    crate::precondition::check_version(if_match, version, true)
 }
 
 /// Replace a case (a new version). Requires `If-Match` with the current ETag.

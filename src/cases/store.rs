@@ -655,7 +655,7 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
 }
 
 /// Bumped whenever `access::cases::render` renders the same document differently.
-pub const VIEWS_VERSION: &str = "1";
+pub const VIEWS_VERSION: &str = "2";
 
 /// Render every case again if the stored renderings come from an older renderer (or none, as
 /// right after the migration that introduced them). History stamps are kept as they are.

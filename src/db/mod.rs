@@ -107,11 +107,8 @@ pub fn migrations_current(conn: &mut DbConn) -> Result<bool, String> {
 /// Prepare the database once before the pool opens: create the SQLite directory, switch the file
 /// to WAL (a persistent setting, done once so pooled connections never race for it), migrate.
 pub fn prepare(url: &str) -> Result<usize, String> {
-    if let Some(path) = sqlite_path(url)
-        && let Some(dir) = path.parent()
-        && !dir.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if let Some(path) = sqlite_path(url) {
+        crate::private_fs::prepare_sqlite_file(&path)?;
     }
     let mut conn = establish(url)?;
     if let DbConn::Sqlite(c) = &mut conn {

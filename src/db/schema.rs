@@ -38,6 +38,28 @@ diesel::table! {
         active -> Bool,
         created_at -> Text,
         updated_at -> Text,
+        onboarded_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    admin_recoveries (id) {
+        id -> Text,
+        party_code -> Text,
+        status -> Text,
+        reason -> Text,
+        username -> Text,
+        display_name -> Text,
+        email -> Text,
+        requested_by -> Text,
+        requested_at -> Text,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Text>,
+        effective_at -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Text>,
+        close_reason -> Nullable<Text>,
+        user_id -> Nullable<Text>,
     }
 }
 
@@ -115,6 +137,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     audit_head,
     parties,
+    admin_recoveries,
     users,
     user_roles,
     sessions,
@@ -160,6 +183,7 @@ diesel::table! {
         summary_own -> Text,
         summary_foreign -> Text,
         foreign_view -> Text,
+        policy_version -> Integer,
     }
 }
 
@@ -186,6 +210,9 @@ diesel::table! {
         document -> Text,
         created_at -> Text,
         created_by -> Text,
+        effective_from -> Text,
+        state -> Text,
+        applied_at -> Nullable<Text>,
     }
 }
 
@@ -197,6 +224,7 @@ diesel::table! {
         entries -> Text,
         updated_at -> Text,
         updated_by -> Text,
+        effective_from -> Text,
     }
 }
 

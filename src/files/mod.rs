@@ -79,7 +79,7 @@ impl Received {
     /// Move the file to `dest` (same file system: the data directory).
     pub fn persist(&mut self, dest: &Path) -> Result<(), ApiError> {
         if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir).map_err(io_error)?;
+            crate::private_fs::create_dir(dir).map_err(io_error)?;
         }
         std::fs::rename(&self.path, dest).map_err(io_error)?;
         self.kept = true;
@@ -116,9 +116,9 @@ pub async fn receive_to_file(
         drain(&mut payload, 0).await;
         return Err(ApiError::PayloadTooLarge);
     }
-    std::fs::create_dir_all(tmp_dir).map_err(io_error)?;
+    crate::private_fs::create_dir(tmp_dir).map_err(io_error)?;
     let path = tmp_dir.join(format!("upload-{}", uuid::Uuid::new_v4().simple()));
-    let file = std::fs::File::create_new(&path).map_err(io_error)?;
+    let file = crate::private_fs::create_new(&path).map_err(io_error)?;
     let mut received = Received { path, size: 0, sha256: String::new(), head: Vec::with_capacity(HEAD), kept: false };
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     let mut file = Some(file);

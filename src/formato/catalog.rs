@@ -134,6 +134,14 @@ pub struct FieldDef {
     pub derived: bool,
     /// Required on input.
     pub required: bool,
+    /// Whether a country policy or a case may reserve the field: `false` for system fields,
+    /// entity identifiers (references need them) and the handling and evaluation codes.
+    pub reservable: bool,
+    /// A handling or evaluation code (SPEC §3: handling codes, conditions of use, source
+    /// reliability, information accuracy): it tells a recipient what it may do with the case and
+    /// how far to trust it, so it travels with every case and every recipient sees it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub handling: bool,
     /// For a `*_other` companion, the path of the enumeration field it completes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_of: Option<&'static str>,
@@ -194,6 +202,8 @@ impl FieldDef {
             system: false,
             derived: false,
             required: false,
+            reservable: true,
+            handling: false,
             other_of: None,
         }
     }
@@ -225,6 +235,13 @@ impl FieldDef {
     }
     const fn system(mut self) -> Self {
         self.system = true;
+        self.reservable = false;
+        self
+    }
+    /// A handling or evaluation code: shown to every recipient, never reservable.
+    const fn handling(mut self) -> Self {
+        self.handling = true;
+        self.reservable = false;
         self
     }
     const fn derived(mut self) -> Self {
@@ -398,10 +415,10 @@ fn build_fields() -> Vec<FieldDef> {
     fld!(v, "date_opened", "A", Date, "N", Shared, "Fecha de registro", "Date opened", required());
     fld!(v, "date_detected", "A", PartialDate, "Q", Shared, "Fecha de detección", "Date detected");
     fld!(v, "summary", "A", LongText, "D", Reserved, "Resumen de los hechos", "Summary of the facts");
-    enm!(v, "source_reliability", "A", Enum, e::SourceReliability, "N", Shared, "Fiabilidad de la fuente", "Source reliability");
-    enm!(v, "information_accuracy", "A", Enum, e::InformationAccuracy, "N", Shared, "Exactitud de la información", "Information accuracy");
-    enm!(v, "handling_codes", "A", EnumList, e::HandlingCode, "N", Shared, "Códigos de manejo", "Handling codes", max_items(5));
-    fld!(v, "handling_conditions", "A", LongText, "N", Shared, "Condiciones de uso (H3)", "Conditions of use (H3)");
+    enm!(v, "source_reliability", "A", Enum, e::SourceReliability, "N", Shared, "Fiabilidad de la fuente", "Source reliability", handling());
+    enm!(v, "information_accuracy", "A", Enum, e::InformationAccuracy, "N", Shared, "Exactitud de la información", "Information accuracy", handling());
+    enm!(v, "handling_codes", "A", EnumList, e::HandlingCode, "N", Shared, "Códigos de manejo", "Handling codes", max_items(5), handling());
+    fld!(v, "handling_conditions", "A", LongText, "N", Shared, "Condiciones de uso (H3)", "Conditions of use (H3)", handling());
     enm!(v, "sharing.scope", "A", Enum, e::SharingScope, "N", Shared, "Alcance de intercambio", "Sharing scope", required());
     fld!(v, "sharing.countries", "A", CountryList, "N", Shared, "Países destinatarios", "Recipient countries", max_items(11));
     enm!(v, "consent_to_share", "A", Enum, e::ConsentToShare, "Q", Shared, "Consentimiento para compartir", "Consent to share");
@@ -516,8 +533,8 @@ fn build_fields() -> Vec<FieldDef> {
     fld!(v, "suspects[].identifiers", "F", ObjectList, "D", Reserved, "Identificadores", "Identifiers", enumeration(e::IdentifierKind::INFO.name), max_len(SHORT_TEXT_MAX));
     fld!(v, "suspects[].operating_countries", "F", CountryList, "Q", Shared, "Países donde opera", "Operating countries");
     enm!(v, "suspects[].procedural_status", "F", Enum, e::ProceduralStatus, "Q", Shared, "Situación procesal", "Procedural status");
-    enm!(v, "suspects[].source_reliability", "F", Enum, e::SourceReliability, "N", Shared, "Fiabilidad de la fuente", "Source reliability");
-    enm!(v, "suspects[].information_accuracy", "F", Enum, e::InformationAccuracy, "N", Shared, "Exactitud de la información", "Information accuracy");
+    enm!(v, "suspects[].source_reliability", "F", Enum, e::SourceReliability, "N", Shared, "Fiabilidad de la fuente", "Source reliability", handling());
+    enm!(v, "suspects[].information_accuracy", "F", Enum, e::InformationAccuracy, "N", Shared, "Exactitud de la información", "Information accuracy", handling());
 
     // ---- G. Minors with unrelated adults ----
     fld!(v, "minor_companions[].minor_person_id", "G", Reference, "D", Shared, "NNA", "Minor", refers_to("persons"), required());
@@ -620,6 +637,10 @@ fn build_fields() -> Vec<FieldDef> {
     fld!(v, "assistance[].child_guidelines_applied", "L", Bool, "Q,S", Shared, "Se aplicaron los lineamientos regionales NNA", "Regional child guidelines applied");
     fld!(v, "assistance[].reintegration_plan", "L", LongText, "Q,S", Reserved, "Plan de reintegración", "Reintegration plan");
 
+    // Entity identifiers: references inside the case resolve through them.
+    for f in v.iter_mut().filter(|f| f.path.ends_with("[].id")) {
+        f.reservable = false;
+    }
     v
 }
 
@@ -673,9 +694,15 @@ pub fn enum_def(name: &str) -> Option<&'static EnumDef> {
 }
 
 /// Whether a field may be reserved (by a country policy or on a case): every catalog field
-/// except system fields and entity `id` fields, which references need.
+/// except system fields, entity `id` fields (which references need) and the handling and
+/// evaluation codes (which every recipient must see).
 pub fn reservable(path: &str) -> bool {
-    field(path).is_some_and(|f| !f.system && !f.path.ends_with("[].id"))
+    field(path).is_some_and(|f| f.reservable)
+}
+
+/// Whether a path names a handling or evaluation code (never reservable).
+pub fn is_handling(path: &str) -> bool {
+    field(path).is_some_and(|f| f.handling)
 }
 
 #[cfg(test)]
@@ -751,6 +778,17 @@ mod tests {
         assert!(!reservable("created_by"));
         assert!(!reservable("persons[0].given_names"));
         assert!(!reservable("nonexistent"));
+        for handling in [
+            "handling_codes",
+            "handling_conditions",
+            "source_reliability",
+            "information_accuracy",
+            "suspects[].source_reliability",
+            "suspects[].information_accuracy",
+        ] {
+            assert!(!reservable(handling) && is_handling(handling), "{handling}");
+        }
+        assert_eq!(catalog().fields.iter().filter(|f| f.handling).count(), 6);
         assert_eq!(catalog().version, FORMAT_VERSION);
     }
 

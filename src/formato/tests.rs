@@ -695,6 +695,8 @@ fn field_reservations() {
         reservation("summary", Some("  ")),
         reservation("persons[].given_names", Some("x")),
         reservation("persons[].age_band", Some("derived fields can be reserved")),
+        reservation("handling_codes", Some("x")),
+        reservation("suspects[].information_accuracy", Some("x")),
     ];
     assert_issue(&c, "field_reservations[0].path", issue::NOT_RESERVABLE);
     assert_issue(&c, "field_reservations[1].path", issue::NOT_RESERVABLE);
@@ -703,9 +705,11 @@ fn field_reservations() {
     assert_issue(&c, "field_reservations[4].reason", issue::REASON_REQUIRED);
     assert_issue(&c, "field_reservations[5].reason", issue::REASON_REQUIRED);
     assert_issue(&c, "field_reservations[6].path", issue::DUPLICATE_PATH);
+    assert_issue(&c, "field_reservations[8].path", issue::NEVER_RESERVABLE);
+    assert_issue(&c, "field_reservations[9].path", issue::NEVER_RESERVABLE);
     let issues = issues_of(&c);
     assert!(!issues.iter().any(|(f, _)| f.starts_with("field_reservations[7]")));
-    assert_eq!(issues.len(), 7, "{issues:?}");
+    assert_eq!(issues.len(), 9, "{issues:?}");
 }
 
 #[test]

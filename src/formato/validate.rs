@@ -66,6 +66,8 @@ pub mod issue {
     pub const COUNTRIES_ONLY_FOR_LISTED: &str = "countries_only_for_listed";
     /// A field reservation names a field that cannot be reserved.
     pub const NOT_RESERVABLE: &str = "not_reservable";
+    /// A field reservation names a handling or evaluation code, which every recipient sees.
+    pub const NEVER_RESERVABLE: &str = "never_reservable";
     /// A field reservation names no catalog field.
     pub const UNKNOWN_PATH: &str = "unknown_path";
     /// A field reservation has no reason.
@@ -100,12 +102,18 @@ pub mod issue {
         COUNTRIES_REQUIRED_FOR_LISTED,
         COUNTRIES_ONLY_FOR_LISTED,
         NOT_RESERVABLE,
+        NEVER_RESERVABLE,
         UNKNOWN_PATH,
         REASON_REQUIRED,
         DUPLICATE_PATH,
         MISSING_H0,
     ];
 }
+
+/// Why a handling or evaluation code cannot be reserved (SPEC §3), for case and policy errors.
+pub const HANDLING_EN: &str =
+    "is a handling or evaluation code: it travels with every case and every recipient sees it, so it is never reserved";
+pub const HANDLING_ES: &str = "es un código de manejo o de evaluación: acompaña a cada caso y todo destinatario lo ve, por lo que nunca se reserva";
 
 /// One validation issue.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -902,6 +910,9 @@ impl<'a> Validator<'a> {
                     "is not a field path of the catalog (use e.g. persons[].given_names)".into(),
                     "no es una ruta de campo del catálogo (use p. ej. persons[].given_names)".into(),
                 ),
+                Some(_) if catalog::is_handling(&r.path) => {
+                    self.push(path_field, issue::NEVER_RESERVABLE, HANDLING_EN.into(), HANDLING_ES.into())
+                }
                 Some(_) if !catalog::reservable(&r.path) => self.push(
                     path_field,
                     issue::NOT_RESERVABLE,

@@ -81,20 +81,10 @@ pub fn is_language(s: &str) -> bool {
     s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase())
 }
 
-pub fn etag(version: i32) -> String {
-    format!("\"v{version}\"")
-}
+pub use crate::precondition::etag;
 
 /// `If-Match` against the current version: required for updates (428), 412 on a stale ETag.
-pub fn check_if_match(if_match: Option<&str>, version: i32, required: bool) -> Result<(), crate::error::ApiError> {
-    use crate::error::ApiError;
-    match if_match {
-        None if required => Err(ApiError::PreconditionRequired),
-        None => Ok(()),
-        Some(tag) if tag.trim() == "*" || tag.split(',').any(|t| t.trim() == etag(version)) => Ok(()),
-        Some(_) => Err(ApiError::PreconditionFailed),
-    }
-}
+pub use crate::precondition::check_version as check_if_match;
 
 #[cfg(test)]
 mod tests {

@@ -45,9 +45,7 @@ pub struct ManualReport {
     pub submitted_at: String,
 }
 
-pub fn etag(version: i32) -> String {
-    format!("\"v{version}\"")
-}
+pub use crate::precondition::etag;
 
 pub fn is_semester(s: &str) -> bool {
     let b = s.as_bytes();
@@ -168,11 +166,7 @@ pub fn put(
                 true
             }
             Some(b) => {
-                match if_match {
-                    None => return Err(ApiError::PreconditionRequired),
-                    Some(t) if t.trim() == "*" || t.trim() == etag(b.version) => {}
-                    Some(_) => return Err(ApiError::PreconditionFailed),
-                }
+                crate::precondition::check_version(if_match, b.version, true)?;
                 diesel::update(f::table.find((country, semester)))
                     .set((
                         f::persons_with_false_passports.eq(input.persons_with_false_passports),

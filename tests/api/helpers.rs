@@ -98,7 +98,6 @@ pub async fn spawn_app() -> TestApp {
 /// Start the server with settings adjusted by `tweak`.
 pub async fn spawn_with(tweak: impl FnOnce(&mut Layer)) -> TestApp {
     let data_dir = std::env::temp_dir().join(format!("enlace-test-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&data_dir).unwrap();
     let db_url = fresh_database(&data_dir);
     let mut layer = Layer {
         bind: Some("127.0.0.1:0".parse().unwrap()),
