@@ -617,7 +617,9 @@ fn bench_micro() {
     let (foreign, withheld) = view(Access::Foreign, document.clone(), &reserved, None);
     println!("micro: the foreign view withholds {} paths", withheld.len());
     let stamp = SharedStamp { version: 1, updated_at: "2026-12-01T00:00:00Z" };
-    per_call("render (foreign text, ETag, list summaries)", 20_000, || render(&document, &foreign, &withheld, stamp));
+    per_call("render (foreign text, ETag, list summaries)", 20_000, || {
+        render(&document, &foreign, &withheld, 1, stamp)
+    });
     per_call("statistical record (facts, postcard encoding)", 20_000, || {
         enlace::statistics::store::record_of(&document, &reserved).unwrap()
     });
@@ -646,7 +648,7 @@ fn prepare_whole(
     let d = enlace::formato::stored_document(&i, "GT");
     let r = reservations(policy, &enlace::cases::store::case_reservations(&d));
     let (f, w) = view(Access::Foreign, d.clone(), &r, None);
-    (render(&d, &f, &w, stamp), enlace::statistics::store::record_of(&d, &r).unwrap())
+    (render(&d, &f, &w, 1, stamp), enlace::statistics::store::record_of(&d, &r).unwrap())
 }
 
 fn main() {

@@ -239,7 +239,7 @@ fn create_user(
         (crate::auth::one_time_password(), true)
     };
     let mut conn = open_migrated(settings)?;
-    let id = crate::admin::bootstrap::create_user(&mut conn, party, &roles, username, &password, true)?;
+    let id = crate::admin::bootstrap::create_user_as_operator(&mut conn, party, &roles, username, &password)?;
     println!("created user {username} ({id}) in party {party}");
     if generated {
         println!("one-time password: {password}");

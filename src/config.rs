@@ -78,6 +78,10 @@ pub struct Layer {
     /// Largest country report file, in bytes [default: 52428800].
     #[arg(long, env = "ENLACE_MAX_REPORT_BYTES", global = true)]
     pub max_report_bytes: Option<u64>,
+    /// Waiting period of a country administrator recovery after its approval, during which the
+    /// country may cancel it, in hours [default: 72].
+    #[arg(long, env = "ENLACE_RECOVERY_DELAY_HOURS", global = true)]
+    pub recovery_delay_hours: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -119,6 +123,7 @@ impl Layer {
             stats_compaction_ms: self.stats_compaction_ms.or(other.stats_compaction_ms),
             max_image_bytes: self.max_image_bytes.or(other.max_image_bytes),
             max_report_bytes: self.max_report_bytes.or(other.max_report_bytes),
+            recovery_delay_hours: self.recovery_delay_hours.or(other.recovery_delay_hours),
         }
     }
 }
@@ -156,6 +161,8 @@ pub struct Settings {
     pub stats_compaction_ms: u64,
     pub max_image_bytes: u64,
     pub max_report_bytes: u64,
+    /// Waiting period of an administrator recovery, in hours.
+    pub recovery_delay_hours: u32,
 }
 
 /// A setting that cannot be used, with its name.
@@ -253,6 +260,10 @@ impl Settings {
         if !(1024..=1024 * 1024 * 1024).contains(&max_report_bytes) {
             return Err(bad("max_report_bytes", "must be between 1024 and 1073741824"));
         }
+        let recovery_delay_hours = l.recovery_delay_hours.unwrap_or(72);
+        if !(1..=720).contains(&recovery_delay_hours) {
+            return Err(bad("recovery_delay_hours", "must be between 1 and 720"));
+        }
         if l.db_pool_size == Some(0) {
             return Err(bad("db_pool_size", "must be at least 1"));
         }
@@ -274,6 +285,7 @@ impl Settings {
             stats_compaction_ms,
             max_image_bytes,
             max_report_bytes,
+            recovery_delay_hours,
         })
     }
 }

@@ -123,7 +123,8 @@ pub fn policies(conn: &mut DbConn) -> Result<(), ApiError> {
             party_kind: PartyKind::Member,
             roles: vec![Role::CountryAdmin],
         };
-        policy::update(conn, &actor, &ctx(), c, policy::PolicyUpdate { include_in_statistics: i % 5 != 4, fields })?;
+        let update = policy::PolicyUpdate { include_in_statistics: i % 5 != 4, fields, effective_from: None };
+        policy::update(conn, &actor, &ctx(), c, update, Some("*"), time::OffsetDateTime::now_utc())?;
     }
     Ok(())
 }

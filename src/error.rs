@@ -70,11 +70,126 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("service unavailable")]
     Unavailable,
+    /// Refused by a rule of the exchange that has a problem type of its own.
+    #[error("refused: {0:?}")]
+    Rule(Rule),
     #[error("internal error")]
     Internal,
 }
 
+/// Rules of the exchange whose refusals say which rule refused, so that the caller knows what
+/// to do instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// The ST may not grant access to a member country's cases (403).
+    CountryGrantsAccess,
+    /// The ST creates a member country's first administrators only before its onboarding ends (403).
+    CountryOnboarded,
+    /// A recovery is only for an onboarded country without an active administrator (409).
+    RecoveryNotNeeded,
+    /// The country already has an open recovery (409).
+    RecoveryOpen,
+    /// A recovery is approved by a second ST administrator, not by the one who requested it (403).
+    RecoverySecondAdministrator,
+    /// A recovery must be approved before it can be completed (409).
+    RecoveryNotApproved,
+    /// A recovery completes only after its waiting period (409).
+    RecoveryWaiting,
+    /// The recovery was already cancelled or completed (409).
+    RecoveryClosed,
+}
+
+impl Rule {
+    fn status(self) -> StatusCode {
+        match self {
+            Rule::CountryGrantsAccess | Rule::CountryOnboarded | Rule::RecoverySecondAdministrator => {
+                StatusCode::FORBIDDEN
+            }
+            Rule::RecoveryNotNeeded
+            | Rule::RecoveryOpen
+            | Rule::RecoveryNotApproved
+            | Rule::RecoveryWaiting
+            | Rule::RecoveryClosed => StatusCode::CONFLICT,
+        }
+    }
+
+    /// (slug, title, detail in English, detail in Spanish)
+    fn describe(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Rule::CountryGrantsAccess => (
+                "country-grants-access",
+                "Only the country grants access",
+                "Only a member country's own administrators grant access to it: they create its users, grant \
+                 and remove its roles, and reset its users' passwords and second factors. The Technical \
+                 Secretariat may disable a country's user or end its sessions.",
+                "Solo los administradores de un país miembro otorgan acceso a él: crean sus usuarios, otorgan y \
+                 retiran sus roles y restablecen las contraseñas y los segundos factores de sus usuarios. La \
+                 Secretaría Técnica puede deshabilitar a un usuario del país o cerrar sus sesiones.",
+            ),
+            Rule::CountryOnboarded => (
+                "country-onboarded",
+                "Country already onboarded",
+                "This country has completed its onboarding: only its own administrators create its users. If \
+                 it has lost every administrator, use the recovery procedure.",
+                "Este país ya completó su incorporación: solo sus propios administradores crean sus usuarios. \
+                 Si perdió a todos sus administradores, use el procedimiento de recuperación.",
+            ),
+            Rule::RecoveryNotNeeded => (
+                "recovery-not-needed",
+                "Recovery not needed",
+                "A recovery is only for an onboarded member country with no active administrator: this one has \
+                 an active administrator, or has not been onboarded yet.",
+                "Una recuperación solo procede para un país miembro incorporado sin ningún administrador activo: \
+                 este tiene un administrador activo o aún no ha sido incorporado.",
+            ),
+            Rule::RecoveryOpen => (
+                "recovery-open",
+                "Recovery already open",
+                "This country already has an open recovery: approve, cancel or complete that one.",
+                "Este país ya tiene una recuperación abierta: apruebe, cancele o complete esa.",
+            ),
+            Rule::RecoverySecondAdministrator => (
+                "recovery-second-administrator",
+                "Second administrator required",
+                "A recovery is approved by a second ST administrator, not by the one who requested it.",
+                "Una recuperación la aprueba un segundo administrador de la ST, no quien la solicitó.",
+            ),
+            Rule::RecoveryNotApproved => (
+                "recovery-not-approved",
+                "Recovery not approved",
+                "The recovery must first be approved by a second ST administrator.",
+                "La recuperación debe ser aprobada primero por un segundo administrador de la ST.",
+            ),
+            Rule::RecoveryWaiting => (
+                "recovery-waiting",
+                "Waiting period not over",
+                "The recovery can be completed only after its waiting period (`effective_at`), during which \
+                 the country's administrators may cancel it.",
+                "La recuperación solo puede completarse al terminar su período de espera (`effective_at`), \
+                 durante el cual los administradores del país pueden cancelarla.",
+            ),
+            Rule::RecoveryClosed => (
+                "recovery-closed",
+                "Recovery closed",
+                "This recovery was already cancelled or completed.",
+                "Esta recuperación ya fue cancelada o completada.",
+            ),
+        }
+    }
+}
+
 impl ApiError {
+    /// How a refused request is recorded in the audit log: `denied` when a rule of access refused
+    /// it (including a hidden object, answered 404), `failed` for anything else.
+    pub fn audit_outcome(&self) -> crate::audit::Outcome {
+        match self {
+            ApiError::Forbidden | ApiError::NotFound | ApiError::Rule(_) | ApiError::RestrictedSession(_) => {
+                crate::audit::Outcome::Denied
+            }
+            _ => crate::audit::Outcome::Failed,
+        }
+    }
+
     pub fn field(field: &str, code: &str, en: &str, es: &str) -> Self {
         ApiError::Validation(vec![FieldError::new(field, code, en, es)])
     }
@@ -82,6 +197,7 @@ impl ApiError {
     /// (slug, title, detail in English, detail in Spanish)
     fn describe(&self) -> (&'static str, &'static str, &'static str, &'static str) {
         match self {
+            ApiError::Rule(rule) => rule.describe(),
             ApiError::Malformed(_) => (
                 "malformed-request",
                 "Malformed request",
@@ -251,6 +367,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Rule(rule) => rule.status(),
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

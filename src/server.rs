@@ -24,11 +24,14 @@ pub struct AppState {
     pub stats_permits: tokio::sync::Semaphore,
     /// Bounds bulk bodies parsed and processed at once (`http::BulkJson`): one per core.
     pub bulk_permits: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The clock of rules that wait (recovery periods, scheduled policy versions).
+    pub clock: crate::clock::Clock,
 }
 
 pub struct Application {
     port: u16,
     server: Server,
+    clock: crate::clock::Clock,
 }
 
 impl Application {
@@ -84,11 +87,33 @@ impl Application {
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let stats_permits = tokio::sync::Semaphore::new((cpus / 2).max(1));
         let bulk_permits = std::sync::Arc::new(tokio::sync::Semaphore::new(cpus));
-        let state = web::Data::new(AppState { db, audit, settings, hash_permits, stats_permits, bulk_permits });
+        let clock = crate::clock::Clock::default();
+        let state = web::Data::new(AppState {
+            db,
+            audit,
+            settings,
+            hash_permits,
+            stats_permits,
+            bulk_permits,
+            clock: clock.clone(),
+        });
+        let weak = std::sync::Arc::downgrade(&state.clone().into_inner());
         if state.settings.stats_compaction_ms > 0 {
             let every = std::time::Duration::from_millis(state.settings.stats_compaction_ms);
-            crate::statistics::store::Compactor::start(std::sync::Arc::downgrade(&state.clone().into_inner()), every);
+            periodic("enlace-stat-compaction", every, weak.clone(), |s| {
+                let mut conn = s.db.conn()?;
+                crate::statistics::store::compact(&mut conn, false, 64).map(|_| ())
+            });
         }
+        // Reservation policy versions scheduled for a later time take effect by themselves.
+        periodic("enlace-policy-schedule", std::time::Duration::from_secs(1), weak, |s| {
+            let mut conn = s.db.conn()?;
+            let changed = crate::cases::policy::activate_due(&mut conn, &s.clock.now_text())?;
+            if changed > 0 {
+                tracing::info!(countries = changed, "scheduled reservation policies took effect");
+            }
+            Ok(())
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -108,11 +133,16 @@ impl Application {
         }
         .map_err(|e| e.to_string())?
         .run();
-        Ok(Application { port, server })
+        Ok(Application { port, server, clock })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The application's clock (tests move it forward to cross waiting periods).
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.clock.clone()
     }
 
     /// A handle to stop the server.
@@ -122,6 +152,30 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Run `task` every `period` on a thread of its own for as long as the application lives (each
+/// node runs its own; the tasks are safe to run on several nodes at once). A failure is logged
+/// and retried at the next period.
+fn periodic(
+    name: &str,
+    period: std::time::Duration,
+    state: std::sync::Weak<AppState>,
+    task: impl Fn(&AppState) -> Result<(), crate::error::ApiError> + Send + 'static,
+) {
+    let thread_name = name.to_owned();
+    let spawned = std::thread::Builder::new().name(thread_name).spawn(move || {
+        loop {
+            std::thread::sleep(period);
+            let Some(state) = state.upgrade() else { return };
+            if let Err(e) = task(&state) {
+                tracing::warn!(error = %e, task = %std::thread::current().name().unwrap_or(""), "background task failed; will retry");
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, task = name, "cannot start a background task");
     }
 }
 

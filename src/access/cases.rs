@@ -215,11 +215,19 @@ pub struct Rendering {
     pub foreign_withheld: Vec<String>,
     /// The list summary of the foreign view.
     pub foreign_summary: String,
+    /// The reporting country's policy version the redaction applied.
+    pub policy_version: i32,
 }
 
 /// Render a stored document: `foreign` is its view for other countries without a stamp (as
 /// `view` builds it with `stamp: None`) and `withheld` what that view withholds.
-pub fn render(document: &Value, foreign: &CaseView, withheld: &[String], stamp: SharedStamp) -> Rendering {
+pub fn render(
+    document: &Value,
+    foreign: &CaseView,
+    withheld: &[String],
+    policy_version: i32,
+    stamp: SharedStamp,
+) -> Rendering {
     let mut view = foreign.0.clone();
     if let Some(obj) = view.as_object_mut() {
         obj.insert("version".into(), Value::from(stamp.version));
@@ -232,6 +240,7 @@ pub fn render(document: &Value, foreign: &CaseView, withheld: &[String], stamp: 
         foreign_summary: pick(&view, &SUMMARY_KEYS).to_string(),
         foreign_view,
         foreign_withheld: withheld.to_vec(),
+        policy_version,
     }
 }
 

@@ -17,6 +17,8 @@ pub mod resources;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::error::{ApiError, Rule};
+
 /// A role, valid only inside the user's party (SPEC §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -105,19 +107,91 @@ impl Subject {
     }
 }
 
-/// Administration: may `actor` see and manage users of `party`?
-/// `st_admin` manages every party's users; `country_admin` only its own country's.
+/// Administration: may `actor` see users of `party` (list them, read them)?
+/// `st_admin` sees every party's users; `country_admin` only its own country's.
 pub fn may_manage_users_of(actor: &Subject, party: &str) -> bool {
     actor.has(Role::StAdmin) || (actor.has(Role::CountryAdmin) && actor.party == party)
 }
 
-/// Administration: may `actor` grant exactly this set of roles to a user of `party` (kind
-/// `kind`)? Roles must suit the party kind; a `country_admin` never grants `st_admin`.
-pub fn may_grant(actor: &Subject, party: &str, kind: PartyKind, roles: &[Role]) -> bool {
-    if !may_manage_users_of(actor, party) || !roles.iter().all(|r| role_allowed_for(kind, *r)) {
-        return false;
+/// The party of a user being administered.
+#[derive(Debug, Clone, Copy)]
+pub struct UserParty<'a> {
+    pub code: &'a str,
+    pub kind: PartyKind,
+    /// A member country's onboarding ended (one of its users signed in fully for the first time).
+    pub onboarded: bool,
+}
+
+/// A user-management operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserOp<'a> {
+    /// Create a user with these roles.
+    Create(&'a [Role]),
+    /// Replace a user's roles.
+    SetRoles,
+    /// Re-enable a disabled user.
+    Enable,
+    /// Disable a user (ends its sessions).
+    Disable,
+    /// Change the display name or e-mail.
+    EditProfile,
+    ResetPassword,
+    /// Remove the enrolled second factor.
+    ResetMfa,
+    EndSessions,
+}
+
+/// Administration (SPEC §2): may `actor` do `op` to a user of `party` (`own`: its own account)?
+///
+/// - Only a member country's own `country_admin`s grant access to it: they create its users,
+///   grant and remove its roles, reset its users' passwords and second factors.
+/// - The ST (`st_admin`) creates a member country's first `country_admin` accounts while its
+///   onboarding lasts, and afterwards only contains harm without granting access: it disables a
+///   country's user or ends its sessions. It manages the ST's and observers' users fully.
+/// - Nobody changes their own roles or status. A user beyond the actor's reach does not exist for
+///   it (404); a refusal by the rules above names the rule.
+///
+/// Whether the roles suit the party (`role_allowed_for`) is checked as input validation.
+pub fn may_administer(actor: &Subject, party: UserParty, op: UserOp, own: bool) -> Result<(), ApiError> {
+    if !actor.has(Role::StAdmin) && !actor.has(Role::CountryAdmin) {
+        return Err(ApiError::Forbidden);
     }
-    actor.has(Role::StAdmin) || roles.iter().all(|r| *r != Role::StAdmin)
+    if own && matches!(op, UserOp::SetRoles | UserOp::Enable | UserOp::Disable) {
+        return Err(ApiError::Forbidden);
+    }
+    if actor.has(Role::CountryAdmin) && actor.party == party.code && actor.party_kind == PartyKind::Member {
+        return Ok(());
+    }
+    if !actor.has(Role::StAdmin) {
+        // Another country's administrator: creating there is refused, its users do not exist.
+        return Err(if matches!(op, UserOp::Create(_)) { ApiError::Forbidden } else { ApiError::NotFound });
+    }
+    if party.kind != PartyKind::Member {
+        return Ok(());
+    }
+    match op {
+        UserOp::Disable | UserOp::EndSessions => Ok(()),
+        UserOp::Create(_) if party.onboarded => Err(ApiError::Rule(Rule::CountryOnboarded)),
+        UserOp::Create(roles) if !roles.is_empty() && roles.iter().all(|r| *r == Role::CountryAdmin) => Ok(()),
+        _ => Err(ApiError::Rule(Rule::CountryGrantsAccess)),
+    }
+}
+
+/// Recovery of a member country that lost every administrator: requested, approved and
+/// completed by ST administrators (two different ones request and approve).
+pub fn may_run_recovery(actor: &Subject) -> bool {
+    actor.party_kind == PartyKind::Secretariat && actor.has(Role::StAdmin)
+}
+
+/// A recovery of `party` may be cancelled by the country's administrators (and by the ST).
+pub fn may_cancel_recovery(actor: &Subject, party: &str) -> bool {
+    may_run_recovery(actor) || (actor.party == party && actor.has(Role::CountryAdmin))
+}
+
+/// The recoveries of `party` are read by the ST's administrators and by the country's
+/// administrators and auditors (every user of the country sees the open ones on `/me`).
+pub fn may_read_recoveries(actor: &Subject, party: &str) -> bool {
+    may_run_recovery(actor) || (actor.party == party && (actor.has(Role::CountryAdmin) || actor.has(Role::Auditor)))
 }
 
 /// Administration of parties themselves (create observers, rename, deactivate): ST only.
@@ -168,15 +242,47 @@ mod tests {
     }
 
     #[test]
-    fn country_admin_is_confined_to_its_country() {
+    fn only_the_country_grants_access_to_it() {
+        let member = |code, onboarded| UserParty { code, kind: PartyKind::Member, onboarded };
+        let st_party = UserParty { code: "ST", kind: PartyKind::Secretariat, onboarded: false };
         let gt = subject("GT", PartyKind::Member, &[Role::CountryAdmin]);
-        assert!(may_grant(&gt, "GT", PartyKind::Member, &[Role::Officer, Role::Auditor]));
-        assert!(!may_grant(&gt, "MX", PartyKind::Member, &[Role::Officer]));
-        assert!(!may_grant(&gt, "GT", PartyKind::Member, &[Role::StAdmin]));
+        let officer = [Role::Officer];
+        assert!(may_administer(&gt, member("GT", true), UserOp::Create(&officer), false).is_ok());
+        assert!(may_administer(&gt, member("GT", true), UserOp::ResetPassword, false).is_ok());
+        assert!(may_administer(&gt, member("GT", true), UserOp::SetRoles, true).is_err(), "own roles");
+        assert!(matches!(
+            may_administer(&gt, member("MX", true), UserOp::Create(&officer), false),
+            Err(ApiError::Forbidden)
+        ));
+        assert!(matches!(may_administer(&gt, member("MX", true), UserOp::ResetMfa, false), Err(ApiError::NotFound)));
+        assert!(matches!(may_administer(&gt, st_party, UserOp::EditProfile, false), Err(ApiError::NotFound)));
+
         let st = subject("ST", PartyKind::Secretariat, &[Role::StAdmin]);
-        assert!(may_grant(&st, "MX", PartyKind::Member, &[Role::CountryAdmin]));
-        assert!(may_grant(&st, "ST", PartyKind::Secretariat, &[Role::StAdmin]));
-        assert!(!may_grant(&st, "MX", PartyKind::Member, &[Role::StAdmin]));
+        let admin = [Role::CountryAdmin];
+        assert!(may_administer(&st, member("GT", false), UserOp::Create(&admin), false).is_ok(), "onboarding");
+        assert!(matches!(
+            may_administer(&st, member("GT", false), UserOp::Create(&[Role::CountryAdmin, Role::Officer]), false),
+            Err(ApiError::Rule(Rule::CountryGrantsAccess))
+        ));
+        assert!(matches!(
+            may_administer(&st, member("GT", true), UserOp::Create(&admin), false),
+            Err(ApiError::Rule(Rule::CountryOnboarded))
+        ));
+        for op in [UserOp::SetRoles, UserOp::Enable, UserOp::EditProfile, UserOp::ResetPassword, UserOp::ResetMfa] {
+            assert!(
+                matches!(
+                    may_administer(&st, member("GT", true), op, false),
+                    Err(ApiError::Rule(Rule::CountryGrantsAccess))
+                ),
+                "{op:?}"
+            );
+        }
+        assert!(may_administer(&st, member("GT", true), UserOp::Disable, false).is_ok());
+        assert!(may_administer(&st, member("GT", true), UserOp::EndSessions, false).is_ok());
+        assert!(may_administer(&st, st_party, UserOp::ResetPassword, false).is_ok());
+        assert!(may_administer(&st, st_party, UserOp::Create(&[Role::StAdmin]), false).is_ok());
+        let reader = subject("ST", PartyKind::Secretariat, &[Role::Auditor]);
+        assert!(matches!(may_administer(&reader, st_party, UserOp::Disable, false), Err(ApiError::Forbidden)));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The way in for the first administrator: on first start with no users, `serve` creates `admin`
 //! (ST, `st_admin`) with a one-time password written to `DATA_DIR/initial-admin.txt` (owner-only
-//! permissions; the password never goes to the log). `enlace admin create-user` does the same
-//! for any party and role, without a running server. Both are audited with the actor `cli`.
+//! permissions; the password never goes to the log). `enlace admin create-user` creates users
+//! without a running server under exactly the rules of an ST administrator (for a member country:
+//! its first `country_admin`s, before its onboarding ends). Both are audited with the actor `cli`.
 
 use std::path::Path;
 
@@ -11,7 +12,39 @@ use crate::audit::{self, Event, Outcome, RequestContext};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
-/// Create a user directly in the database (no HTTP, no actor). The password is hashed here.
+/// `enlace admin create-user`: create a user as an ST administrator may (`access::may_administer`).
+pub fn create_user_as_operator(
+    conn: &mut DbConn,
+    party: &str,
+    roles: &[Role],
+    username: &str,
+    password: &str,
+) -> Result<String, String> {
+    let party_row =
+        store::find_party(conn, party).map_err(|e| e.to_string())?.ok_or(format!("unknown party {party}"))?;
+    let operator = access::Subject {
+        user_id: "cli".into(),
+        party: "ST".into(),
+        party_kind: access::PartyKind::Secretariat,
+        roles: vec![Role::StAdmin],
+    };
+    if let Err(e) = access::may_administer(&operator, party_row.as_user_party(), access::UserOp::Create(roles), false) {
+        return Err(match e {
+            ApiError::Rule(crate::error::Rule::CountryOnboarded) => format!(
+                "{party} has completed its onboarding: only its own country administrators create its users \
+                 (if it has lost every administrator, use the recovery procedure: SECURITY.md)"
+            ),
+            _ => format!(
+                "only {party}'s own country administrators grant access to it: the ST creates only its first \
+                 country_admin accounts, before its onboarding ends"
+            ),
+        });
+    }
+    create_user(conn, party, roles, username, password, true)
+}
+
+/// Create a user directly in the database with no administration rule applied (the initial
+/// administrator, demo data, tests). The password is hashed here.
 pub fn create_user(
     conn: &mut DbConn,
     party: &str,

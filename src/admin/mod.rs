@@ -4,5 +4,6 @@
 
 pub mod bootstrap;
 pub mod parties;
+pub mod recovery;
 pub mod store;
 pub mod users;

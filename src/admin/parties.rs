@@ -20,12 +20,46 @@ pub struct Party {
     pub name_es: String,
     pub name_en: String,
     pub active: bool,
+    /// For a member country: when its onboarding ended (its first user signed in fully). From
+    /// then on only its own administrators create its users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onboarded_at: Option<String>,
 }
 
 impl From<PartyRow> for Party {
     fn from(p: PartyRow) -> Party {
-        Party { kind: p.kind(), code: p.code, name_es: p.name_es, name_en: p.name_en, active: p.active }
+        Party {
+            kind: p.kind(),
+            code: p.code,
+            name_es: p.name_es,
+            name_en: p.name_en,
+            active: p.active,
+            onboarded_at: p.onboarded_at,
+        }
     }
+}
+
+/// End a member country's onboarding when one of its users first signs in fully (inside the
+/// sign-in's transaction): from then on the ST no longer creates its users. Once only.
+pub fn mark_onboarded(
+    conn: &mut DbConn,
+    ctx: &RequestContext,
+    party: &store::PartyRow,
+    now: &str,
+    events: &mut Vec<Event>,
+) -> Result<(), ApiError> {
+    if party.kind() != PartyKind::Member || party.onboarded_at.is_some() {
+        return Ok(());
+    }
+    let updated = diesel::update(parties::table.find(&party.code).filter(parties::onboarded_at.is_null()))
+        .set(parties::onboarded_at.eq(now))
+        .execute(conn)?;
+    if updated == 1 {
+        events.push(
+            Event::new(ctx, "party_onboarded", "party", Outcome::Allowed).object(party.code.clone(), Some(&party.code)),
+        );
+    }
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -126,6 +160,7 @@ pub fn create(conn: &mut DbConn, actor: &Subject, ctx: &RequestContext, new: New
             active: true,
             created_at: now.clone(),
             updated_at: now,
+            onboarded_at: None,
         };
         diesel::insert_into(parties::table).values(&row).execute(conn)?;
         events.push(

@@ -35,11 +35,18 @@ pub struct PartyRow {
     pub active: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// When a member country's onboarding ended (see `parties::mark_onboarded`).
+    pub onboarded_at: Option<String>,
 }
 
 impl PartyRow {
     pub fn kind(&self) -> PartyKind {
         PartyKind::parse(&self.kind).unwrap_or(PartyKind::Observer)
+    }
+
+    /// The party as user administration decisions see it.
+    pub fn as_user_party(&self) -> crate::access::UserParty<'_> {
+        crate::access::UserParty { code: &self.code, kind: self.kind(), onboarded: self.onboarded_at.is_some() }
     }
 }
 

@@ -1,14 +1,15 @@
 //! Users: list, create, read, update (roles, status, names), reset password, end sessions.
-//! `st_admin` manages every party's users; `country_admin` only its own country's and never
-//! grants `st_admin`; nobody changes their own roles or status. A user outside the caller's
-//! administration is answered 404, like a missing one.
+//! Who may do what to whom is `access::may_administer`: a member country's own `country_admin`s
+//! grant access to it; the ST creates its first administrators at onboarding and afterwards may
+//! only disable its users or end their sessions; the ST manages its own and observers' users.
+//! A user outside the caller's administration is answered 404, like a missing one.
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::store::{self, UserRecord, UserRow};
-use crate::access::{self, Role, Subject};
+use crate::access::{self, Role, Subject, UserOp};
 use crate::audit::{self, Event, Outcome, RequestContext};
 use crate::auth::service::revoke_sessions;
 use crate::db::DbConn;
@@ -145,7 +146,7 @@ pub struct UserPage {
     pub next_cursor: Option<String>,
 }
 
-fn is_valid_username(u: &str) -> bool {
+pub(super) fn is_valid_username(u: &str) -> bool {
     (3..=64).contains(&u.len())
         && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
@@ -160,7 +161,7 @@ fn is_valid_email(e: &str) -> bool {
         && !e.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-fn check_profile(display_name: Option<&str>, email: Option<&str>, issues: &mut Vec<FieldError>) {
+pub(super) fn check_profile(display_name: Option<&str>, email: Option<&str>, issues: &mut Vec<FieldError>) {
     if let Some(n) = display_name {
         let len = n.trim().chars().count();
         if len == 0 || len > 200 || n.chars().any(char::is_control) {
@@ -184,15 +185,10 @@ fn check_profile(display_name: Option<&str>, email: Option<&str>, issues: &mut V
     }
 }
 
-fn check_roles(
-    actor: &Subject,
-    party: &store::PartyRow,
-    roles: &[Role],
-    issues: &mut Vec<FieldError>,
-) -> Result<(), ApiError> {
+fn check_roles(party: &store::PartyRow, roles: &[Role], issues: &mut Vec<FieldError>) {
     if roles.is_empty() {
         issues.push(FieldError::new("roles", "required", "at least one role", "al menos un rol"));
-        return Ok(());
+        return;
     }
     if let Some(r) = roles.iter().find(|r| !access::role_allowed_for(party.kind(), **r)) {
         issues.push(FieldError::new(
@@ -201,12 +197,32 @@ fn check_roles(
             format!("a {} party cannot hold the role {}", party.kind().as_str(), r.as_str()),
             format!("una parte de tipo {} no puede tener el rol {}", party.kind().as_str(), r.as_str()),
         ));
-        return Ok(());
     }
-    if !access::may_grant(actor, &party.code, party.kind(), roles) {
-        return Err(ApiError::Forbidden);
+}
+
+/// The operations a patch asks for, each decided on its own.
+fn patch_ops(patch: &UserPatch) -> Vec<UserOp<'static>> {
+    let mut ops = vec![];
+    if patch.display_name.is_some() || patch.email.is_some() {
+        ops.push(UserOp::EditProfile);
     }
-    Ok(())
+    if patch.roles.is_some() {
+        ops.push(UserOp::SetRoles);
+    }
+    match patch.status.as_deref() {
+        Some("active") => ops.push(UserOp::Enable),
+        Some(_) => ops.push(UserOp::Disable),
+        None => {}
+    }
+    if patch.reset_mfa == Some(true) {
+        ops.push(UserOp::ResetMfa);
+    }
+    ops
+}
+
+/// May the actor do `op` to this (visible) user?
+fn administer(actor: &Subject, record: &UserRecord, op: UserOp) -> Result<(), ApiError> {
+    access::may_administer(actor, record.party.as_user_party(), op, record.user.id == actor.user_id)
 }
 
 /// Load a user the actor administers; anyone else's user is NotFound.
@@ -288,6 +304,7 @@ pub fn check_new(conn: &mut DbConn, actor: &Subject, new: &NewUser) -> Result<()
     let Some(party) = store::find_party(conn, &new.party)? else {
         return Err(ApiError::field("party", "unknown_party", "no such party", "no existe esa parte"));
     };
+    access::may_administer(actor, party.as_user_party(), UserOp::Create(&new.roles), false)?;
     let mut issues = vec![];
     if !is_valid_username(&new.username) {
         issues.push(FieldError::new(
@@ -298,7 +315,7 @@ pub fn check_new(conn: &mut DbConn, actor: &Subject, new: &NewUser) -> Result<()
         ));
     }
     check_profile(Some(&new.display_name), Some(&new.email), &mut issues);
-    check_roles(actor, &party, &new.roles, &mut issues)?;
+    check_roles(&party, &new.roles, &mut issues);
     if let Some(p) = &new.password
         && let Err(ApiError::Validation(mut v)) = crate::auth::password::check_policy(p, &new.username, "password")
     {
@@ -367,7 +384,9 @@ pub fn update(
     require_admin(actor)?;
     audit::write(conn, |conn, events| {
         let record = managed_user(conn, actor, id)?;
-        let own = record.user.id == actor.user_id;
+        for op in patch_ops(&patch) {
+            administer(actor, &record, op)?;
+        }
         let mut issues = vec![];
         check_profile(patch.display_name.as_deref(), patch.email.as_deref(), &mut issues);
         if let Some(s) = &patch.status
@@ -382,13 +401,7 @@ pub fn update(
             ));
         }
         if let Some(roles) = &patch.roles {
-            if own {
-                return Err(ApiError::Forbidden);
-            }
-            check_roles(actor, &record.party, roles, &mut issues)?;
-        }
-        if own && patch.status.is_some() {
-            return Err(ApiError::Forbidden);
+            check_roles(&record.party, roles, &mut issues);
         }
         if !issues.is_empty() {
             return Err(ApiError::Validation(issues));
@@ -447,7 +460,7 @@ pub fn update(
 /// Check that the actor may reset this user's password (before hashing).
 pub fn check_reset(conn: &mut DbConn, actor: &Subject, id: &str) -> Result<(), ApiError> {
     require_admin(actor)?;
-    managed_user(conn, actor, id).map(|_| ())
+    administer(actor, &managed_user(conn, actor, id)?, UserOp::ResetPassword)
 }
 
 pub fn reset_password(
@@ -460,6 +473,7 @@ pub fn reset_password(
     require_admin(actor)?;
     audit::write(conn, |conn, events| {
         let record = managed_user(conn, actor, id)?;
+        administer(actor, &record, UserOp::ResetPassword)?;
         diesel::update(users::table.find(id))
             .set((
                 users::password_hash.eq(password_hash),
@@ -486,6 +500,7 @@ pub fn end_sessions(
     require_admin(actor)?;
     audit::write(conn, |conn, events| {
         let record = managed_user(conn, actor, id)?;
+        administer(actor, &record, UserOp::EndSessions)?;
         let ended = revoke_sessions(conn, id, "ended_by_admin")?;
         events.push(
             Event::new(ctx, "user_end_sessions", "user", Outcome::Allowed)

@@ -7,36 +7,12 @@ use crate::admin::parties::{self, NewParty, Party, PartyPatch};
 use crate::admin::users::{
     self, CreatedUser, NewUser, PasswordReset, SessionsEnded, User, UserPage, UserPatch, UserQuery,
 };
-use crate::audit::{Event, Outcome};
+use crate::api::support::refusal;
 use crate::auth::Principal;
 use crate::auth::service::hash_password;
 use crate::error::{ApiError, Problem};
 use crate::http::{Json, Query};
 use crate::server::AppState;
-
-/// Record a refused administration attempt, then return the refusal.
-pub async fn audit_refusal<T>(
-    state: &AppState,
-    p: &Principal,
-    action: &str,
-    object_type: &str,
-    object_id: Option<&str>,
-    result: Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    if let Err(e) = &result {
-        let outcome = match e {
-            ApiError::Forbidden | ApiError::NotFound => Outcome::Denied,
-            _ => Outcome::Failed,
-        };
-        let mut ev =
-            Event::new(&p.ctx, action, object_type, outcome).details(serde_json::json!({"error": format!("{e}")}));
-        if let Some(id) = object_id {
-            ev = ev.object(id.to_owned(), None);
-        }
-        state.audit.record(ev).await?;
-    }
-    result
-}
 
 /// All parties: the 11 member countries, the Technical Secretariat and observers.
 #[utoipa::path(get, path = "/api/v1/parties", tag = "admin", security(("bearer" = [])),
@@ -75,7 +51,7 @@ pub async fn create_party(
     let body = body.into_inner()?;
     let (subject, ctx) = (p.subject(), p.ctx.clone());
     let result = state.db.run(move |c| parties::create(c, &subject, &ctx, body)).await;
-    let party = audit_refusal(&state, &p, "party_create", "party", None, result).await?;
+    let party = refusal(&state, &p, "party_create", "party", None, result).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", party.code))).json(party))
 }
 
@@ -96,7 +72,7 @@ pub async fn update_party(
     let code = code.into_inner();
     let (subject, ctx, c2) = (p.subject(), p.ctx.clone(), code.clone());
     let result = state.db.run(move |c| parties::update(c, &subject, &ctx, &c2, body)).await;
-    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "party_update", "party", Some(&code), result).await?))
+    Ok(HttpResponse::Ok().json(refusal(&state, &p, "party_update", "party", Some(&code), result).await?))
 }
 
 /// Users the caller administers (ST administrators: all; country administrators: their country's).
@@ -111,7 +87,7 @@ pub async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     let subject = p.subject();
     let result = state.db.run(move |c| users::list(c, &subject, q.into_inner()?)).await;
-    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_list", "user", None, result).await?))
+    Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_list", "user", None, result).await?))
 }
 
 /// Create a user in a party the caller administers. Without `password`, a one-time password is
@@ -135,7 +111,7 @@ pub async fn create_user(
     let probe =
         NewUser { username, display_name: new.display_name.clone(), email: new.email.clone(), party, roles, password };
     let checked = state.db.run(move |c| users::check_new(c, &s2, &probe)).await;
-    audit_refusal(&state, &p, "user_create", "user", None, checked).await?;
+    refusal(&state, &p, "user_create", "user", None, checked).await?;
     let (initial, given) = match new.password.clone() {
         Some(pw) => (None, pw),
         None => {
@@ -146,7 +122,7 @@ pub async fn create_user(
     let hash = hash_password(&state, given).await?;
     let ctx = p.ctx.clone();
     let result = state.db.run(move |c| users::create(c, &subject, &ctx, new, hash)).await;
-    let user = audit_refusal(&state, &p, "user_create", "user", None, result).await?;
+    let user = refusal(&state, &p, "user_create", "user", None, result).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/users/{}", user.id)))
         .json(CreatedUser { user, initial_password: initial }))
@@ -166,7 +142,7 @@ pub async fn get_user(
     let (id, subject) = (id.into_inner(), p.subject());
     let id2 = id.clone();
     let result = state.db.run(move |c| users::get(c, &subject, &id2)).await;
-    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_read", "user", Some(&id), result).await?))
+    Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_read", "user", Some(&id), result).await?))
 }
 
 /// Update a user's names, roles, status or MFA. Nobody changes their own roles or status.
@@ -186,7 +162,7 @@ pub async fn update_user(
     let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
     let id2 = id.clone();
     let result = state.db.run(move |c| users::update(c, &subject, &ctx, &id2, body)).await;
-    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_update", "user", Some(&id), result).await?))
+    Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_update", "user", Some(&id), result).await?))
 }
 
 /// Reset a user's password to a generated one-time password (returned once) and end their sessions.
@@ -203,12 +179,12 @@ pub async fn reset_password(
     let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
     let (id2, s2) = (id.clone(), subject.clone());
     let checked = state.db.run(move |c| users::check_reset(c, &s2, &id2)).await;
-    audit_refusal(&state, &p, "user_password_reset", "user", Some(&id), checked).await?;
+    refusal(&state, &p, "user_password_reset", "user", Some(&id), checked).await?;
     let otp = crate::auth::one_time_password();
     let hash = hash_password(&state, otp.clone()).await?;
     let id2 = id.clone();
     let result = state.db.run(move |c| users::reset_password(c, &subject, &ctx, &id2, hash)).await;
-    audit_refusal(&state, &p, "user_password_reset", "user", Some(&id), result).await?;
+    refusal(&state, &p, "user_password_reset", "user", Some(&id), result).await?;
     Ok(HttpResponse::Ok().json(PasswordReset { one_time_password: otp }))
 }
 
@@ -226,5 +202,5 @@ pub async fn end_sessions(
     let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
     let id2 = id.clone();
     let result = state.db.run(move |c| users::end_sessions(c, &subject, &ctx, &id2)).await;
-    Ok(HttpResponse::Ok().json(audit_refusal(&state, &p, "user_end_sessions", "user", Some(&id), result).await?))
+    Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_end_sessions", "user", Some(&id), result).await?))
 }

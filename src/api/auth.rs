@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::access::{PartyKind, Role};
+use crate::admin::recovery::RecoveryNotice;
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
 use crate::auth::service::{
@@ -86,6 +87,9 @@ pub struct Me {
     pub must_change_password: bool,
     /// `full`, `mfa_enrolment` or `password_change`.
     pub session_scope: &'static str,
+    /// For a member country's users: open recoveries of a country administrator account
+    /// (requested by the ST), which the country's administrators may cancel until `effective_at`.
+    pub pending_recoveries: Vec<RecoveryNotice>,
 }
 
 /// Who am I: user, party, roles, MFA state.
@@ -95,9 +99,15 @@ pub struct Me {
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/me")]
-pub async fn me(state: web::Data<AppState>, auth: Authenticated) -> HttpResponse {
+pub async fn me(state: web::Data<AppState>, auth: Authenticated) -> Result<HttpResponse, ApiError> {
+    let pending_recoveries = if auth.record.party.kind() == PartyKind::Member {
+        let party = auth.record.party.code.clone();
+        state.db.run(move |c| crate::admin::recovery::open_notices(c, &party)).await?
+    } else {
+        vec![]
+    };
     let r = &auth.record;
-    HttpResponse::Ok().json(Me {
+    Ok(HttpResponse::Ok().json(Me {
         id: r.user.id.clone(),
         username: r.user.username.clone(),
         display_name: r.user.display_name.clone(),
@@ -109,7 +119,8 @@ pub async fn me(state: web::Data<AppState>, auth: Authenticated) -> HttpResponse
         mfa_required: state.settings.mfa_all_roles || r.roles.iter().any(|x| x.requires_mfa()),
         must_change_password: r.user.must_change_password,
         session_scope: auth.scope.as_str(),
-    })
+        pending_recoveries,
+    }))
 }
 
 /// Change my password. Ends every session of the user, this one included: sign in again.

@@ -1,15 +1,14 @@
-//! Case endpoints: submit (single, batch), read, list, replace, retract, versions; the catalog;
-//! and the countries' reservation policies.
+//! Case endpoints: submit (single, batch), read, list, replace, retract, versions; the catalog.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::support::refusal;
 use crate::audit::{Event, Outcome};
 use crate::auth::Principal;
 use crate::cases::idempotency::{Key, Snapshot};
-use crate::cases::policy::{self, Policy, PolicyUpdate};
 use crate::cases::service::{self, BatchRequest, BatchResult, CaseQuery, Read, Retraction, Viewed};
 use crate::cases::store::VersionInfo;
 use crate::error::{ApiError, Problem};
@@ -49,28 +48,6 @@ fn viewed_response(v: Viewed) -> HttpResponse {
     HttpResponse::Ok().insert_header((header::ETAG, v.etag)).json(v.view)
 }
 
-/// Record a refused case operation, then return the refusal.
-async fn refusal<T>(
-    state: &AppState,
-    p: &Principal,
-    action: &str,
-    id: Option<&str>,
-    r: Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    if let Err(e) = &r {
-        let outcome = match e {
-            ApiError::Forbidden | ApiError::NotFound => Outcome::Denied,
-            _ => Outcome::Failed,
-        };
-        let mut ev = Event::new(&p.ctx, action, "case", outcome).details(serde_json::json!({"error": e.to_string()}));
-        if let Some(id) = id {
-            ev = ev.object(id.to_owned(), None);
-        }
-        state.audit.record(ev).await?;
-    }
-    r
-}
-
 /// Submit a case of the caller's country (officers). `reporting_country` is the caller's
 /// country. With `Idempotency-Key`, a retried request returns the original response and creates
 /// nothing; the same key with a different body is 422.
@@ -95,7 +72,7 @@ pub async fn create(
     let key = idempotency_key(&req, &body)?;
     let (s, ctx) = (p.subject(), p.ctx.clone());
     let r = state.db.run(move |c| service::create(c, &s, &ctx, body, key)).await;
-    Ok(snapshot_response(refusal(&state, &p, "case_create", None, r).await?))
+    Ok(snapshot_response(refusal(&state, &p, "case_create", "case", None, r).await?))
 }
 
 /// Submit up to 500 cases; each is validated and stored or rejected on its own, with a
@@ -122,7 +99,7 @@ pub async fn batch(
     let (s, ctx) = (p.subject(), p.ctx.clone());
     let r = state.db.run(move |c| service::batch(c, &s, &ctx, body, key)).await;
     drop(permit);
-    Ok(snapshot_response(refusal(&state, &p, "case_batch", None, r).await?))
+    Ok(snapshot_response(refusal(&state, &p, "case_batch", "case", None, r).await?))
 }
 
 /// Read a case. The reporting country sees it whole; another member country in the sharing
@@ -181,7 +158,7 @@ pub async fn update(
     let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
     let id2 = id.clone();
     let r = state.db.run(move |c| service::update(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
-    Ok(viewed_response(refusal(&state, &p, "case_update", Some(&id), r).await?))
+    Ok(viewed_response(refusal(&state, &p, "case_update", "case", Some(&id), r).await?))
 }
 
 /// Retract a case with a reason: it is kept for the reporting country and the audit trail, and
@@ -210,7 +187,7 @@ pub async fn retract(
     let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
     let id2 = id.clone();
     let r = state.db.run(move |c| service::retract(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
-    Ok(viewed_response(refusal(&state, &p, "case_retract", Some(&id), r).await?))
+    Ok(viewed_response(refusal(&state, &p, "case_retract", "case", Some(&id), r).await?))
 }
 
 /// A case as the caller may see it: the submitted record (`CaseInput`) with its system fields
@@ -251,7 +228,7 @@ pub struct CasePageDoc {
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<CaseQuery>) -> Result<HttpResponse, ApiError> {
     let s = p.subject();
     let r = state.db.run(move |c| service::list(c, &s, q.into_inner()?)).await;
-    let (page, n) = refusal(&state, &p, "case_list", None, r).await?;
+    let (page, n) = refusal(&state, &p, "case_list", "case", None, r).await?;
     let ev = Event::new(&p.ctx, "case_list", "case", Outcome::Allowed).details(serde_json::json!({"items": n}));
     state.audit.record(ev).await?;
     Ok(HttpResponse::Ok().json(page))
@@ -274,7 +251,7 @@ pub async fn versions(
     let (s, id) = (p.subject(), id.into_inner());
     let id2 = id.clone();
     let r = state.db.run(move |c| service::versions(c, &s, &id2)).await;
-    let (history, party) = refusal(&state, &p, "case_versions", Some(&id), r).await?;
+    let (history, party) = refusal(&state, &p, "case_versions", "case", Some(&id), r).await?;
     state.audit.record(Event::new(&p.ctx, "case_versions", "case", Outcome::Allowed).object(id, Some(&party))).await?;
     Ok(HttpResponse::Ok().json(history))
 }
@@ -296,7 +273,7 @@ pub async fn version(
     let (s, (id, n)) = (p.subject(), path.into_inner());
     let id2 = id.clone();
     let r = state.db.run(move |c| service::version(c, &s, &id2, n)).await;
-    let (view, party) = refusal(&state, &p, "case_version_read", Some(&id), r).await?;
+    let (view, party) = refusal(&state, &p, "case_version_read", "case", Some(&id), r).await?;
     let ev = Event::new(&p.ctx, "case_version_read", "case", Outcome::Allowed)
         .object(id, Some(&party))
         .details(serde_json::json!({"version": n}));
@@ -313,77 +290,4 @@ pub async fn catalog(_p: Principal) -> HttpResponse {
     static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let body = JSON.get_or_init(|| serde_json::to_string(crate::formato::catalog::catalog()).unwrap_or_default());
     HttpResponse::Ok().content_type("application/json").body(body.as_str())
-}
-
-/// A country's reservation policy (its users and ST administrators).
-#[utoipa::path(get, path = "/api/v1/parties/{code}/reservation-policy", tag = "cases", security(("bearer" = [])),
-    params(("code" = String, Path, description = "Member country code")),
-    responses(
-        (status = 200, body = Policy),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-    ))]
-#[get("/api/v1/parties/{code}/reservation-policy")]
-pub async fn get_policy(
-    state: web::Data<AppState>,
-    p: Principal,
-    code: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let (s, code) = (p.subject(), code.into_inner());
-    let c2 = code.clone();
-    let r = state
-        .db
-        .run(move |c| {
-            let party = crate::admin::store::find_party(c, &c2)?.ok_or(ApiError::NotFound)?;
-            if party.kind() != crate::access::PartyKind::Member {
-                return Err(ApiError::NotFound);
-            }
-            if !policy::may_read(&s, &c2) {
-                return Err(ApiError::Forbidden);
-            }
-            policy::load(c, &c2)
-        })
-        .await;
-    let policy = refusal(&state, &p, "reservation_policy_read", Some(&code), r).await?;
-    Ok(HttpResponse::Ok().json(policy))
-}
-
-/// Replace a country's reservation policy (that country's administrators). Effective at once
-/// for every past and future case of the country; versioned and audited.
-#[utoipa::path(put, path = "/api/v1/parties/{code}/reservation-policy", tag = "cases", security(("bearer" = [])), request_body = PolicyUpdate,
-    params(("code" = String, Path, description = "Member country code")),
-    responses(
-        (status = 200, body = Policy),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    ))]
-#[put("/api/v1/parties/{code}/reservation-policy")]
-pub async fn put_policy(
-    state: web::Data<AppState>,
-    p: Principal,
-    code: web::Path<String>,
-    body: Json<PolicyUpdate>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
-    let (s, ctx, code) = (p.subject(), p.ctx.clone(), code.into_inner());
-    let c2 = code.clone();
-    let r = state
-        .db
-        .run(move |c| {
-            let party = crate::admin::store::find_party(c, &c2)?.ok_or(ApiError::NotFound)?;
-            if party.kind() != crate::access::PartyKind::Member {
-                return Err(ApiError::NotFound);
-            }
-            if !policy::may_write(&s, &c2) {
-                return Err(ApiError::Forbidden);
-            }
-            policy::update(c, &s, &ctx, &c2, body)
-        })
-        .await;
-    let policy = refusal(&state, &p, "reservation_policy_update", Some(&code), r).await?;
-    Ok(HttpResponse::Ok().json(policy))
 }

@@ -11,6 +11,8 @@ pub mod directory;
 pub mod entry_requirements;
 pub mod false_passport_reports;
 pub mod health;
+pub mod policies;
+pub mod recoveries;
 pub mod reports;
 pub mod schemas;
 pub mod statistics;
@@ -68,6 +70,12 @@ api_routes![
     admin::update_user,
     admin::reset_password,
     admin::end_sessions,
+    recoveries::list_recoveries,
+    recoveries::request_recovery,
+    recoveries::get_recovery,
+    recoveries::approve_recovery,
+    recoveries::cancel_recovery,
+    recoveries::complete_recovery,
     audit::list,
     audit::verify,
     cases::create,
@@ -79,8 +87,10 @@ api_routes![
     cases::versions,
     cases::version,
     cases::catalog,
-    cases::get_policy,
-    cases::put_policy,
+    policies::get_policy,
+    policies::put_policy,
+    policies::policy_versions,
+    policies::policy_version,
     statistics::table,
     statistics::routes,
     statistics::false_passports,

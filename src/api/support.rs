@@ -19,7 +19,8 @@ pub fn content_length(req: &HttpRequest) -> Option<u64> {
     req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
 }
 
-/// Record a refused operation (denied: 403/404; failed: anything else), then return the refusal.
+/// Record a refused operation (`ApiError::audit_outcome`), then return the refusal. The one
+/// refusal recorder of every handler.
 pub async fn refusal<T>(
     state: &AppState,
     p: &Principal,
@@ -29,12 +30,8 @@ pub async fn refusal<T>(
     r: Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     if let Err(e) = &r {
-        let outcome = match e {
-            ApiError::Forbidden | ApiError::NotFound => Outcome::Denied,
-            _ => Outcome::Failed,
-        };
-        let mut ev =
-            Event::new(&p.ctx, action, object_type, outcome).details(serde_json::json!({"error": e.to_string()}));
+        let mut ev = Event::new(&p.ctx, action, object_type, e.audit_outcome())
+            .details(serde_json::json!({"error": e.to_string()}));
         if let Some(id) = id {
             ev = ev.object(id.to_owned(), None);
         }

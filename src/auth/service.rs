@@ -247,6 +247,9 @@ pub async fn login(
                         let tokens = open_session(conn, &r.user.id, scope)?;
                         let mut ctx = ctx.clone();
                         ctx.actor = Some(actor_of(&r));
+                        if scope == SessionScope::Full {
+                            crate::admin::parties::mark_onboarded(conn, &ctx, &r.party, &crate::clock::now_text(), events)?;
+                        }
                         events.push(
                             Event::new(&ctx, "authn_login", "session", Outcome::Allowed)
                                 .object(r.user.id.clone(), Some(&r.party.code))
@@ -472,6 +475,8 @@ pub async fn verify_totp(state: web::Data<AppState>, auth: Authenticated, req: T
                     diesel::update(sessions::table.find(&auth.session_id))
                         .set(sessions::scope.eq(SessionScope::Full.as_str()))
                         .execute(conn)?;
+                    let now = crate::clock::now_text();
+                    crate::admin::parties::mark_onboarded(conn, &auth.ctx, &auth.record.party, &now, events)?;
                 }
                 events.push(
                     Event::new(&auth.ctx, "mfa_enrol_verify", "user", Outcome::Allowed).object(obj.0, Some(&obj.1)),

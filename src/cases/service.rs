@@ -67,14 +67,19 @@ pub struct Viewed {
     pub etag: String,
 }
 
-fn read_event(ctx: &RequestContext, head: &CaseHead, access: Access, withheld: &[String], action: &str) -> Event {
-    let (view, version) = match access {
-        Access::Own => ("full", head.version),
-        Access::Foreign => ("redacted", head.shared_version),
+fn read_event(ctx: &RequestContext, head: &CaseHead, access: Access, r: &store::Rendered, action: &str) -> Event {
+    let details = match access {
+        Access::Own => serde_json::json!({"view": "full", "version": head.version, "withheld": r.withheld}),
+        Access::Foreign => serde_json::json!({
+            "view": "redacted",
+            "version": head.shared_version,
+            "policy_version": r.policy_version,
+            "withheld": r.withheld,
+        }),
     };
     Event::new(ctx, action, "case", Outcome::Allowed)
         .object(head.id.clone(), Some(&head.meta.reporting_country))
-        .details(serde_json::json!({"view": view, "version": version, "withheld": withheld}))
+        .details(details)
 }
 
 fn denied(ctx: &RequestContext, action: &str, id: &str, party: Option<&str>) -> Event {
@@ -98,11 +103,11 @@ pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Re
     let Some(access) = rules::case_access(s, &head.meta) else {
         return Ok(Read::Hidden(denied(ctx, "case_read", id, Some(&head.meta.reporting_country))));
     };
-    let Some((view, etag, withheld)) = store::load_rendered(conn, &head, access)? else {
+    let Some(rendered) = store::load_rendered(conn, &head, access)? else {
         return Ok(Read::Hidden(denied(ctx, "case_read", id, None)));
     };
-    let event = read_event(ctx, &head, access, &withheld, "case_read");
-    Ok(Read::Visible(view, etag, event))
+    let event = read_event(ctx, &head, access, &rendered, "case_read");
+    Ok(Read::Visible(rendered.view, rendered.etag, event))
 }
 
 /// The result of a create: the response as sent (replayed verbatim for a retried key).
@@ -248,7 +253,7 @@ pub fn update(
             (case.document["created_at"].as_str().unwrap_or_default().to_owned(), case.document["created_by"].clone());
         let document = build_document(&input, id, version, (&created.0, &created.1), (&now, &actor_json(s)), &s.party);
         let reservations = policy.reservations(&store::case_reservations(&document));
-        let cols = store::index_columns(&document, &reservations);
+        let cols = store::index_columns(&document, &reservations, policy.version);
         if !store::replace(conn, id, case.version, "update", &document, &cols, &reservations, None, &s.user_id, &now)? {
             return Err(ApiError::PreconditionFailed);
         }
@@ -312,7 +317,7 @@ pub fn retract(
         document["retraction_reason"] = Value::from(reason.clone());
         let policy = policy::load(conn, &s.party)?;
         let reservations = policy.reservations(&store::case_reservations(&document));
-        let cols = store::index_columns(&document, &reservations);
+        let cols = store::index_columns(&document, &reservations, policy.version);
         if !store::replace(
             conn,
             id,

@@ -8,8 +8,7 @@ use utoipa::ToSchema;
 
 use super::policy::Policy;
 use crate::access::cases::{
-    Access, CaseMeta, CaseView, RenderedView, Rendering, Reservation, Scope, SharedStamp, etag_own, is_reserved,
-    render, view,
+    Access, CaseMeta, CaseView, RenderedView, Rendering, Reservation, Scope, SharedStamp, etag_own, is_reserved, view,
 };
 use crate::db::DbConn;
 use crate::db::schema::{case_search, case_shares, case_versions, case_views, cases};
@@ -67,6 +66,8 @@ pub struct IndexColumns {
     /// What other countries see, without the history stamp, and what it withholds.
     pub foreign: CaseView,
     pub withheld: Vec<String>,
+    /// The reporting country's policy version the reservations come from.
+    pub policy_version: i32,
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -93,7 +94,7 @@ fn search_text(v: &Value, out: &mut String) {
     }
 }
 
-pub fn index_columns(document: &Value, reservations: &[Reservation]) -> IndexColumns {
+pub fn index_columns(document: &Value, reservations: &[Reservation], policy_version: i32) -> IndexColumns {
     let shared = |path: &str| if is_reserved(reservations, path) { None } else { text(document, path) };
     let mut search_full = String::new();
     search_text(document, &mut search_full);
@@ -122,7 +123,14 @@ pub fn index_columns(document: &Value, reservations: &[Reservation]) -> IndexCol
         shared_digest,
         foreign,
         withheld,
+        policy_version,
     }
+}
+
+/// The rendering of a document with its index columns (the foreign view, what it withholds and
+/// the policy version they come from).
+fn render(document: &Value, cols: &IndexColumns, stamp: SharedStamp) -> Rendering {
+    crate::access::cases::render(document, &cols.foreign, &cols.withheld, cols.policy_version, stamp)
 }
 
 fn withheld_text(r: &Rendering) -> String {
@@ -212,8 +220,8 @@ pub fn prepare_new(
     user_id: &str,
     now: &str,
 ) -> Result<NewCase, ApiError> {
-    let cols = index_columns(&document, reservations);
-    let rendering = render(&document, &cols.foreign, &cols.withheld, SharedStamp { version: 1, updated_at: now });
+    let cols = index_columns(&document, reservations, policy_version);
+    let rendering = render(&document, &cols, SharedStamp { version: 1, updated_at: now });
     let record = crate::statistics::store::record_of(&document, reservations)?;
     Ok(NewCase {
         id,
@@ -320,7 +328,7 @@ pub fn replace(
     let Some(stamp) = shared_stamp_after(conn, id, Some(expected_version), &cols.shared_digest, now)? else {
         return Ok(false);
     };
-    let r = render(document, &cols.foreign, &cols.withheld, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
+    let r = render(document, cols, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
     let updated = diesel::update(cases::table.filter(cases::id.eq(id)).filter(cases::version.eq(expected_version)))
         .set((
             cases::version.eq(version),
@@ -387,6 +395,7 @@ fn write_rendering(conn: &mut DbConn, id: &str, r: &Rendering) -> Result<(), Api
             case_views::summary_own.eq(&r.own_summary),
             case_views::summary_foreign.eq(&r.foreign_summary),
             case_views::foreign_view.eq(&r.foreign_view),
+            case_views::policy_version.eq(r.policy_version),
         ))
         .execute(conn)?;
     Ok(())
@@ -539,27 +548,43 @@ pub fn load_head(conn: &mut DbConn, id: &str) -> Result<Option<CaseHead>, ApiErr
     Ok(Some(to_head(row, &shares)))
 }
 
-/// The rendering of a case for `access`: the view's text, its ETag and what it withholds.
-pub fn load_rendered(
-    conn: &mut DbConn,
-    head: &CaseHead,
-    access: Access,
-) -> Result<Option<(RenderedView, String, Vec<String>)>, ApiError> {
+/// A case's rendering as one caller receives it.
+pub struct Rendered {
+    pub view: RenderedView,
+    pub etag: String,
+    /// The withheld catalog paths (none for the reporting country).
+    pub withheld: Vec<String>,
+    /// The reporting country's policy version the redaction applied (none for its own view).
+    pub policy_version: Option<i32>,
+}
+
+/// The rendering of a case for `access`: the view's text, its ETag, what it withholds and under
+/// which policy version.
+pub fn load_rendered(conn: &mut DbConn, head: &CaseHead, access: Access) -> Result<Option<Rendered>, ApiError> {
     let q = cases::table.find(&head.id);
     Ok(match access {
-        Access::Own => q
-            .select(cases::document)
-            .get_result::<String>(conn)
-            .optional()?
-            .map(|doc| (RenderedView::stored(doc), etag_own(head.version), vec![])),
+        Access::Own => q.select(cases::document).get_result::<String>(conn).optional()?.map(|doc| Rendered {
+            view: RenderedView::stored(doc),
+            etag: etag_own(head.version),
+            withheld: vec![],
+            policy_version: None,
+        }),
         Access::Foreign => {
-            let row: Option<(String, String, String)> = case_views::table
+            let row: Option<(String, String, String, i32)> = case_views::table
                 .find(&head.id)
-                .select((case_views::foreign_view, case_views::foreign_etag, case_views::foreign_withheld))
+                .select((
+                    case_views::foreign_view,
+                    case_views::foreign_etag,
+                    case_views::foreign_withheld,
+                    case_views::policy_version,
+                ))
                 .get_result(conn)
                 .optional()?;
-            row.map(|(view, etag, withheld)| {
-                (RenderedView::stored(view), etag, serde_json::from_str(&withheld).unwrap_or_default())
+            row.map(|(view, etag, withheld, policy_version)| Rendered {
+                view: RenderedView::stored(view),
+                etag,
+                withheld: serde_json::from_str(&withheld).unwrap_or_default(),
+                policy_version: Some(policy_version),
             })
         }
     })
@@ -633,11 +658,10 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
     for (id, doc) in &rows {
         let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
         let reservations = policy.reservations(&case_reservations(&document));
-        let cols = index_columns(&document, &reservations);
+        let cols = index_columns(&document, &reservations, policy.version);
         crate::statistics::store::replace(conn, id, &document, &reservations)?;
         let Some(stamp) = shared_stamp_after(conn, id, None, &cols.shared_digest, now)? else { continue };
-        let r =
-            render(&document, &cols.foreign, &cols.withheld, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
+        let r = render(&document, &cols, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
         diesel::update(cases::table.find(id))
             .set((
                 cases::case_type_shared.eq(&cols.case_type_shared),
@@ -654,8 +678,9 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
     Ok(rows.len())
 }
 
-/// Bumped whenever `access::cases::render` renders the same document differently.
-pub const VIEWS_VERSION: &str = "2";
+/// Bumped whenever `access::cases::render` renders the same document differently (3: renderings
+/// record their policy version).
+pub const VIEWS_VERSION: &str = "3";
 
 /// Render every case again if the stored renderings come from an older renderer (or none, as
 /// right after the migration that introduced them). History stamps are kept as they are.
@@ -687,9 +712,9 @@ pub fn ensure_views_current(conn: &mut DbConn) -> Result<usize, ApiError> {
                 for (id, doc, version, updated_at) in &page {
                     let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
                     let reservations = policy.reservations(&case_reservations(&document));
-                    let cols = index_columns(&document, &reservations);
+                    let cols = index_columns(&document, &reservations, policy.version);
                     let stamp = SharedStamp { version: *version, updated_at };
-                    write_rendering(c, id, &render(&document, &cols.foreign, &cols.withheld, stamp))?;
+                    write_rendering(c, id, &render(&document, &cols, stamp))?;
                 }
                 Ok(())
             })?;

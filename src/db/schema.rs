@@ -210,9 +210,6 @@ diesel::table! {
         document -> Text,
         created_at -> Text,
         created_by -> Text,
-        effective_from -> Text,
-        state -> Text,
-        applied_at -> Nullable<Text>,
     }
 }
 
@@ -235,6 +232,9 @@ diesel::table! {
         document -> Text,
         created_at -> Text,
         created_by -> Text,
+        effective_from -> Text,
+        state -> Text,
+        applied_at -> Nullable<Text>,
     }
 }
 

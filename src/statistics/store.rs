@@ -2,14 +2,13 @@
 //! - `replace`: in the transaction of every case write (and of every policy change), the case's
 //!   record in `stat_case_facts` and a marker in `stat_dirty` for each partition it changed.
 //! - `compact`: a changed partition's records become column segments in `stat_columns` and its
-//!   markers go, in one transaction; run in the background by every node (`Compactor`).
+//!   markers go, in one transaction; run in the background by every node (`server`).
 //! - `aggregate`: in one read snapshot, the segments of unchanged partitions and the records of
 //!   changed ones are counted; so a query always sees every committed write, whether or not it
 //!   has been compacted yet, and nodes share nothing but the database.
 //! - `ensure_current`: at start-up, records written by an older derivation are rebuilt.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::Duration;
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Binary, Bool, Text};
@@ -359,26 +358,4 @@ fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
         tracing::info!(cases = n, "statistics records rebuilt");
     }
     Ok(n)
-}
-
-/// The background compaction of one node: every `every`, compact what is due. It stops when the
-/// server it belongs to is gone.
-pub struct Compactor;
-
-impl Compactor {
-    pub fn start(state: std::sync::Weak<crate::server::AppState>, every: Duration) {
-        let spawned = std::thread::Builder::new().name("enlace-stat-compaction".into()).spawn(move || {
-            loop {
-                std::thread::sleep(every);
-                let Some(state) = state.upgrade() else { return };
-                let result = state.db.conn().and_then(|mut c| compact(&mut c, false, 64));
-                if let Err(e) = result {
-                    tracing::warn!(error = %e, "statistics compaction failed; will retry");
-                }
-            }
-        });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the statistics compaction");
-        }
-    }
 }

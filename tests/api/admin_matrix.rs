@@ -42,11 +42,15 @@ const OPS: [Op; 13] = [
     Op::VerifyAudit,
 ];
 
-/// The oracle: expected status for (party, role) or anonymous (None).
+/// The oracle: expected status for (party, role) or anonymous (None). SPEC §2: the ST sees every
+/// party's users but only a member country's own `country_admin` grants access to it (creates
+/// its users after onboarding, changes them, resets their passwords); the ST may end their
+/// sessions. GT and MX are onboarded (their users have signed in).
 fn expect(who: Option<(&str, Role)>, op: Op) -> u16 {
     let Some((party, role)) = who else { return 401 };
     let st_admin = role == Role::StAdmin;
     let admin_of = |p: &str| st_admin || (role == Role::CountryAdmin && party == p);
+    let grants_in = |p: &str| role == Role::CountryAdmin && party == p;
     let any_admin = st_admin || role == Role::CountryAdmin;
     match op {
         Op::ListParties | Op::GetParty => 200,
@@ -79,15 +83,18 @@ fn expect(who: Option<(&str, Role)>, op: Op) -> u16 {
             }
         }
         Op::CreateUserInGt => {
-            if admin_of("GT") {
+            if grants_in("GT") {
                 201
             } else {
                 403
             }
         }
         Op::GetGtUser | Op::UpdateGtUser | Op::ResetGtUser | Op::EndGtUserSessions => {
-            if admin_of("GT") {
+            let grants = matches!(op, Op::UpdateGtUser | Op::ResetGtUser);
+            if grants_in("GT") || (st_admin && !grants) {
                 200
+            } else if st_admin {
+                403 // the ST sees the user but never grants access to GT
             } else if any_admin {
                 404 // an administrator of another country: the user does not exist for it
             } else {
@@ -288,12 +295,15 @@ async fn nobody_raises_their_own_roles_or_grants_beyond_their_reach() {
     assert_eq!(st_user.status, 404);
     let forced = app.post("/api/v1/users", Some(&st.token), &json!({"username": "x.y", "display_name": "S", "email": "s@gt.example", "party": "GT", "roles": ["officer"], "status": "active", "id": "1"})).await;
     assert_eq!(forced.status, 400, "unknown fields are rejected");
-    let created = app.post("/api/v1/users", Some(&st.token), &json!({"username": "gt.nuevo", "display_name": "Nuevo", "email": "nuevo@gt.example", "party": "GT", "roles": ["officer"]})).await;
+    let by_st = app.post("/api/v1/users", Some(&st.token), &json!({"username": "gt.nuevo", "display_name": "Nuevo", "email": "nuevo@gt.example", "party": "GT", "roles": ["officer"]})).await;
+    assert_eq!(by_st.status, 403, "GT is onboarded: only its administrators create its users");
+    assert_eq!(by_st.problem(), "country-onboarded");
+    let created = app.post("/api/v1/users", Some(&gt_admin.token), &json!({"username": "gt.nuevo", "display_name": "Nuevo", "email": "nuevo@gt.example", "party": "GT", "roles": ["officer"]})).await;
     assert_eq!(created.status, 201);
     let otp = created.json()["initial_password"].as_str().unwrap().to_owned();
     assert_eq!(otp.len(), 20);
     assert_eq!(app.login("gt.nuevo", &otp, None).await.json()["scope"], "password_change");
-    let dup = app.post("/api/v1/users", Some(&st.token), &json!({"username": "gt.nuevo", "display_name": "Nuevo", "email": "nuevo@gt.example", "party": "GT", "roles": ["officer"]})).await;
+    let dup = app.post("/api/v1/users", Some(&gt_admin.token), &json!({"username": "gt.nuevo", "display_name": "Nuevo", "email": "nuevo@gt.example", "party": "GT", "roles": ["officer"]})).await;
     assert_eq!(dup.status, 422);
     assert_eq!(dup.json()["errors"][0]["code"], "taken");
 }

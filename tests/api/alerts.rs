@@ -187,7 +187,7 @@ async fn reserved_alert_fields_never_reach_other_countries() {
             Some(&gt_admin.token),
             Some(&json!({"include_in_statistics": true, "fields": [
                 {"path": "documents[].issuing_state", "flag": "reserved", "legal_basis": "Ley 1234, art. 5"}]})),
-            &[],
+            &[("If-Match", "*")],
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -245,7 +245,7 @@ async fn reserved_alert_fields_never_reach_other_countries() {
             "/api/v1/parties/GT/reservation-policy",
             Some(&gt_admin.token),
             Some(&json!({"include_in_statistics": true, "fields": []})),
-            &[],
+            &[("If-Match", "*")],
         )
         .await;
     assert_eq!(res.status, 200);

@@ -193,12 +193,18 @@ async fn administrative_changes_apply_on_the_next_request() {
     let app = spawn_app().await;
     let st = app.user("ST", &[Role::StAdmin]).await;
     let admin = app.user("NI", &[Role::CountryAdmin]).await;
+    let other_admin = app.user("NI", &[Role::CountryAdmin]).await;
     let officer = app.user("NI", &[Role::Officer]).await;
 
-    // Revoking a role: the country admin loses user administration at once.
+    // Revoking a role (by the country's other administrator): the country admin loses user
+    // administration at once.
     assert_eq!(app.get("/api/v1/users", Some(&admin.token)).await.status, 200);
     let res = app
-        .patch(&format!("/api/v1/users/{}", admin.id), Some(&st.token), &json!({"roles": ["analyst", "auditor"]}))
+        .patch(
+            &format!("/api/v1/users/{}", admin.id),
+            Some(&other_admin.token),
+            &json!({"roles": ["analyst", "auditor"]}),
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(app.get("/api/v1/users", Some(&admin.token)).await.status, 403);
@@ -225,13 +231,19 @@ async fn administrative_changes_apply_on_the_next_request() {
     assert_eq!(app.login(&analyst.username, &analyst.password, None).await.status, 401);
     assert_eq!(app.patch("/api/v1/parties/ST", Some(&st.token), &json!({"active": false})).await.status, 409);
 
-    // Ending sessions and resetting a password.
+    // Ending sessions (the ST contains harm) and resetting a password (the country's own
+    // administrator grants access).
     let other = app.user("CR", &[Role::Auditor]).await;
+    let cr_admin = app.user("CR", &[Role::CountryAdmin]).await;
     let res = app.send("POST", &format!("/api/v1/users/{}/end-sessions", other.id), Some(&st.token), None, &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json()["sessions_ended"], 1);
     assert_eq!(app.get("/api/v1/me", Some(&other.token)).await.status, 401);
     let res = app.send("POST", &format!("/api/v1/users/{}/reset-password", other.id), Some(&st.token), None, &[]).await;
+    assert_eq!(res.status, 403, "the ST never resets a member country's password");
+    assert_eq!(res.problem(), "country-grants-access");
+    let res =
+        app.send("POST", &format!("/api/v1/users/{}/reset-password", other.id), Some(&cr_admin.token), None, &[]).await;
     assert_eq!(res.status, 200);
     let otp = res.json()["one_time_password"].as_str().unwrap().to_owned();
     assert_eq!(app.login(&other.username, &other.password, None).await.status, 401);

@@ -52,7 +52,7 @@ pub async fn catalog(app: &TestApp, token: &str) -> Vec<(String, String, bool, b
                 f["path"].as_str().unwrap().to_owned(),
                 f["field_type"].as_str().unwrap().to_owned(),
                 f["default_flag"] == "reserved",
-                f["system"].as_bool().unwrap_or(false) || f["path"].as_str().unwrap().ends_with("[].id"),
+                f["reservable"] == false,
             )
         })
         .collect()
@@ -217,7 +217,7 @@ async fn reporting_country_reads_whole_and_others_read_exactly_the_shared_fields
                 {"path": "persons[].sex", "flag": "reserved", "legal_basis": "Ley contra la Violencia Sexual, art. 59"},
                 {"path": "summary", "flag": "shared"}
             ]})),
-            &[],
+            &[("If-Match", "*")],
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -292,7 +292,7 @@ async fn reporting_country_reads_whole_and_others_read_exactly_the_shared_fields
             Some(&json!({
             "include_in_statistics": true,
             "fields": [{"path": "case_type", "flag": "reserved", "legal_basis": "Acuerdo 2026-1"}]})),
-            &[],
+            &[("If-Match", "*")],
         )
         .await;
     assert_eq!(res.status, 200);
@@ -511,16 +511,24 @@ async fn only_officers_and_analysts_of_member_countries_touch_cases() {
     assert_eq!(w.app.get("/api/v1/parties/GT/reservation-policy", Some(&w.mx.token)).await.status, 403);
     let put = json!({"include_in_statistics": true, "fields": []});
     assert_eq!(
-        w.app.send("PUT", "/api/v1/parties/GT/reservation-policy", Some(&st.token), Some(&put), &[]).await.status,
+        w.app
+            .send("PUT", "/api/v1/parties/GT/reservation-policy", Some(&st.token), Some(&put), &[("If-Match", "*")])
+            .await
+            .status,
         403
     );
     assert_eq!(
-        w.app.send("PUT", "/api/v1/parties/GT/reservation-policy", Some(&w.gt.token), Some(&put), &[]).await.status,
+        w.app
+            .send("PUT", "/api/v1/parties/GT/reservation-policy", Some(&w.gt.token), Some(&put), &[("If-Match", "*")])
+            .await
+            .status,
         403
     );
     let bad = json!({"include_in_statistics": true, "fields": [{"path": "persons[].sex", "flag": "reserved"}, {"path": "case_id", "flag": "reserved", "legal_basis": "x"}]});
-    let res =
-        w.app.send("PUT", "/api/v1/parties/GT/reservation-policy", Some(&w.gt_admin.token), Some(&bad), &[]).await;
+    let res = w
+        .app
+        .send("PUT", "/api/v1/parties/GT/reservation-policy", Some(&w.gt_admin.token), Some(&bad), &[("If-Match", "*")])
+        .await;
     assert_eq!(res.status, 422);
     let fields: Vec<String> =
         res.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
@@ -574,7 +582,7 @@ async fn cases_of_two_more_countries_share_exactly_their_shared_fields() {
             "fields": [
                 {"path": "suspects[].aliases", "flag": "shared"},
                 {"path": "persons[].exploitation.exploitation_country", "flag": "reserved", "legal_basis": "Ley 8968, art. 9"}
-            ]})), &[])
+            ]})), &[("If-Match", "*")])
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let cr_policy = vec![
@@ -673,7 +681,7 @@ async fn renderings_lost_or_outdated_are_rebuilt_to_the_same_bytes() {
     }
     // GT reserves a field: the renderings of its cases change with the policy.
     let res = w.app.send("PUT", "/api/v1/parties/GT/reservation-policy", Some(&w.gt_admin.token),
-        Some(&json!({"include_in_statistics": true, "fields": [{"path": "persons[].sex", "flag": "reserved", "legal_basis": "Ley de protección de datos"}]})), &[]).await;
+        Some(&json!({"include_in_statistics": true, "fields": [{"path": "persons[].sex", "flag": "reserved", "legal_basis": "Ley de protección de datos"}]})), &[("If-Match", "*")]).await;
     assert_eq!(res.status, 200, "{}", res.text());
     let foreign = reads(&w.app, &ids, &w.mx.token).await;
     let own = reads(&w.app, &ids, &w.gt.token).await;

@@ -195,7 +195,7 @@ async fn reserved_values_and_excluded_cases_never_move_a_foreign_figure() {
     // CR reserves the detection setting: its cases count as not_disclosed for everyone else.
     let cr_admin = w.app.user("CR", &[Role::CountryAdmin]).await;
     let res = w.app.send("PUT", "/api/v1/parties/CR/reservation-policy", Some(&cr_admin.token),
-        Some(&json!({"include_in_statistics": true, "fields": [{"path": "detection_setting", "flag": "reserved", "legal_basis": "Ley 8968"}]})), &[]).await;
+        Some(&json!({"include_in_statistics": true, "fields": [{"path": "detection_setting", "flag": "reserved", "legal_basis": "Ley 8968"}]})), &[("If-Match", "*")]).await;
     assert_eq!(res.status, 200);
     let before = w.app.get(q, Some(&mx.token)).await;
     let cells = table(&before)["cells"].clone();
@@ -586,7 +586,7 @@ async fn compacted_segments_and_fresh_records_give_the_same_answers() {
             Some(&json!({"include_in_statistics": true, "fields": [
             {"path": "persons[].sex", "flag": "reserved", "legal_basis": "Ley de protección de datos"},
             {"path": "route[].to_country", "flag": "reserved", "legal_basis": "Ley de protección de datos"}]})),
-            &[],
+            &[("If-Match", "*")],
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());

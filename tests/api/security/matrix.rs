@@ -14,13 +14,15 @@ use super::oracle::{CASE_OPS, Object, Op, PARTY_OPS, USER_OPS, expect, is_refusa
 use super::world::{self, COUNTRIES, Identity, Kind, OBSERVER, World};
 use crate::helpers::*;
 
-/// Paths whose operations have their role × party matrices with their resource (issue #6).
+/// Paths whose operations have their role × party matrices with their resource (issue #6; the
+/// administrator recoveries of issue #15 in tests/api/country_control.rs).
 const COMPANION_PATHS: &[&str] = &[
     "/api/v1/document-alerts/",
     "/api/v1/directory/",
     "/api/v1/entry-requirements/",
     "/api/v1/reports/",
     "/api/v1/false-passport-reports/",
+    "/api/v1/parties/{code}/recoveries",
 ];
 
 const MISSING_ID: &str = "01900000-0000-7000-8000-000000000000";
@@ -102,8 +104,10 @@ fn request(w: &World, op: Op, object: &Object) -> (&'static str, String, Option<
         Op::GetPolicy => ("GET", format!("/api/v1/parties/{code}/reservation-policy"), None, None),
         Op::PutPolicy => {
             let country = if COUNTRIES.contains(&code.as_str()) { code.as_str() } else { "GT" };
-            ("PUT", format!("/api/v1/parties/{code}/reservation-policy"), Some(w.policy_json(country)), None)
+            ("PUT", format!("/api/v1/parties/{code}/reservation-policy"), Some(w.policy_json(country)), star)
         }
+        Op::PolicyVersions => ("GET", format!("/api/v1/parties/{code}/reservation-policy/versions"), None, None),
+        Op::PolicyVersion => ("GET", format!("/api/v1/parties/{code}/reservation-policy/versions/1"), None, None),
         Op::GetUser => ("GET", format!("/api/v1/users/{user_id}"), None, None),
         Op::UpdateUser => {
             ("PATCH", format!("/api/v1/users/{user_id}"), Some(json!({"display_name": "Usuario objetivo"})), None)

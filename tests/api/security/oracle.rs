@@ -9,10 +9,14 @@
 //!   officer facing another country's visible case is refused (403), an invisible case is 404,
 //!   any other role does not see cases at all (404).
 //! - Parties are public to every authenticated user; only `st_admin` changes them.
-//! - A reservation policy is read by its own country's users and the ST's administrators and
-//!   written by its own country's `country_admin`; only member countries have one.
-//! - Users of a party are managed by that country's `country_admin` or by `st_admin`; to any
-//!   other administrator they do not exist (404); to non-administrators the operation is refused.
+//! - A reservation policy (and its version history) is read by its own country's users and the
+//!   ST's administrators and written by its own country's `country_admin`; only member countries
+//!   have one.
+//! - Users of a party are seen by that country's `country_admin` or by `st_admin`; to any other
+//!   administrator they do not exist (404); to non-administrators the operation is refused (403).
+//!   Only a member country's own `country_admin` grants access to it: `st_admin` may read a member
+//!   country's users and end their sessions, never change them or reset their passwords (403);
+//!   the ST's and observers' users it manages fully.
 
 use enlace::access::Role;
 
@@ -29,6 +33,8 @@ pub enum Op {
     UpdateParty,
     GetPolicy,
     PutPolicy,
+    PolicyVersions,
+    PolicyVersion,
     GetUser,
     UpdateUser,
     EndSessions,
@@ -61,6 +67,8 @@ impl Op {
             Op::UpdateParty => "update_party",
             Op::GetPolicy => "get_policy",
             Op::PutPolicy => "put_policy",
+            Op::PolicyVersions => "policy_versions",
+            Op::PolicyVersion => "policy_version",
             Op::GetUser => "get_user",
             Op::UpdateUser => "update_user",
             Op::EndSessions => "end_sessions",
@@ -70,7 +78,8 @@ impl Op {
 }
 
 pub const CASE_OPS: [Op; 5] = [Op::GetCase, Op::CaseVersions, Op::CaseVersion, Op::UpdateCase, Op::RetractCase];
-pub const PARTY_OPS: [Op; 4] = [Op::GetParty, Op::UpdateParty, Op::GetPolicy, Op::PutPolicy];
+pub const PARTY_OPS: [Op; 6] =
+    [Op::GetParty, Op::UpdateParty, Op::GetPolicy, Op::PutPolicy, Op::PolicyVersions, Op::PolicyVersion];
 pub const USER_OPS: [Op; 4] = [Op::GetUser, Op::UpdateUser, Op::EndSessions, Op::ResetPassword];
 
 /// The object of an operation.
@@ -143,22 +152,26 @@ pub fn expect(who: Option<&Identity>, op: Op, object: &Object) -> u16 {
             (true, Object::Party(..)) => 200,
             (true, _) => 404,
         },
-        (Op::GetPolicy | Op::PutPolicy, Object::Party(code, Kind::Member)) => {
-            let allowed = if op == Op::GetPolicy {
-                who.party == *code || who.role == Role::StAdmin
-            } else {
+        (Op::GetPolicy | Op::PutPolicy | Op::PolicyVersions | Op::PolicyVersion, Object::Party(code, Kind::Member)) => {
+            let allowed = if op == Op::PutPolicy {
                 who.party == *code && who.role == Role::CountryAdmin
+            } else {
+                who.party == *code || who.role == Role::StAdmin
             };
             if allowed { 200 } else { 403 }
         }
-        (Op::GetPolicy | Op::PutPolicy, _) => 404,
+        (Op::GetPolicy | Op::PutPolicy | Op::PolicyVersions | Op::PolicyVersion, _) => 404,
         (Op::GetUser | Op::UpdateUser | Op::EndSessions | Op::ResetPassword, object) => {
             let admin = matches!(who.role, Role::StAdmin | Role::CountryAdmin);
             if !admin {
                 return 403;
             }
             match object {
-                Object::User(party) if who.role == Role::StAdmin || who.party == *party => 200,
+                Object::User(party) if who.role == Role::CountryAdmin && who.party == *party => 200,
+                Object::User(party) if who.role == Role::StAdmin => {
+                    let member = super::world::COUNTRIES.contains(party);
+                    if member && matches!(op, Op::UpdateUser | Op::ResetPassword) { 403 } else { 200 }
+                }
                 _ => 404,
             }
         }

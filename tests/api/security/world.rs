@@ -183,7 +183,7 @@ pub async fn build() -> World {
                 &format!("/api/v1/parties/{c}/reservation-policy"),
                 Some(&world.admin_of(c).token),
                 Some(&body),
-                &[],
+                &[("If-Match", "\"v0\"")],
             )
             .await;
         assert_eq!(res.status, 200, "policy of {c}: {}", res.text());
