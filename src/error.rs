@@ -85,7 +85,8 @@ pub enum Rule {
     CountryGrantsAccess,
     /// The ST creates a member country's first administrators only before its onboarding ends (403).
     CountryOnboarded,
-    /// A recovery is only for an onboarded country without an active administrator (409).
+    /// A recovery is only for an onboarded country, and completes only once it has no active
+    /// administrator (409).
     RecoveryNotNeeded,
     /// The country already has an open recovery (409).
     RecoveryOpen,
@@ -138,9 +139,12 @@ impl Rule {
                 "recovery-not-needed",
                 "Recovery not needed",
                 "A recovery is only for an onboarded member country with no active administrator: this one has \
-                 an active administrator, or has not been onboarded yet.",
+                 not been onboarded yet (the ST creates its first administrators directly), or still has an \
+                 active administrator (who creates users; disable accounts whose credentials were lost first).",
                 "Una recuperación solo procede para un país miembro incorporado sin ningún administrador activo: \
-                 este tiene un administrador activo o aún no ha sido incorporado.",
+                 este aún no ha sido incorporado (la ST crea directamente sus primeros administradores) o aún \
+                 tiene un administrador activo (que crea los usuarios; deshabilite antes las cuentas cuyas \
+                 credenciales se perdieron).",
             ),
             Rule::RecoveryOpen => (
                 "recovery-open",

@@ -2,15 +2,18 @@
 //! procedure, not a back door (the model is the emergency access of password managers: access
 //! starts only after a waiting period the grantor can veto).
 //!
-//! 1. An ST administrator requests it for an onboarded member country with no active
-//!    `country_admin` (`requested`), naming the new administrator and the reason.
+//! 1. An ST administrator requests it for an onboarded member country (`requested`), naming the
+//!    new administrator and the reason.
 //! 2. A *different* ST administrator approves it (`approved`): the waiting period starts
 //!    (`--recovery-delay-hours`, default 72) and ends at `effective_at`.
 //! 3. Throughout, every active user of the country sees the open recovery on `GET /api/v1/me`,
 //!    its auditors see each step in the audit log, and any of its `country_admin`s may cancel it
 //!    (an ST administrator may too).
-//! 4. After `effective_at` an ST administrator completes it: exactly one new `country_admin` is
-//!    created, with a one-time password and a second factor to enrol at first sign-in.
+//! 4. After `effective_at`, and once the country has no active `country_admin` (accounts whose
+//!    credentials were lost are disabled first, which the country also sees), an ST administrator
+//!    completes it: exactly one new `country_admin` is created, with a one-time password and a
+//!    second factor to enrol at first sign-in. A country with a working administrator needs no
+//!    recovery: that administrator cancels it, or creates users itself.
 //!
 //! Who may do each step is `access::may_run_recovery`, `may_cancel_recovery` and
 //! `may_read_recoveries`; every step and every refusal is audited with the country as owner.
@@ -220,7 +223,7 @@ pub fn request(
     }
     check_request(&req)?;
     audit::write(conn, |conn, events| {
-        if row.onboarded_at.is_none() || has_active_admin(conn, party)? {
+        if row.onboarded_at.is_none() {
             return Err(ApiError::Rule(Rule::RecoveryNotNeeded));
         }
         let open: i64 = r::table

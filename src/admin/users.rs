@@ -234,6 +234,11 @@ fn managed_user(conn: &mut DbConn, actor: &Subject, id: &str) -> Result<UserReco
     Ok(record)
 }
 
+/// The party of a user the actor may see (to name the owner of a refused attempt on it).
+pub fn visible_party(conn: &mut DbConn, actor: &Subject, id: &str) -> Result<Option<String>, ApiError> {
+    Ok(managed_user(conn, actor, id).ok().map(|r| r.party.code))
+}
+
 fn require_admin(actor: &Subject) -> Result<(), ApiError> {
     if actor.has(Role::StAdmin) || actor.has(Role::CountryAdmin) { Ok(()) } else { Err(ApiError::Forbidden) }
 }

@@ -7,7 +7,7 @@ use crate::admin::parties::{self, NewParty, Party, PartyPatch};
 use crate::admin::users::{
     self, CreatedUser, NewUser, PasswordReset, SessionsEnded, User, UserPage, UserPatch, UserQuery,
 };
-use crate::api::support::refusal;
+use crate::api::support::{refusal, refusal_owned};
 use crate::auth::Principal;
 use crate::auth::service::hash_password;
 use crate::error::{ApiError, Problem};
@@ -90,6 +90,24 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_list", "user", None, result).await?))
 }
 
+/// The owner of a user a refused operation was about, when the caller may see that user (a
+/// refusal as 404 names nobody).
+async fn owner_of<T>(state: &AppState, p: &Principal, id: &str, r: &Result<T, ApiError>) -> Option<String> {
+    match r {
+        Err(ApiError::NotFound) | Ok(_) => None,
+        Err(_) => {
+            let (subject, id) = (p.subject(), id.to_owned());
+            state.db.run(move |c| users::visible_party(c, &subject, &id)).await.ok().flatten()
+        }
+    }
+}
+
+/// The party named by a creation, if it exists (parties are public).
+async fn party_named(state: &AppState, code: &str) -> Option<String> {
+    let code = code.to_owned();
+    state.db.run(move |c| crate::admin::store::find_party(c, &code)).await.ok().flatten().map(|p| p.code)
+}
+
 /// Create a user in a party the caller administers. Without `password`, a one-time password is
 /// generated and returned once. The user must change it at first sign-in.
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", security(("bearer" = [])), request_body = NewUser,
@@ -111,7 +129,8 @@ pub async fn create_user(
     let probe =
         NewUser { username, display_name: new.display_name.clone(), email: new.email.clone(), party, roles, password };
     let checked = state.db.run(move |c| users::check_new(c, &s2, &probe)).await;
-    refusal(&state, &p, "user_create", "user", None, checked).await?;
+    let owner = if checked.is_err() { party_named(&state, &new.party).await } else { None };
+    refusal_owned(&state, &p, "user_create", "user", None, owner.as_deref(), checked).await?;
     let (initial, given) = match new.password.clone() {
         Some(pw) => (None, pw),
         None => {
@@ -162,7 +181,9 @@ pub async fn update_user(
     let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
     let id2 = id.clone();
     let result = state.db.run(move |c| users::update(c, &subject, &ctx, &id2, body)).await;
-    Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_update", "user", Some(&id), result).await?))
+    let owner = owner_of(&state, &p, &id, &result).await;
+    Ok(HttpResponse::Ok()
+        .json(refusal_owned(&state, &p, "user_update", "user", Some(&id), owner.as_deref(), result).await?))
 }
 
 /// Reset a user's password to a generated one-time password (returned once) and end their sessions.
@@ -179,7 +200,8 @@ pub async fn reset_password(
     let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
     let (id2, s2) = (id.clone(), subject.clone());
     let checked = state.db.run(move |c| users::check_reset(c, &s2, &id2)).await;
-    refusal(&state, &p, "user_password_reset", "user", Some(&id), checked).await?;
+    let owner = owner_of(&state, &p, &id, &checked).await;
+    refusal_owned(&state, &p, "user_password_reset", "user", Some(&id), owner.as_deref(), checked).await?;
     let otp = crate::auth::one_time_password();
     let hash = hash_password(&state, otp.clone()).await?;
     let id2 = id.clone();
@@ -202,5 +224,7 @@ pub async fn end_sessions(
     let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
     let id2 = id.clone();
     let result = state.db.run(move |c| users::end_sessions(c, &subject, &ctx, &id2)).await;
-    Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_end_sessions", "user", Some(&id), result).await?))
+    let owner = owner_of(&state, &p, &id, &result).await;
+    let ended = refusal_owned(&state, &p, "user_end_sessions", "user", Some(&id), owner.as_deref(), result).await?;
+    Ok(HttpResponse::Ok().json(ended))
 }

@@ -44,7 +44,7 @@ pub async fn list_recoveries(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not needed (an active administrator exists, or the country is not onboarded) or another recovery is open", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not needed (the country is not onboarded yet) or another recovery is open", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[post("/api/v1/parties/{code}/recoveries")]
 pub async fn request_recovery(

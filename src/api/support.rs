@@ -29,11 +29,27 @@ pub async fn refusal<T>(
     id: Option<&str>,
     r: Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    refusal_owned(state, p, action, object_type, id, None, r).await
+}
+
+/// `refusal`, naming the party that owns the object when the caller may know it (a refused
+/// operation on an object the caller sees), so that the owner's auditors see the attempt.
+pub async fn refusal_owned<T>(
+    state: &AppState,
+    p: &Principal,
+    action: &str,
+    object_type: &str,
+    id: Option<&str>,
+    owner: Option<&str>,
+    r: Result<T, ApiError>,
+) -> Result<T, ApiError> {
     if let Err(e) = &r {
         let mut ev = Event::new(&p.ctx, action, object_type, e.audit_outcome())
             .details(serde_json::json!({"error": e.to_string()}));
         if let Some(id) = id {
-            ev = ev.object(id.to_owned(), None);
+            ev = ev.object(id.to_owned(), owner);
+        } else if let Some(owner) = owner {
+            ev.object_party = Some(owner.to_owned());
         }
         state.audit.record(ev).await?;
     }

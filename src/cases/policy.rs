@@ -401,7 +401,7 @@ pub fn update(
     let effective_text = crate::clock::format_ts(effective);
     audit::write(conn, |conn, events| {
         // Anything already due takes effect first: the version written now follows it.
-        activate_party(conn, party, &now_text, events)?;
+        activate_party(conn, ctx, party, &now_text, events)?;
         let latest = latest_version(conn, party)?.max(version(conn, party)?);
         crate::precondition::check_version(if_match, latest, true)?;
         let version = latest + 1;
@@ -442,7 +442,7 @@ pub fn update(
                     "superseded": superseded,
                 })),
         );
-        activate_party(conn, party, &now_text, events)?;
+        activate_party(conn, ctx, party, &now_text, events)?;
         read(conn, party)
     })
 }
@@ -459,8 +459,15 @@ fn due(conn: &mut DbConn, party: &str, now: &str) -> Result<Vec<i32>, ApiError> 
 }
 
 /// Bring the newest due version of `party` into force, inside the caller's transaction: the
-/// other due versions are superseded; the country's cases and alerts are recomputed.
-fn activate_party(conn: &mut DbConn, party: &str, now: &str, events: &mut Vec<Event>) -> Result<bool, ApiError> {
+/// other due versions are superseded; the country's cases and alerts are recomputed. `ctx` is
+/// the request that wrote a version effective at once, or the schedule's.
+fn activate_party(
+    conn: &mut DbConn,
+    ctx: &RequestContext,
+    party: &str,
+    now: &str,
+    events: &mut Vec<Event>,
+) -> Result<bool, ApiError> {
     let due = due(conn, party, now)?;
     let Some(&target) = due.last() else { return Ok(false) };
     let before = load(conn, party)?;
@@ -504,9 +511,8 @@ fn activate_party(conn: &mut DbConn, party: &str, now: &str, events: &mut Vec<Ev
     let alerts_reindexed = crate::alerts::store::reindex_country(conn, party, &policy, now)?;
     let old: BTreeSet<String> = before.reservations(&[]).into_iter().map(|r| r.path).collect();
     let new: BTreeSet<String> = policy.reservations(&[]).into_iter().map(|r| r.path).collect();
-    let ctx = RequestContext { request_id: "policy-schedule".into(), client_addr: None, actor: None };
     events.push(
-        Event::new(&ctx, "reservation_policy_effective", "reservation_policy", Outcome::Allowed)
+        Event::new(ctx, "reservation_policy_effective", "reservation_policy", Outcome::Allowed)
             .object(party.to_owned(), Some(party))
             .details(serde_json::json!({
                 "version": target,
@@ -532,9 +538,10 @@ pub fn activate_due(conn: &mut DbConn, now: &str) -> Result<usize, ApiError> {
         .select(pv::party_code)
         .distinct()
         .load(conn)?;
+    let ctx = RequestContext { request_id: "policy-schedule".into(), client_addr: None, actor: None };
     let mut changed = 0;
     for party in parties {
-        if audit::write(conn, |conn, events| activate_party(conn, &party, now, events))? {
+        if audit::write(conn, |conn, events| activate_party(conn, &ctx, &party, now, events))? {
             changed += 1;
         }
     }

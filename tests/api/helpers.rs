@@ -18,6 +18,8 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     pub client: awc::Client,
     pub handle: ServerHandle,
+    /// The server's clock of rules that wait (recovery periods, scheduled policies).
+    pub clock: enlace::clock::Clock,
 }
 
 impl Drop for TestApp {
@@ -113,9 +115,10 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Layer)) -> TestApp {
     let app = enlace::server::Application::build(settings).expect("build app");
     let port = app.port();
     let handle = app.handle();
+    let clock = app.clock();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = https_client(&data_dir.join("tls/dev-ca.pem"));
-    TestApp { base: format!("https://localhost:{port}"), port, db_url, data_dir, client, handle }
+    TestApp { base: format!("https://localhost:{port}"), port, db_url, data_dir, client, handle, clock }
 }
 
 pub fn https_client(ca: &std::path::Path) -> awc::Client {
