@@ -394,7 +394,7 @@ async fn a_country_without_administrators_is_recovered_by_two_st_admins_after_a_
     assert_eq!(pending(&app.get("/api/v1/me", Some(&gt_officer.token)).await.json()), 0);
 
     // The new administrator signs in (password change, second factor) and manages Guatemala.
-    let token = first_sign_in(&app, "gt.recuperado", &otp).await.expect("first sign-in");
+    let token = first_sign_in(app, "gt.recuperado", &otp).await.expect("first sign-in");
     let res = app
         .post(
             "/api/v1/users",
