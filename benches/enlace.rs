@@ -621,7 +621,7 @@ fn bench_micro() {
         render(&document, &foreign, &withheld, 1, stamp)
     });
     per_call("statistical record (facts, postcard encoding)", 20_000, || {
-        enlace::statistics::store::record_of(&document, &reserved).unwrap()
+        enlace::statistics::store::record_of(&document, &reserved, "0123456789abcdef0123456789abcdef").unwrap()
     });
     let typical = serde_json::to_string(&sample::typical_case(11, "GT")).unwrap();
     println!("micro: a typical case (the load benchmark's create) is {} bytes of JSON", typical.len());
@@ -648,7 +648,10 @@ fn prepare_whole(
     let d = enlace::formato::stored_document(&i, "GT");
     let r = reservations(policy, &enlace::cases::store::case_reservations(&d));
     let (f, w) = view(Access::Foreign, d.clone(), &r, None);
-    (render(&d, &f, &w, 1, stamp), enlace::statistics::store::record_of(&d, &r).unwrap())
+    (
+        render(&d, &f, &w, 1, stamp),
+        enlace::statistics::store::record_of(&d, &r, "0123456789abcdef0123456789abcdef").unwrap(),
+    )
 }
 
 fn main() {

@@ -65,9 +65,18 @@ pub struct Layer {
     /// Concurrent password hash computations (each takes ~19 MiB) [default: half the CPUs, at least 1].
     #[arg(long, env = "ENLACE_HASH_CONCURRENCY", global = true)]
     pub hash_concurrency: Option<usize>,
-    /// Statistics suppression threshold k: counts from 1 to k−1 are withheld [default: 10].
+    /// Statistics suppression threshold k: published counts from 1 to k−1 are withheld [default: 10].
     #[arg(long, env = "ENLACE_STATS_K", global = true)]
     pub stats_k: Option<u32>,
+    /// Cell key method: the maximum deviation D of a published count from the true count [default: 2].
+    #[arg(long, env = "ENLACE_STATS_MAX_DEVIATION", global = true)]
+    pub stats_max_deviation: Option<u32>,
+    /// Cell key method: the variance V of the perturbation [default: 1].
+    #[arg(long, env = "ENLACE_STATS_VARIANCE", global = true)]
+    pub stats_variance: Option<f64>,
+    /// Cell key method: no published count lies in 1…js [default: 2].
+    #[arg(long, env = "ENLACE_STATS_JS", global = true)]
+    pub stats_js: Option<u32>,
     /// How often this node compacts the statistics partitions changed by case writes, in
     /// milliseconds; 0 turns the background compaction off (`enlace stats compact` does it) [default: 1000].
     #[arg(long, env = "ENLACE_STATS_COMPACTION_MS", global = true)]
@@ -120,6 +129,9 @@ impl Layer {
             docs: self.docs.or(other.docs),
             hash_concurrency: self.hash_concurrency.or(other.hash_concurrency),
             stats_k: self.stats_k.or(other.stats_k),
+            stats_max_deviation: self.stats_max_deviation.or(other.stats_max_deviation),
+            stats_variance: self.stats_variance.or(other.stats_variance),
+            stats_js: self.stats_js.or(other.stats_js),
             stats_compaction_ms: self.stats_compaction_ms.or(other.stats_compaction_ms),
             max_image_bytes: self.max_image_bytes.or(other.max_image_bytes),
             max_report_bytes: self.max_report_bytes.or(other.max_report_bytes),
@@ -158,6 +170,8 @@ pub struct Settings {
     pub docs: bool,
     pub hash_concurrency: usize,
     pub stats_k: u32,
+    /// The perturbation parameters of the cell key method (checked: a table exists for them).
+    pub stats_perturbation: crate::statistics::ptable::Params,
     pub stats_compaction_ms: u64,
     pub max_image_bytes: u64,
     pub max_report_bytes: u64,
@@ -248,6 +262,17 @@ impl Settings {
         if !(2..=100).contains(&stats_k) {
             return Err(bad("stats_k", "must be between 2 and 100"));
         }
+        let stats_perturbation = crate::statistics::ptable::Params {
+            max_deviation: l.stats_max_deviation.unwrap_or(2),
+            variance: l.stats_variance.unwrap_or(1.0),
+            js: l.stats_js.unwrap_or(2),
+        };
+        if let Err(e) = crate::statistics::ptable::PTable::generate(stats_perturbation) {
+            return Err(bad("stats_max_deviation", e));
+        }
+        if stats_perturbation.js >= stats_k {
+            return Err(bad("stats_js", "must be below stats_k"));
+        }
         let stats_compaction_ms = l.stats_compaction_ms.unwrap_or(1000);
         if stats_compaction_ms > 3_600_000 {
             return Err(bad("stats_compaction_ms", "must be between 0 (off) and 3600000"));
@@ -282,6 +307,7 @@ impl Settings {
             docs: l.docs.unwrap_or(true),
             hash_concurrency,
             stats_k,
+            stats_perturbation,
             stats_compaction_ms,
             max_image_bytes,
             max_report_bytes,

@@ -26,6 +26,8 @@ pub struct AppState {
     pub bulk_permits: std::sync::Arc<tokio::sync::Semaphore>,
     /// The clock of rules that wait (recovery periods, scheduled policy versions).
     pub clock: crate::clock::Clock,
+    /// How shared statistics are protected (threshold and perturbation table).
+    pub stats: std::sync::Arc<crate::statistics::service::Protection>,
 }
 
 pub struct Application {
@@ -88,6 +90,9 @@ impl Application {
         let stats_permits = tokio::sync::Semaphore::new((cpus / 2).max(1));
         let bulk_permits = std::sync::Arc::new(tokio::sync::Semaphore::new(cpus));
         let clock = crate::clock::Clock::default();
+        let table = crate::statistics::ptable::PTable::generate(settings.stats_perturbation)?;
+        let stats =
+            std::sync::Arc::new(crate::statistics::service::Protection { k: u64::from(settings.stats_k), table });
         let state = web::Data::new(AppState {
             db,
             audit,
@@ -96,6 +101,7 @@ impl Application {
             stats_permits,
             bulk_permits,
             clock: clock.clone(),
+            stats,
         });
         let weak = std::sync::Arc::downgrade(&state.clone().into_inner());
         if state.settings.stats_compaction_ms > 0 {

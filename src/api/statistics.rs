@@ -41,13 +41,9 @@ async fn audited(state: &AppState, p: &Principal, action: &str, results: &[&Stat
 
 async fn refused<T>(state: &AppState, p: &Principal, action: &str, r: Result<T, ApiError>) -> Result<T, ApiError> {
     if let Err(e) = &r {
-        let outcome = if matches!(e, ApiError::Forbidden) { Outcome::Denied } else { Outcome::Failed };
-        state
-            .audit
-            .record(
-                Event::new(&p.ctx, action, "statistics", outcome).details(serde_json::json!({"error": e.to_string()})),
-            )
-            .await?;
+        let ev = Event::new(&p.ctx, action, "statistics", e.audit_outcome())
+            .details(serde_json::json!({"error": e.to_string()}));
+        state.audit.record(ev).await?;
     }
     r
 }
@@ -103,9 +99,9 @@ pub async fn table(
 ) -> Result<HttpResponse, ApiError> {
     let params = q.into_inner()?;
     let (query, _) = refused(&state, &p, "statistics_query", service::parse(&params, None)).await?;
-    let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let (s, k) = (p.subject(), state.stats.clone());
     let _slot = refused(&state, &p, "statistics_query", slot(&state).await).await?;
-    let r = state.db.run(move |c| service::run(c, &s, &query, k)).await;
+    let r = state.db.run(move |c| service::run(c, &s, &query, &k)).await;
     let result = refused(&state, &p, "statistics_query", r).await?;
     audited(&state, &p, "statistics_query", &[&result]).await?;
     Ok(respond(&req, &params, &result))
@@ -152,9 +148,9 @@ pub async fn routes(
     params.insert("group_by".into(), "route,transport_means,border_crossing_type".into());
     let (query, _) =
         refused(&state, &p, "statistics_routes", service::parse(&params, Some(Measure::RouteLegs))).await?;
-    let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let (s, k) = (p.subject(), state.stats.clone());
     let _slot = refused(&state, &p, "statistics_routes", slot(&state).await).await?;
-    let r = state.db.run(move |c| service::run(c, &s, &query, k)).await;
+    let r = state.db.run(move |c| service::run(c, &s, &query, &k)).await;
     let result = refused(&state, &p, "statistics_routes", r).await?;
     audited(&state, &p, "statistics_routes", &[&result]).await?;
     Ok(respond(&req, &params, &result))
@@ -247,7 +243,7 @@ pub async fn false_passports(
                 .await?;
         queries.push((breakdown, query));
     }
-    let (s, k) = (p.subject(), state.settings.stats_k as u64);
+    let (s, k) = (p.subject(), state.stats.clone());
     let _slot = refused(&state, &p, "statistics_false_passports", slot(&state).await).await?;
     let r = state
         .db
@@ -258,7 +254,7 @@ pub async fn false_passports(
                 crate::statistics::manual::in_range(c, country.as_deref(), first.from.as_ref(), first.to.as_ref())?;
             queries
                 .into_iter()
-                .map(|(b, q)| service::run_false_passports(c, &s, &q, k, &manual).map(|r| (b, r)))
+                .map(|(b, q)| service::run_false_passports(c, &s, &q, &k, &manual).map(|r| (b, r)))
                 .collect::<Result<Vec<_>, _>>()
         })
         .await;

@@ -254,7 +254,20 @@ pub fn update(
         let document = build_document(&input, id, version, (&created.0, &created.1), (&now, &actor_json(s)), &s.party);
         let reservations = policy.reservations(&store::case_reservations(&document));
         let cols = store::index_columns(&document, &reservations, policy.version);
-        if !store::replace(conn, id, case.version, "update", &document, &cols, &reservations, None, &s.user_id, &now)? {
+        let salt = case.stat_salt.clone();
+        if !store::replace(
+            conn,
+            id,
+            case.version,
+            "update",
+            &document,
+            &cols,
+            &reservations,
+            None,
+            salt,
+            &s.user_id,
+            &now,
+        )? {
             return Err(ApiError::PreconditionFailed);
         }
         events.push(
@@ -327,6 +340,7 @@ pub fn retract(
             &cols,
             &reservations,
             Some(&reason),
+            case.stat_salt.clone(),
             &s.user_id,
             &now,
         )? {

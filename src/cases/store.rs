@@ -25,6 +25,8 @@ pub struct StoredCase {
     pub shared_updated_at: String,
     pub meta: CaseMeta,
     pub document: Value,
+    /// The case's statistics salt (absent only on rows older than the salts).
+    pub stat_salt: Option<String>,
 }
 
 impl StoredCase {
@@ -148,6 +150,7 @@ struct CaseRow {
     sharing_scope: String,
     retracted: bool,
     document: String,
+    stat_salt: Option<String>,
 }
 
 fn shares_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
@@ -172,6 +175,7 @@ fn to_stored(row: CaseRow, shares: &[(String, String)]) -> Result<StoredCase, Ap
         shared_version: row.shared_version,
         shared_updated_at: row.shared_updated_at,
         document,
+        stat_salt: row.stat_salt,
     })
 }
 
@@ -201,6 +205,8 @@ pub struct NewCase {
     cols: IndexColumns,
     rendering: Rendering,
     record: Option<(String, Vec<u8>)>,
+    /// The case's statistics salt (its units' record keys derive from it; never exposed).
+    salt: String,
 }
 
 impl NewCase {
@@ -222,7 +228,8 @@ pub fn prepare_new(
 ) -> Result<NewCase, ApiError> {
     let cols = index_columns(&document, reservations, policy_version);
     let rendering = render(&document, &cols, SharedStamp { version: 1, updated_at: now });
-    let record = crate::statistics::store::record_of(&document, reservations)?;
+    let salt = crate::statistics::store::new_salt()?;
+    let record = crate::statistics::store::record_of(&document, reservations, &salt)?;
     Ok(NewCase {
         id,
         country: country.to_owned(),
@@ -234,6 +241,7 @@ pub fn prepare_new(
         cols,
         rendering,
         record,
+        salt,
     })
 }
 
@@ -266,6 +274,7 @@ pub fn insert(conn: &mut DbConn, c: &NewCase) -> Result<(), ApiError> {
             cases::shared_version.eq(1),
             cases::shared_updated_at.eq(now),
             cases::shared_digest.eq(&cols.shared_digest),
+            cases::stat_salt.eq(&c.salt),
         ))
         .execute(conn)?;
     write_rendering(conn, id, &c.rendering)?;
@@ -320,6 +329,7 @@ pub fn replace(
     cols: &IndexColumns,
     reservations: &[Reservation],
     retraction: Option<&str>,
+    salt: Option<String>,
     user_id: &str,
     now: &str,
 ) -> Result<bool, ApiError> {
@@ -358,7 +368,8 @@ pub fn replace(
     write_rendering(conn, id, &r)?;
     write_search(conn, id, cols)?;
     write_shares(conn, id, &cols.shared_with)?;
-    crate::statistics::store::replace(conn, id, document, reservations)?;
+    let salt = crate::statistics::store::salt_of(conn, id, salt)?;
+    crate::statistics::store::replace(conn, id, document, reservations, &salt)?;
     insert_version(conn, id, version, change, &doc, user_id, now)?;
     Ok(true)
 }
@@ -653,13 +664,16 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed
 /// Recompute the shared columns and the rendering of every case of a country after its policy
 /// changed.
 pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &str) -> Result<usize, ApiError> {
-    let rows: Vec<(String, String)> =
-        cases::table.filter(cases::reporting_country.eq(party)).select((cases::id, cases::document)).load(conn)?;
-    for (id, doc) in &rows {
+    let rows: Vec<(String, String, Option<String>)> = cases::table
+        .filter(cases::reporting_country.eq(party))
+        .select((cases::id, cases::document, cases::stat_salt))
+        .load(conn)?;
+    for (id, doc, salt) in &rows {
         let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
         let reservations = policy.reservations(&case_reservations(&document));
         let cols = index_columns(&document, &reservations, policy.version);
-        crate::statistics::store::replace(conn, id, &document, &reservations)?;
+        let salt = crate::statistics::store::salt_of(conn, id, salt.clone())?;
+        crate::statistics::store::replace(conn, id, &document, &reservations, &salt)?;
         let Some(stamp) = shared_stamp_after(conn, id, None, &cols.shared_digest, now)? else { continue };
         let r = render(&document, &cols, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
         diesel::update(cases::table.find(id))

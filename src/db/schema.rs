@@ -172,6 +172,7 @@ diesel::table! {
         shared_version -> Integer,
         shared_updated_at -> Text,
         shared_digest -> Text,
+        stat_salt -> Nullable<Text>,
     }
 }
 
@@ -351,6 +352,7 @@ diesel::table! {
         version -> Integer,
         submitted_at -> Text,
         submitted_by -> Text,
+        stat_salt -> Nullable<Text>,
     }
 }
 

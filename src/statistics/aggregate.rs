@@ -6,6 +6,9 @@
 //! - a multi-valued dimension counts a row once per distinct value, and not at all without one;
 //! - a filter keeps a row if one of its values equals the filter's value;
 //! - a period bound keeps a case whose period value is known, disclosed and within the bound.
+//!
+//! With `keys`, each cell also sums the record keys of the rows it counts (modulo 2³², once per
+//! counted value like the count): its cell key for the perturbation of `ptable`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -45,6 +48,8 @@ pub struct Plan {
     pub groups: Vec<Access>,
     pub filters: Vec<(Access, String)>,
     pub periods: Vec<PeriodBound>,
+    /// Sum the counted rows' record keys (for figures published under the cell key method).
+    pub keys: bool,
 }
 
 /// Most cells one partition's dense count array may have.
@@ -54,6 +59,9 @@ impl Plan {
     /// The stored columns the plan reads.
     pub fn columns(&self) -> Vec<String> {
         let mut cols = vec![column_name(self.entity.name, "rows")];
+        if self.keys {
+            cols.push(column_name(self.entity.name, "key"));
+        }
         if let Some(f) = self.flag {
             cols.push(column_name(self.entity.name, f));
         }
@@ -82,12 +90,26 @@ pub struct Segment {
     pub columns: HashMap<String, Column>,
 }
 
+/// A cell: how many rows it counts and the sum of their record keys modulo 2³² (its cell key).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tally {
+    pub n: u64,
+    pub key: u32,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: Tally) {
+        self.n += other.n;
+        self.key = self.key.wrapping_add(other.key);
+    }
+}
+
 /// Counts of every cell seen so far, keyed by the values of the grouping dimensions.
 #[derive(Debug, Default)]
 pub struct Accumulator {
     names: Vec<Vec<String>>,
     ids: Vec<HashMap<String, u32>>,
-    counts: HashMap<[u32; 3], u64>,
+    counts: HashMap<[u32; 3], Tally>,
 }
 
 impl Accumulator {
@@ -106,13 +128,13 @@ impl Accumulator {
     }
 
     /// The non-zero cells.
-    pub fn cells(&self) -> BTreeMap<Vec<String>, u64> {
+    pub fn cells(&self) -> BTreeMap<Vec<String>, Tally> {
         self.counts
             .iter()
-            .filter(|(_, n)| **n > 0)
-            .map(|(key, n)| {
+            .filter(|(_, t)| t.n > 0)
+            .map(|(key, t)| {
                 let k = key.iter().zip(&self.names).map(|(id, names)| names[*id as usize].clone()).collect();
-                (k, *n)
+                (k, *t)
             })
             .collect()
     }
@@ -250,7 +272,7 @@ fn resolve<'a>(seg: &'a Segment, entity: &Entity, access: &Access) -> Result<Loc
         Column::Multi { dict, counts, codes } => {
             Local { level, names: Names::Multi(dict), codes: codes.as_slice().into(), starts: Some(starts(counts)) }
         }
-        Column::Flags(_) | Column::Rows(_) => return Err(SegmentError::Corrupt),
+        Column::Flags(_) | Column::Rows(_) | Column::Keys(_) => return Err(SegmentError::Corrupt),
     })
 }
 
@@ -305,6 +327,13 @@ pub fn add(seg: &Segment, plan: &Plan, acc: &mut Accumulator) -> Result<(), Segm
         },
         None => None,
     };
+    let keys = match plan.keys {
+        true => match get(seg, &column_name(plan.entity.name, "key"))? {
+            Column::Keys(k) if k.len() == rows => Some(k.as_slice()),
+            _ => return Err(SegmentError::Corrupt),
+        },
+        false => None,
+    };
     let groups: Vec<Local> = plan.groups.iter().map(|a| resolve(seg, plan.entity, a)).collect::<Result<_, _>>()?;
     let filters: Vec<(Local, Vec<bool>)> = plan
         .filters
@@ -340,7 +369,7 @@ pub fn add(seg: &Segment, plan: &Plan, acc: &mut Accumulator) -> Result<(), Segm
     let sizes: Vec<usize> = groups.iter().map(|g| g.names.len().max(1)).collect();
     let cells = sizes.iter().try_fold(1usize, |a, s| a.checked_mul(*s).filter(|n| *n <= MAX_LOCAL_CELLS));
     let Some(cells) = cells else { return Err(SegmentError::TooManyValues) };
-    let mut dense = vec![0u64; cells];
+    let mut dense = vec![Tally::default(); cells];
     let mut row = 0;
     for (case, n) in rows_per_case.iter().enumerate() {
         let n = *n as usize;
@@ -353,7 +382,8 @@ pub fn add(seg: &Segment, plan: &Plan, acc: &mut Accumulator) -> Result<(), Segm
                     local.values(case, r).iter().any(|v| matches.get(*v as usize).copied().unwrap_or(false))
                 });
                 if kept {
-                    count(&groups, &sizes, case, r, &mut dense);
+                    let key = keys.and_then(|k| k.get(r)).copied().unwrap_or(0);
+                    count(&groups, &sizes, case, r, key, &mut dense);
                 }
             }
         }
@@ -363,11 +393,12 @@ pub fn add(seg: &Segment, plan: &Plan, acc: &mut Accumulator) -> Result<(), Segm
     Ok(())
 }
 
-/// Add one row to every cell its values fall in (a multi-valued dimension: once per value).
-fn count(groups: &[Local], sizes: &[usize], case: usize, row: usize, dense: &mut [u64]) {
+/// Add one row (and its record key) to every cell its values fall in (a multi-valued dimension:
+/// once per value).
+fn count(groups: &[Local], sizes: &[usize], case: usize, row: usize, key: u32, dense: &mut [Tally]) {
     let mut bump = |i: usize| {
         if let Some(c) = dense.get_mut(i) {
-            *c += 1;
+            c.add(Tally { n: 1, key });
         }
     };
     match groups {
@@ -395,9 +426,9 @@ fn count(groups: &[Local], sizes: &[usize], case: usize, row: usize, dense: &mut
 
 /// Move the partition's dense counts into the accumulator under the values' names (looked up
 /// only for the codes that were counted).
-fn merge(groups: &[Local], sizes: &[usize], dense: &[u64], acc: &mut Accumulator) {
+fn merge(groups: &[Local], sizes: &[usize], dense: &[Tally], acc: &mut Accumulator) {
     let mut global: Vec<Vec<Option<u32>>> = sizes.iter().map(|s| vec![None; *s]).collect();
-    for (i, n) in dense.iter().enumerate().filter(|(_, n)| **n > 0) {
+    for (i, n) in dense.iter().enumerate().filter(|(_, t)| t.n > 0) {
         let mut key = [0u32; 3];
         let mut rest = i;
         for d in (0..groups.len()).rev() {
@@ -415,7 +446,7 @@ fn merge(groups: &[Local], sizes: &[usize], dense: &[u64], acc: &mut Accumulator
             };
             key[d] = id;
         }
-        *acc.counts.entry(key).or_default() += n;
+        acc.counts.entry(key).or_default().add(*n);
     }
 }
 
@@ -464,6 +495,7 @@ mod tests {
         columns.insert("person.sex".into(), single(&[Some("female"), None, Some("female")]));
         columns.insert("person.is_victim".into(), Column::Flags(vec![true, true, false]));
         columns.insert("person.citizenship".into(), multi(&[&["GT", "MX"], &["GT"], &[]]));
+        columns.insert("person.key".into(), Column::Keys(vec![10, u32::MAX, 7]));
         columns.insert("leg.rows".into(), Column::Rows(vec![1, 0]));
         columns.insert("leg.from_country".into(), single(&[Some("GT")]));
         columns.insert("leg.to_country".into(), single(&[None]));
@@ -471,6 +503,10 @@ mod tests {
     }
 
     fn run(plan: &Plan) -> BTreeMap<Vec<String>, u64> {
+        tallies(plan).into_iter().map(|(k, t)| (k, t.n)).collect()
+    }
+
+    fn tallies(plan: &Plan) -> BTreeMap<Vec<String>, Tally> {
         let mut acc = Accumulator::new(plan.groups.len());
         add(&segment(), plan, &mut acc).unwrap();
         acc.cells()
@@ -488,6 +524,7 @@ mod tests {
             groups: vec![Access::Single("sex"), Access::Case("year")],
             filters: vec![],
             periods: vec![],
+            keys: false,
         };
         let cells = run(&plan);
         assert_eq!(cells[&key(&["female", "2024"])], 1);
@@ -505,6 +542,7 @@ mod tests {
             groups: vec![Access::Multi("citizenship"), Access::Country],
             filters: vec![],
             periods: vec![],
+            keys: false,
         };
         let cells = run(&plan);
         assert_eq!(cells[&key(&["GT", "GT"])], 2);
@@ -526,6 +564,7 @@ mod tests {
             groups: vec![],
             filters: vec![],
             periods: vec![PeriodBound { column: "year", lower: true, value: "2020".into() }],
+            keys: false,
         };
         assert_eq!(run(&plan), BTreeMap::from([(vec![], 1)]), "not_disclosed is outside every bound");
         let upper = Plan { periods: vec![PeriodBound { column: "year", lower: false, value: "2023".into() }], ..plan };
@@ -533,8 +572,34 @@ mod tests {
     }
 
     #[test]
+    fn cells_sum_the_record_keys_of_what_they_count() {
+        let plan = Plan {
+            entity: &PERSON,
+            flag: None,
+            groups: vec![Access::Multi("citizenship")],
+            filters: vec![],
+            periods: vec![],
+            keys: true,
+        };
+        let cells = tallies(&plan);
+        // GT counts persons 0 and 1 (keys 10 and 2^32 − 1, summed modulo 2^32), MX person 0.
+        assert_eq!(cells[&key(&["GT"])], Tally { n: 2, key: 9 });
+        assert_eq!(cells[&key(&["MX"])], Tally { n: 1, key: 10 });
+        let mut seg = segment();
+        seg.columns.insert("person.key".into(), Column::Keys(vec![1]));
+        assert_eq!(add(&seg, &plan, &mut Accumulator::new(1)), Err(SegmentError::Corrupt), "one key per row");
+    }
+
+    #[test]
     fn routes_join_both_ends() {
-        let plan = Plan { entity: &LEG, flag: None, groups: vec![Access::Route], filters: vec![], periods: vec![] };
+        let plan = Plan {
+            entity: &LEG,
+            flag: None,
+            groups: vec![Access::Route],
+            filters: vec![],
+            periods: vec![],
+            keys: false,
+        };
         assert_eq!(run(&plan), BTreeMap::from([(key(&["GT > unknown"]), 1)]));
     }
 
@@ -542,8 +607,14 @@ mod tests {
     fn inconsistent_segments_are_refused_not_miscounted() {
         let mut seg = segment();
         seg.columns.insert("person.sex".into(), single(&[Some("female")]));
-        let plan =
-            Plan { entity: &PERSON, flag: None, groups: vec![Access::Single("sex")], filters: vec![], periods: vec![] };
+        let plan = Plan {
+            entity: &PERSON,
+            flag: None,
+            groups: vec![Access::Single("sex")],
+            filters: vec![],
+            periods: vec![],
+            keys: false,
+        };
         assert_eq!(add(&seg, &plan, &mut Accumulator::new(1)), Err(SegmentError::Corrupt));
     }
 }

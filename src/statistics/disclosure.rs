@@ -1,17 +1,26 @@
 //! PURE: disclosure control of a count table (SPEC §8).
 //!
-//! - **Primary suppression**: an interior cell with a count from 1 to k−1 is withheld (shown as
-//!   the fixed marker `"<k"`, never a number). Zero is published.
-//! - **Margins**: a marginal total (over single-valued dimensions only — a multi-valued
-//!   dimension counts an entity once per value, so its cells do not add up) is published only if
-//!   every interior cell it covers is published. Every published total is then the sum of
-//!   published cells, so no equation links a withheld cell to published numbers: a withheld
-//!   cell can take any value from 0 upwards (its feasible range is [0, ∞)), and nothing is
-//!   recoverable — this is the complementary suppression, in its simplest provable form.
-//! - **Deterministic**: categories and cells are sorted; the same table always gives the same
-//!   output.
+//! A table builder with free choice of dimensions and filters cannot be protected by
+//! suppression alone: every pair of overlapping tables is an equation. So every count another
+//! country or an observer sees is protected by the **cell key method** (`ptable`):
+//! - **Perturbation**: every cell and every margin is published as n + p(n, cell key), its cell
+//!   key the sum of the record keys of the units it counts. A margin is a cell of its own (its key
+//!   the sum over its units), so tables are deliberately not additive; the same units give the
+//!   same published value in every table, so differencing yields noise, not a count.
+//! - **Suppression** of what perturbation does not protect: a perturbed count from 1 to k−1 is
+//!   withheld (the fixed marker `"<k"`, never a number). Zero is published; perturbation never
+//!   publishes a value in 1…js.
+//! - Margins over a multi-valued dimension (which counts an entity once per value) are not
+//!   published.
+//! - **Deterministic**: categories and cells are sorted and the noise depends only on the units;
+//!   the same table on the same data always gives the same output.
+//!
+//! A reporting country looking at its own cases alone gets exact figures (`Control::Exact`).
 
 use std::collections::BTreeMap;
+
+use super::aggregate::Tally;
+use super::ptable::PTable;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -58,20 +67,50 @@ pub struct Entry {
 pub struct Table {
     /// Every combination of the categories, zeros included.
     pub cells: Vec<Entry>,
-    /// Marginal totals (summed dimensions are `null`), grand total last; only those that can be
-    /// published.
+    /// Marginal totals (summed dimensions are `null`), grand total last; each perturbed on its
+    /// own (they need not equal the sum of the published cells).
     pub margins: Vec<Entry>,
-    /// Cells withheld because their count is from 1 to k−1.
+    /// Cells withheld because their published count would be from 1 to k−1.
     pub suppressed_cells: usize,
-    /// Margins withheld because they cover a withheld cell.
+    /// Margins withheld for the same reason.
     pub suppressed_margins: usize,
 }
 
-/// The input: categories per dimension, whether each is multi-valued, and the non-zero counts.
+/// How a table's counts are published.
+#[derive(Debug, Clone, Copy)]
+pub enum Control<'a> {
+    /// The reporting country's own figures: every count as it is.
+    Exact,
+    /// Perturbed by the cell key method, then counts from 1 to k−1 withheld.
+    Protected { k: u64, table: &'a PTable },
+}
+
+impl Control<'_> {
+    /// Whether a cell would be published as a number of at least k (not withheld, not 0).
+    pub fn publishes_at_least(&self, t: Tally) -> bool {
+        match (self, self.publish(t)) {
+            (Control::Protected { k, .. }, Published::Count(v)) => v >= *k,
+            (Control::Exact, Published::Count(v)) => v > 0,
+            _ => false,
+        }
+    }
+
+    fn publish(&self, t: Tally) -> Published {
+        match self {
+            Control::Exact => Published::Count(t.n),
+            Control::Protected { k, table } => {
+                let v = table.perturb(t.n, t.key);
+                if v >= 1 && v < *k { Published::Suppressed } else { Published::Count(v) }
+            }
+        }
+    }
+}
+
+/// The input: categories per dimension, whether each is multi-valued, and the non-zero cells.
 pub struct Input<'a> {
     pub categories: &'a [Vec<String>],
     pub multi_valued: &'a [bool],
-    pub counts: &'a BTreeMap<Vec<String>, u64>,
+    pub counts: &'a BTreeMap<Vec<String>, Tally>,
 }
 
 fn grid(categories: &[Vec<String>]) -> Vec<Vec<String>> {
@@ -82,22 +121,16 @@ fn grid(categories: &[Vec<String>]) -> Vec<Vec<String>> {
     keys
 }
 
-/// Apply disclosure control with threshold `k` (`k = None`: publish everything exactly, for a
-/// reporting country's own figures).
-pub fn publish(input: &Input, k: Option<u64>) -> Table {
+/// Publish a table under `control`.
+pub fn publish(input: &Input, control: Control) -> Table {
     let n = input.categories.len();
-    let suppressed = |v: u64| k.is_some_and(|k| v >= 1 && v < k);
     let cells_keys = grid(input.categories);
+    let tally = |key: &Vec<String>| input.counts.get(key).copied().unwrap_or_default();
     let mut cells = Vec::with_capacity(cells_keys.len());
     let mut withheld = 0;
     for key in &cells_keys {
-        let v = input.counts.get(key).copied().unwrap_or(0);
-        let value = if suppressed(v) {
-            withheld += 1;
-            Published::Suppressed
-        } else {
-            Published::Count(v)
-        };
+        let value = control.publish(tally(key));
+        withheld += usize::from(value == Published::Suppressed);
         cells.push(Entry { key: key.iter().cloned().map(Some).collect(), value });
     }
     // Margins: every subset of dimensions kept (bit set) whose summed-out dimensions are all
@@ -110,21 +143,15 @@ pub fn publish(input: &Input, k: Option<u64>) -> Table {
         if (0..n).any(|d| mask & (1 << d) == 0 && input.multi_valued.get(d).copied().unwrap_or(false)) {
             continue;
         }
-        let mut totals: BTreeMap<Vec<Option<String>>, (u64, bool)> = BTreeMap::new();
-        for (key, cell) in cells_keys.iter().zip(&cells) {
+        let mut totals: BTreeMap<Vec<Option<String>>, Tally> = BTreeMap::new();
+        for key in &cells_keys {
             let mkey: Vec<Option<String>> =
                 key.iter().enumerate().map(|(d, c)| (mask & (1 << d) != 0).then(|| c.clone())).collect();
-            let e = totals.entry(mkey).or_insert((0, false));
-            e.0 += input.counts.get(key).copied().unwrap_or(0);
-            e.1 |= cell.value == Published::Suppressed;
+            totals.entry(mkey).or_default().add(tally(key));
         }
-        for (key, (total, covers_withheld)) in totals {
-            let value = if covers_withheld || suppressed(total) {
-                withheld_margins += 1;
-                Published::Suppressed
-            } else {
-                Published::Count(total)
-            };
+        for (key, total) in totals {
+            let value = control.publish(total);
+            withheld_margins += usize::from(value == Published::Suppressed);
             margins.push(Entry { key, value });
         }
     }
@@ -134,24 +161,36 @@ pub fn publish(input: &Input, k: Option<u64>) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::statistics::ptable::Params;
 
-    fn table(cats: &[&[&str]], counts: &[(&[&str], u64)]) -> (Vec<Vec<String>>, BTreeMap<Vec<String>, u64>) {
+    fn table(cats: &[&[&str]], counts: &[(&[&str], u64, u32)]) -> (Vec<Vec<String>>, BTreeMap<Vec<String>, Tally>) {
         (
             cats.iter().map(|c| c.iter().map(|s| s.to_string()).collect()).collect(),
-            counts.iter().map(|(k, v)| (k.iter().map(|s| s.to_string()).collect(), *v)).collect(),
+            counts
+                .iter()
+                .map(|(k, n, key)| (k.iter().map(|s| s.to_string()).collect(), Tally { n: *n, key: *key }))
+                .collect(),
         )
     }
 
+    fn ptable() -> PTable {
+        PTable::generate(Params { max_deviation: 2, variance: 1.0, js: 2 }).unwrap()
+    }
+
     #[test]
-    fn small_cells_and_the_margins_covering_them_are_withheld() {
+    fn counts_are_perturbed_within_d_and_small_ones_withheld() {
         let (cats, counts) = table(
             &[&["f", "m"], &["2024", "2025"]],
-            &[(&["f", "2024"], 3), (&["f", "2025"], 40), (&["m", "2024"], 25), (&["m", "2025"], 0)],
+            &[(&["f", "2024"], 3, 7), (&["f", "2025"], 40, 1 << 31), (&["m", "2024"], 25, 99), (&["m", "2025"], 0, 0)],
         );
-        let t = publish(&Input { categories: &cats, multi_valued: &[false, false], counts: &counts }, Some(10));
-        assert_eq!(t.suppressed_cells, 1);
+        let p = ptable();
+        let input = Input { categories: &cats, multi_valued: &[false, false], counts: &counts };
+        let t = publish(&input, Control::Protected { k: 10, table: &p });
         assert_eq!(t.cells[0].value, Published::Suppressed);
-        assert_eq!(t.cells[3].value, Published::Count(0));
+        assert_eq!(t.cells[3].value, Published::Count(0), "an empty cell is published as 0");
+        let Published::Count(v) = t.cells[1].value else { panic!() };
+        assert!((38..=42).contains(&v) && v == p.perturb(40, 1 << 31));
+        // A margin is perturbed as a cell of its own: its key is the sum of its cells' keys.
         let margin = |key: [Option<&str>; 2]| {
             t.margins
                 .iter()
@@ -159,20 +198,20 @@ mod tests {
                 .unwrap()
                 .value
         };
-        assert_eq!(margin([Some("f"), None]), Published::Suppressed);
-        assert_eq!(margin([None, Some("2024")]), Published::Suppressed);
-        assert_eq!(margin([Some("m"), None]), Published::Count(25));
-        assert_eq!(margin([None, Some("2025")]), Published::Count(40));
-        assert_eq!(margin([None, None]), Published::Suppressed);
-        let own = publish(&Input { categories: &cats, multi_valued: &[false, false], counts: &counts }, None);
+        assert_eq!(margin([Some("f"), None]), Published::Count(p.perturb(43, 7u32.wrapping_add(1 << 31))));
+        assert_eq!(margin([None, None]), Published::Count(p.perturb(68, 7u32.wrapping_add(1 << 31).wrapping_add(99))));
+        let own = publish(&input, Control::Exact);
         assert_eq!(own.suppressed_cells + own.suppressed_margins, 0);
+        assert_eq!(own.cells[1].value, Published::Count(40));
         assert_eq!(serde_json::to_value(&t.cells[0]).unwrap()["value"], "<k");
     }
 
     #[test]
     fn multi_valued_dimensions_have_no_sum_margins() {
-        let (cats, counts) = table(&[&["a", "b"], &["x"]], &[(&["a", "x"], 20), (&["b", "x"], 30)]);
-        let t = publish(&Input { categories: &cats, multi_valued: &[true, false], counts: &counts }, Some(10));
+        let (cats, counts) = table(&[&["a", "b"], &["x"]], &[(&["a", "x"], 20, 1), (&["b", "x"], 30, 2)]);
+        let p = ptable();
+        let input = Input { categories: &cats, multi_valued: &[true, false], counts: &counts };
+        let t = publish(&input, Control::Protected { k: 10, table: &p });
         assert!(t.margins.iter().all(|m| m.key[0].is_some()), "no total over the multi-valued dimension");
     }
 }

@@ -23,6 +23,9 @@ pub struct Dim {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub idx: i32,
+    /// The unit's stable identity within its case (its `id`, a leg's `seq`): edits that keep
+    /// the unit keep it, and with it the unit's record key.
+    pub uid: String,
     pub dims: Vec<Dim>,
     /// Measure flags in both forms, e.g. `is_victim`.
     pub flags: Vec<(&'static str, bool, bool)>,
@@ -50,6 +53,15 @@ pub struct Facts {
     pub documents: Vec<Row>,
     pub legs: Vec<Row>,
     pub values: Vec<Value1>,
+}
+
+/// A unit's identity: the value of `key` (an entity `id`, a leg's `seq`), else its position.
+fn unit_id(v: &Value, key: &str, idx: i32) -> String {
+    match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => format!("#{idx}"),
+    }
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -144,6 +156,7 @@ pub fn of_case(doc: &Value, reservations: &[Reservation]) -> Facts {
             .last();
         persons.push(Row {
             idx: i,
+            uid: unit_id(p, "id", i),
             dims: vec![
                 c.dim("person_role", "persons[].person_role", role),
                 c.dim("sex", "persons[].sex", text(p, "sex")),
@@ -188,6 +201,7 @@ pub fn of_case(doc: &Value, reservations: &[Reservation]) -> Facts {
             .last();
         suspects.push(Row {
             idx: i,
+            uid: unit_id(x, "id", i),
             dims: vec![
                 c.dim("sex", "suspects[].sex", text(x, "sex")),
                 c.dim("age_band", "suspects[].age_band", text(x, "age_band")),
@@ -213,6 +227,7 @@ pub fn of_case(doc: &Value, reservations: &[Reservation]) -> Facts {
                 .and_then(|(_, p)| text(p, "origin_class"));
             Row {
                 idx: i,
+                uid: unit_id(d, "id", i),
                 dims: vec![
                     c.dim("document_type", "documents[].document_type", kind),
                     c.dim("fraud_type", "documents[].fraud_type", fraud),
@@ -239,6 +254,7 @@ pub fn of_case(doc: &Value, reservations: &[Reservation]) -> Facts {
             let to = c.dim("to_country", "route[].to_country", text(l, "to_country"));
             Row {
                 idx: i,
+                uid: unit_id(l, "seq", i),
                 dims: vec![
                     from,
                     to,

@@ -47,6 +47,34 @@ pub struct ManualReport {
 
 pub use crate::precondition::etag;
 
+/// A manual aggregate as the statistics count it: the report and its statistics salt, under
+/// which each of its figures has a record key (never exposed).
+#[derive(Debug, Clone)]
+pub struct ManualFigures {
+    pub report: ManualReport,
+    salt: String,
+}
+
+impl ManualFigures {
+    /// The record key of one figure (`total`, or `breakdown/value`).
+    pub fn key(&self, figure: &str) -> u32 {
+        let semester = &self.report.semester;
+        super::record::unit_key(self.salt.as_bytes(), "false_passport_report", &format!("{semester}/{figure}"))
+    }
+}
+
+/// Give every aggregate written before the salts one (start-up).
+pub fn ensure_salts(conn: &mut DbConn) -> Result<usize, ApiError> {
+    let missing: Vec<(String, String)> =
+        f::table.filter(f::stat_salt.is_null()).select((f::reporting_country, f::semester)).load(conn)?;
+    for (country, semester) in &missing {
+        diesel::update(f::table.find((country, semester)).filter(f::stat_salt.is_null()))
+            .set(f::stat_salt.eq(super::store::new_salt()?))
+            .execute(conn)?;
+    }
+    Ok(missing.len())
+}
+
 pub fn is_semester(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 7 && b[..4].iter().all(u8::is_ascii_digit) && &s[4..6] == "-S" && matches!(b[6], b'1' | b'2')
@@ -161,6 +189,7 @@ pub fn put(
                         f::version.eq(1),
                         f::submitted_at.eq(&now),
                         f::submitted_by.eq(&s.user_id),
+                        f::stat_salt.eq(super::store::new_salt()?),
                     ))
                     .execute(conn)?;
                 true
@@ -223,12 +252,7 @@ pub fn delete(
     }
     audit::write(conn, |conn, events| {
         let r = load(conn, country, semester)?.ok_or(ApiError::NotFound)?;
-        if let Some(t) = if_match
-            && t.trim() != "*"
-            && t.trim() != etag(r.version)
-        {
-            return Err(ApiError::PreconditionFailed);
-        }
+        crate::precondition::check_version(if_match, r.version, false)?;
         diesel::delete(f::table.find((country, semester))).execute(conn)?;
         events.push(event(ctx, "false_passport_report_delete", &r));
         Ok(())
@@ -252,22 +276,24 @@ pub fn in_range(
     country: Option<&str>,
     from: Option<&PeriodBound>,
     to: Option<&PeriodBound>,
-) -> Result<Vec<ManualReport>, ApiError> {
-    let mut q = f::table.select(COLUMNS).into_boxed();
+) -> Result<Vec<ManualFigures>, ApiError> {
+    let mut q = f::table.select((COLUMNS, f::stat_salt)).into_boxed();
     if let Some(c) = country {
         q = q.filter(f::reporting_country.eq(c.to_owned()));
     }
-    let rows: Vec<Row> = q.order((f::reporting_country.asc(), f::semester.asc())).load(conn)?;
+    let rows: Vec<(Row, Option<String>)> = q.order((f::reporting_country.asc(), f::semester.asc())).load(conn)?;
     let from = from.map(|b| months(b).0);
     let to = to.map(|b| months(b).1);
     let mut out = vec![];
-    for row in rows {
+    for (row, salt) in rows {
         let sem = PeriodBound { column: "semester", value: row.1.clone() };
         let (first, last) = months(&sem);
         if from.as_ref().is_some_and(|f| last < *f) || to.as_ref().is_some_and(|t| first > *t) {
             continue;
         }
-        out.push(to_report(row)?);
+        // Every aggregate has a salt from start-up on (`ensure_salts`).
+        let salt = salt.ok_or(ApiError::Internal)?;
+        out.push(ManualFigures { report: to_report(row)?, salt });
     }
     Ok(out)
 }

@@ -200,7 +200,8 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cell {
     pub key: Vec<String>,
-    pub count: u64,
+    /// The count and (for the shared form) the cell key.
+    pub tally: super::aggregate::Tally,
 }
 
 /// How a dimension is read for a measure.
@@ -261,12 +262,14 @@ fn plan(q: &Query) -> Result<(Plan, Prune), ApiError> {
         first_year: year(&q.from),
         last_year: year(&q.to),
     };
-    Ok((Plan { entity, flag: q.measure.flag(), groups, filters, periods }, prune))
+    Ok((Plan { entity, flag: q.measure.flag(), groups, filters, periods, keys: false }, prune))
 }
 
 /// Run the aggregation. Cells with a count of zero are not returned.
 pub fn run(conn: &mut DbConn, q: &Query, form: Form) -> Result<Vec<Cell>, ApiError> {
-    let (plan, prune) = plan(q)?;
+    let (mut plan, prune) = plan(q)?;
+    // Shared figures are published under the cell key method: they need the cell keys.
+    plan.keys = form == Form::Shared;
     let acc = store::aggregate(conn, &plan, form == Form::Shared, &prune)?;
-    Ok(acc.cells().into_iter().map(|(key, count)| Cell { key, count }).collect())
+    Ok(acc.cells().into_iter().map(|(key, tally)| Cell { key, tally }).collect())
 }

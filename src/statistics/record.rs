@@ -4,6 +4,11 @@
 //! the reporting country's own figures, shared for everyone else), one row per entity — the case,
 //! its persons, suspects, documents and route legs — with the entity's columns in the fixed
 //! order of `ENTITIES`. Only cases counted in statistics (included, not retracted) have a record.
+//!
+//! Every row also holds its unit's *record key* for the cell key method (`ptable`): uniform over
+//! 32 bits, never exposed, fixed for the unit (the same in both forms, unchanged by edits that
+//! keep the unit), and not derivable from anything a caller sees — it is an HMAC of the unit's
+//! identity under the case's own random statistics salt, which never leaves the database.
 
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +86,8 @@ pub const UNKNOWN: &str = "unknown";
 /// One row: values in the order of its entity's columns.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowRecord {
+    /// The unit's record key.
+    pub key: u32,
     pub singles: Vec<Option<String>>,
     pub flags: Vec<bool>,
     pub multis: Vec<Vec<String>>,
@@ -146,7 +153,15 @@ fn distinct(values: impl Iterator<Item = Option<String>>) -> Vec<String> {
     v
 }
 
-fn form(f: &Facts, shared: bool) -> FormRecord {
+/// A unit's record key: the first 32 bits of HMAC-SHA-256(salt, entity "/" uid).
+pub fn unit_key(salt: &[u8], entity: &str, uid: &str) -> u32 {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, salt);
+    let tag = ring::hmac::sign(&key, format!("{entity}/{uid}").as_bytes());
+    let b = tag.as_ref();
+    u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn form(f: &Facts, shared: bool, salt: &[u8]) -> FormRecord {
     let multi = |entity: &str, idx: i32, dimension: &str| -> Vec<String> {
         f.values
             .iter()
@@ -164,6 +179,7 @@ fn form(f: &Facts, shared: bool) -> FormRecord {
     case_multis.push(distinct(f.legs.iter().map(|l| leg(l, "transport_means"))));
     case_multis.push(distinct(f.legs.iter().map(|l| leg(l, "border_crossing_type"))));
     let case = RowRecord {
+        key: unit_key(salt, "case", "case"),
         singles: CASE.singles.iter().map(|c| find(f.case_dims.iter(), c).and_then(|d| pick(d, shared))).collect(),
         flags: vec![],
         multis: case_multis,
@@ -171,6 +187,7 @@ fn form(f: &Facts, shared: bool) -> FormRecord {
     let rows = |entity: &Entity, rows: &[Row]| -> Vec<RowRecord> {
         rows.iter()
             .map(|r| RowRecord {
+                key: unit_key(salt, entity.name, &r.uid),
                 singles: entity.singles.iter().map(|c| find(r.dims.iter(), c).and_then(|d| pick(d, shared))).collect(),
                 flags: entity
                     .flags
@@ -197,10 +214,13 @@ fn form(f: &Facts, shared: bool) -> FormRecord {
     }
 }
 
-/// The record of a case counted in statistics; `None` if it is not counted (excluded or retracted).
-pub fn of_facts(f: &Facts) -> Option<CaseRecord> {
-    f.included
-        .then(|| CaseRecord { reporting_country: f.reporting_country.clone(), forms: [form(f, false), form(f, true)] })
+/// The record of a case counted in statistics, with its units' keys under the case's statistics
+/// `salt`; `None` if it is not counted (excluded or retracted).
+pub fn of_facts(f: &Facts, salt: &[u8]) -> Option<CaseRecord> {
+    f.included.then(|| CaseRecord {
+        reporting_country: f.reporting_country.clone(),
+        forms: [form(f, false, salt), form(f, true, salt)],
+    })
 }
 
 #[cfg(test)]
@@ -211,7 +231,7 @@ mod tests {
         let input = crate::formato::sample::full_case(seed, "GT");
         let mut doc = crate::formato::derive::stored_document(&input, "GT");
         doc["reporting_country"] = serde_json::Value::from("GT");
-        of_facts(&super::super::facts::of_case(&doc, &[])).unwrap()
+        of_facts(&super::super::facts::of_case(&doc, &[]), b"salt").unwrap()
     }
 
     #[test]
@@ -240,6 +260,6 @@ mod tests {
         let input = crate::formato::sample::full_case(7, "GT");
         let mut doc = crate::formato::derive::stored_document(&input, "GT");
         doc["include_in_statistics"] = serde_json::Value::Bool(false);
-        assert!(of_facts(&super::super::facts::of_case(&doc, &[])).is_none());
+        assert!(of_facts(&super::super::facts::of_case(&doc, &[]), b"salt").is_none());
     }
 }

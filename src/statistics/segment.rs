@@ -21,6 +21,8 @@ pub enum Column {
     Flags(Vec<bool>),
     /// How many rows of the entity each case has (the case row itself: 1).
     Rows(Vec<u32>),
+    /// One record key per row (the cell key method).
+    Keys(Vec<u32>),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -67,6 +69,7 @@ pub fn build(records: &[CaseRecord], form: usize) -> Result<BTreeMap<String, Col
         let rows = per_case.iter().map(|r| u32::try_from(r.len()).map_err(|_| SegmentError::TooManyValues));
         out.insert(column_name(entity.name, "rows"), Column::Rows(rows.collect::<Result<_, _>>()?));
         let all = || per_case.iter().flat_map(|rows| rows.iter());
+        out.insert(column_name(entity.name, "key"), Column::Keys(all().map(|r| r.key).collect()));
         for (j, name) in entity.singles.iter().enumerate() {
             let mut dict = Dict::new();
             let codes = all().map(|r| dict.code(&r.singles.get(j).cloned().flatten())).collect::<Result<_, _>>()?;
@@ -110,7 +113,7 @@ impl Column {
                 counts.iter().map(|c| *c as usize).sum::<usize>() == codes.len()
                     && codes.iter().all(|c| (*c as usize) < dict.len())
             }
-            Column::Flags(_) | Column::Rows(_) => true,
+            Column::Flags(_) | Column::Rows(_) | Column::Keys(_) => true,
         }
     }
 
@@ -121,6 +124,7 @@ impl Column {
             Column::Multi { counts, .. } => counts.len(),
             Column::Flags(f) => f.len(),
             Column::Rows(r) => r.len(),
+            Column::Keys(k) => k.len(),
         }
     }
 
@@ -140,7 +144,7 @@ mod tests {
                 let input = crate::formato::sample::full_case(seed, "GT");
                 let mut doc = crate::formato::derive::stored_document(&input, "GT");
                 doc["reporting_country"] = serde_json::Value::from("GT");
-                crate::statistics::record::of_facts(&crate::statistics::facts::of_case(&doc, &[])).unwrap()
+                crate::statistics::record::of_facts(&crate::statistics::facts::of_case(&doc, &[]), b"salt").unwrap()
             })
             .collect()
     }
@@ -154,7 +158,7 @@ mod tests {
         let Column::Rows(persons) = &cols["person.rows"] else { panic!() };
         let n: u32 = persons.iter().sum();
         assert_eq!(n as usize, recs.iter().map(|r| r.forms[1].rows[1].len()).sum::<usize>());
-        for name in PERSON.singles.iter().chain(PERSON.flags).chain(PERSON.multis) {
+        for name in PERSON.singles.iter().chain(PERSON.flags).chain(PERSON.multis).chain(&["key"]) {
             assert_eq!(cols[&column_name("person", name)].len(), n as usize, "{name}");
         }
         for name in CASE.singles.iter().chain(CASE.multis) {

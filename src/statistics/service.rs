@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::disclosure::{self, Table};
+use super::aggregate::Tally;
+use super::disclosure::{self, Control, Table};
+use super::ptable::PTable;
 use super::query::{self, Form, Measure, Query};
 use crate::access::{PartyKind, Role, Subject};
 use crate::db::DbConn;
@@ -19,6 +21,32 @@ pub const MAX_CELLS: usize = 20_000;
 /// Officers, analysts and statistics readers of any party (observers included).
 pub fn may_query(s: &Subject) -> bool {
     s.has(Role::Officer) || s.has(Role::Analyst) || s.has(Role::StatisticsReader)
+}
+
+/// How shared figures are protected in this deployment: the threshold k and the perturbation
+/// table generated (and checked) at start-up from D, V and js.
+#[derive(Debug)]
+pub struct Protection {
+    pub k: u64,
+    pub table: PTable,
+}
+
+/// How the figures of a result were published.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DisclosureMethod {
+    /// `cell_key_perturbation` (shared figures) or `none` (a reporting country's own figures).
+    pub method: &'static str,
+    /// D: no published count differs from the true count by more than this.
+    pub max_deviation: u32,
+    /// V: the variance of the perturbation (of counts large enough for it).
+    pub variance: f64,
+    /// No published count lies in 1…js.
+    pub js: u32,
+    /// Perturbed counts from 1 to k−1 are withheld.
+    pub threshold_k: u64,
+    /// Whether the cells add up to the margins: never under perturbation, where every cell and
+    /// every margin is perturbed on its own (a published total is not the sum of its parts).
+    pub additive: bool,
 }
 
 /// A statistics result.
@@ -37,6 +65,8 @@ pub struct StatisticsResult {
     pub threshold_k: u64,
     /// How withheld counts are shown.
     pub suppressed_marker: &'static str,
+    /// How the figures were published: method and parameters.
+    pub disclosure: DisclosureMethod,
     /// The figures include every case change committed before this time (the facts are updated
     /// in the same transaction as each case write).
     pub data_as_of: String,
@@ -109,7 +139,7 @@ pub fn parse(params: &BTreeMap<String, String>, fixed_measure: Option<Measure>) 
 }
 
 /// Run a query for a subject.
-pub fn run(conn: &mut DbConn, s: &Subject, q: &Query, k: u64) -> Result<StatisticsResult, ApiError> {
+pub fn run(conn: &mut DbConn, s: &Subject, q: &Query, p: &Protection) -> Result<StatisticsResult, ApiError> {
     if !may_query(s) {
         return Err(ApiError::Forbidden);
     }
@@ -117,8 +147,8 @@ pub fn run(conn: &mut DbConn, s: &Subject, q: &Query, k: u64) -> Result<Statisti
     let own_only = own_only(s, q);
     let form = if own_only { Form::Raw } else { Form::Shared };
     let cells = query::run(conn, q, form)?;
-    let counts: BTreeMap<Vec<String>, u64> = cells.into_iter().map(|c| (c.key, c.count)).collect();
-    finish(q, counts, own_only, k)
+    let counts: BTreeMap<Vec<String>, Tally> = cells.into_iter().map(|c| (c.key, c.tally)).collect();
+    finish(q, counts, own_only, p)
 }
 
 /// Whether the figures are exact (a member country filtering on its own cases alone).
@@ -127,7 +157,12 @@ fn own_only(s: &Subject, q: &Query) -> bool {
 }
 
 /// Disclosure control and description of a table of counts.
-fn finish(q: &Query, counts: BTreeMap<Vec<String>, u64>, own_only: bool, k: u64) -> Result<StatisticsResult, ApiError> {
+fn finish(
+    q: &Query,
+    counts: BTreeMap<Vec<String>, Tally>,
+    own_only: bool,
+    p: &Protection,
+) -> Result<StatisticsResult, ApiError> {
     let mut categories: Vec<BTreeSet<String>> = vec![BTreeSet::new(); q.dimensions.len()];
     for key in counts.keys() {
         for (d, v) in key.iter().enumerate() {
@@ -146,9 +181,10 @@ fn finish(q: &Query, counts: BTreeMap<Vec<String>, u64>, own_only: bool, k: u64)
         ));
     }
     let multi: Vec<bool> = q.dimensions.iter().map(|d| query::is_multi_valued(q.measure, d)).collect();
+    let control = if own_only { Control::Exact } else { Control::Protected { k: p.k, table: &p.table } };
     let table = disclosure::publish(
         &disclosure::Input { categories: &categories, multi_valued: &multi, counts: &counts },
-        (!own_only).then_some(k),
+        control,
     );
     let mut filters: BTreeMap<String, String> = q.filters.iter().cloned().collect();
     if let Some(f) = &q.from {
@@ -164,8 +200,28 @@ fn finish(q: &Query, counts: BTreeMap<Vec<String>, u64>, own_only: bool, k: u64)
         dimensions: q.dimensions.clone(),
         filters,
         mode: if own_only { "exact" } else { "disclosure_controlled" },
-        threshold_k: k,
+        threshold_k: p.k,
         suppressed_marker: disclosure::SUPPRESSED,
+        disclosure: if own_only {
+            DisclosureMethod {
+                method: "none",
+                max_deviation: 0,
+                variance: 0.0,
+                js: 0,
+                threshold_k: p.k,
+                additive: true,
+            }
+        } else {
+            let params = p.table.params;
+            DisclosureMethod {
+                method: "cell_key_perturbation",
+                max_deviation: params.max_deviation,
+                variance: params.variance,
+                js: params.js,
+                threshold_k: p.k,
+                additive: false,
+            }
+        },
         data_as_of,
         table,
     })
@@ -190,8 +246,8 @@ pub fn run_false_passports(
     conn: &mut DbConn,
     s: &Subject,
     q: &Query,
-    k: u64,
-    manual: &[super::manual::ManualReport],
+    p: &Protection,
+    manual: &[super::manual::ManualFigures],
 ) -> Result<(StatisticsResult, Vec<FigureSource>), ApiError> {
     if !may_query(s) {
         return Err(ApiError::Forbidden);
@@ -202,45 +258,55 @@ pub fn run_false_passports(
     by_semester.dimensions.insert(1, "semester".into());
     let cells = query::run(conn, &by_semester, form)?;
     let replaced: BTreeSet<(&str, &str)> =
-        manual.iter().map(|m| (m.reporting_country.as_str(), m.semester.as_str())).collect();
-    let mut counts: BTreeMap<Vec<String>, u64> = BTreeMap::new();
-    let mut derived: BTreeMap<(String, String), u64> = BTreeMap::new();
+        manual.iter().map(|m| (m.report.reporting_country.as_str(), m.report.semester.as_str())).collect();
+    let mut counts: BTreeMap<Vec<String>, Tally> = BTreeMap::new();
+    let mut derived: BTreeMap<(String, String), Tally> = BTreeMap::new();
     for c in cells {
         let (Some(country), Some(semester)) = (c.key.first(), c.key.get(1)) else { continue };
         if replaced.contains(&(country.as_str(), semester.as_str())) {
             continue;
         }
-        *derived.entry((country.clone(), semester.clone())).or_default() += c.count;
+        derived.entry((country.clone(), semester.clone())).or_default().add(c.tally);
         let key: Vec<String> = std::iter::once(country.clone()).chain(c.key.iter().skip(2).cloned()).collect();
-        *counts.entry(key).or_default() += c.count;
+        counts.entry(key).or_default().add(c.tally);
     }
+    // A manual aggregate has no units: each of its figures is one pseudo-unit's count, with a
+    // key of its own under the aggregate's statistics salt (so it is perturbed like the rest).
     let breakdown = q.dimensions.get(1);
     for m in manual {
-        let total = m.persons_with_false_passports.max(0) as u64;
+        let country = &m.report.reporting_country;
+        let total = m.report.persons_with_false_passports.max(0) as u64;
+        let figure = |name: &str, n: u64| Tally { n, key: m.key(name) };
         match breakdown {
-            None => *counts.entry(vec![m.reporting_country.clone()]).or_default() += total,
-            Some(b) => match m.breakdowns.get(b) {
+            None => counts.entry(vec![country.clone()]).or_default().add(figure("total", total)),
+            Some(b) => match m.report.breakdowns.get(b) {
                 Some(values) => {
                     for (v, n) in values {
-                        *counts.entry(vec![m.reporting_country.clone(), v.clone()]).or_default() += (*n).max(0) as u64;
+                        let t = figure(&format!("{b}/{v}"), (*n).max(0) as u64);
+                        counts.entry(vec![country.clone(), v.clone()]).or_default().add(t);
                     }
                 }
-                None => *counts.entry(vec![m.reporting_country.clone(), "unknown".into()]).or_default() += total,
+                None => counts.entry(vec![country.clone(), "unknown".into()]).or_default().add(figure("total", total)),
             },
         }
     }
+    // Under disclosure control a semester is listed as derived from cases only if its published
+    // (perturbed) count is not below k, so that the list reveals no small count.
+    let listed = |t: &Tally| {
+        t.n > 0 && (own_only || disclosure::Control::Protected { k: p.k, table: &p.table }.publishes_at_least(*t))
+    };
     let mut sources: Vec<FigureSource> = derived
         .into_iter()
-        .filter(|(_, n)| *n > 0 && (own_only || *n >= k))
+        .filter(|(_, t)| listed(t))
         .map(|((reporting_country, semester), _)| FigureSource { reporting_country, semester, source: "cases" })
         .chain(manual.iter().map(|m| FigureSource {
-            reporting_country: m.reporting_country.clone(),
-            semester: m.semester.clone(),
+            reporting_country: m.report.reporting_country.clone(),
+            semester: m.report.semester.clone(),
             source: "manual_report",
         }))
         .collect();
     sources.sort_by(|a, b| (&a.reporting_country, &a.semester).cmp(&(&b.reporting_country, &b.semester)));
-    Ok((finish(q, counts, own_only, k)?, sources))
+    Ok((finish(q, counts, own_only, p)?, sources))
 }
 
 /// A CSV cell, safe from formula injection in spreadsheets.

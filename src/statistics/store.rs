@@ -22,8 +22,9 @@ use crate::db::schema::{derived_versions as dv, stat_case_facts as f, stat_colum
 use crate::db::{DbConn, MultiBackend};
 use crate::error::ApiError;
 
-/// Bumped whenever `facts` or `record` derive different records from the same document.
-pub const FACTS_VERSION: &str = "1";
+/// Bumped whenever `facts` or `record` derive different records from the same document (2: rows
+/// carry their units' record keys).
+pub const FACTS_VERSION: &str = "2";
 
 /// A partition is compacted once it has been quiet this long…
 const QUIET_MS: i64 = 1_000;
@@ -65,14 +66,43 @@ pub fn replace(
     case_id: &str,
     document: &Value,
     reservations: &[Reservation],
+    salt: &str,
 ) -> Result<(), ApiError> {
-    write_record(conn, case_id, record_of(document, reservations)?)
+    write_record(conn, case_id, record_of(document, reservations, salt)?)
 }
 
-/// The partition and encoded record of a case document (`None`: not counted in statistics).
-/// PURE; computed before a write transaction where possible.
-pub fn record_of(document: &Value, reservations: &[Reservation]) -> Result<Option<(String, Vec<u8>)>, ApiError> {
-    match record::of_facts(&super::facts::of_case(document, reservations)) {
+/// A new random statistics salt (128 bits, hex) for a case or a manual aggregate.
+pub fn new_salt() -> Result<String, ApiError> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    ring::rand::SystemRandom::new().fill(&mut bytes).map_err(|_| ApiError::Internal)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The statistics salt of a case, given one if it had none yet (rows older than the salts).
+pub fn salt_of(conn: &mut DbConn, case_id: &str, stored: Option<String>) -> Result<String, ApiError> {
+    use crate::db::schema::cases;
+    if let Some(s) = stored {
+        return Ok(s);
+    }
+    let salt = new_salt()?;
+    diesel::update(cases::table.find(case_id).filter(cases::stat_salt.is_null()))
+        .set(cases::stat_salt.eq(&salt))
+        .execute(conn)?;
+    // Another writer may have set it first: the stored one is the one.
+    let stored: Option<String> = cases::table.find(case_id).select(cases::stat_salt).get_result(conn)?;
+    Ok(stored.unwrap_or(salt))
+}
+
+/// The partition and encoded record of a case document (`None`: not counted in statistics),
+/// its units keyed under the case's statistics `salt`. PURE; computed before a write
+/// transaction where possible.
+pub fn record_of(
+    document: &Value,
+    reservations: &[Reservation],
+    salt: &str,
+) -> Result<Option<(String, Vec<u8>)>, ApiError> {
+    match record::of_facts(&super::facts::of_case(document, reservations), salt.as_bytes()) {
         Some(r) => Ok(Some((r.partition(), r.encode().map_err(|_| ApiError::Internal)?))),
         None => Ok(None),
     }
@@ -302,6 +332,7 @@ pub fn pending(conn: &mut DbConn) -> Result<i64, ApiError> {
 /// Rebuild every case's record if they were written by an older derivation (or none yet, as
 /// right after the migration that introduced them). Returns the number of cases rebuilt.
 pub fn ensure_current(conn: &mut DbConn) -> Result<usize, ApiError> {
+    super::manual::ensure_salts(conn)?;
     if facts_version(conn)?.as_deref() == Some(FACTS_VERSION) {
         return Ok(0);
     }
@@ -332,20 +363,21 @@ fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
         let policy = crate::cases::policy::load(conn, &country)?;
         let mut after = String::new();
         loop {
-            let page: Vec<(String, String)> = cases::table
+            let page: Vec<(String, String, Option<String>)> = cases::table
                 .filter(cases::reporting_country.eq(&country))
                 .filter(cases::id.gt(&after))
                 .order(cases::id)
                 .limit(500)
-                .select((cases::id, cases::document))
+                .select((cases::id, cases::document, cases::stat_salt))
                 .load(conn)?;
-            let Some((last, _)) = page.last() else { break };
+            let Some((last, _, _)) = page.last() else { break };
             after = last.clone();
             crate::db::transaction(conn, |c| {
-                for (id, doc) in &page {
+                for (id, doc, salt) in &page {
                     let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
                     let reservations = policy.reservations(&crate::cases::store::case_reservations(&document));
-                    replace(c, id, &document, &reservations)?;
+                    let salt = salt_of(c, id, salt.clone())?;
+                    replace(c, id, &document, &reservations, &salt)?;
                 }
                 Ok(())
             })?;

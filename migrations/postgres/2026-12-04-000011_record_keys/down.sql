@@ -1,0 +1,2 @@
+ALTER TABLE false_passport_reports DROP COLUMN stat_salt;
+ALTER TABLE cases DROP COLUMN stat_salt;
