@@ -17,4 +17,5 @@ mod registry;
 mod reports;
 mod security;
 mod statistics;
+mod statistics_attack;
 mod tokens;
