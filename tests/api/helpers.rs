@@ -101,6 +101,21 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(tweak: impl FnOnce(&mut Layer)) -> TestApp {
     let data_dir = std::env::temp_dir().join(format!("enlace-test-{}", uuid::Uuid::new_v4().simple()));
     let db_url = fresh_database(&data_dir);
+    start(data_dir, db_url, tweak)
+}
+
+impl TestApp {
+    /// Stop this server and start a new one on the same database and data directory (a restart,
+    /// or a second node once the first is gone).
+    #[allow(dead_code)]
+    pub async fn restart(mut self, tweak: impl FnOnce(&mut Layer)) -> TestApp {
+        self.handle.stop(true).await;
+        let (data_dir, db_url) = (std::mem::take(&mut self.data_dir), std::mem::take(&mut self.db_url));
+        start(data_dir, db_url, tweak)
+    }
+}
+
+fn start(data_dir: PathBuf, db_url: String, tweak: impl FnOnce(&mut Layer)) -> TestApp {
     let mut layer = Layer {
         bind: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(data_dir.clone()),
