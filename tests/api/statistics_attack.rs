@@ -13,6 +13,7 @@
 //!   [1 − D, k − 1 + D];
 //! - every margin over a single-valued dimension is the sum of the figures one level below it
 //!   (true counts always add up, whatever is published).
+//!
 //! Bounds are propagated through the equations to a fixed point; a variable pinned to one value
 //! from 1 to k − 1 is a recovered small count. The seeded data reproduces the cases found from
 //! outside: Panama with 11 female and 3 male victims (3 = 14 − 11 by differencing a country total
