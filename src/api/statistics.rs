@@ -72,9 +72,25 @@ fn respond(req: &HttpRequest, params: &BTreeMap<String, String>, r: &StatisticsR
 /// smuggling_mode, person_role, sex, age_band, is_minor, origin_class, return_status,
 /// citizenship, exploitation_type, means_of_control, recruitment_method, suspect_role,
 /// procedural_status, verdict, document_type, fraud_type, issuing_state, route,
-/// transport_means, border_crossing_type. Counts from 1 to k−1 are withheld (`"<k"`) for every
-/// viewer except a reporting country filtering on its own cases; values of fields reserved on a
-/// case count as `not_disclosed`.
+/// transport_means, border_crossing_type. Values of fields reserved on a case count as
+/// `not_disclosed`.
+///
+/// **What a published figure means.** Except for a reporting country filtering on its own cases
+/// (`mode: exact`), every count — each cell and each margin — is the true count plus a small
+/// noise of at most `disclosure.max_deviation` (D), fixed for the units it counts (the cell key
+/// method): the same units always give the same figure, in every table and every repetition, so
+/// comparing tables reveals nothing. A margin is perturbed on its own, so cells need not add up
+/// to their margins (`disclosure.additive: false`). No figure from 1 to `disclosure.js` is ever
+/// published, and a perturbed figure from 1 to k−1 is withheld as `"<k"`; an empty cell is 0.
+///
+/// **Qué significa una cifra publicada.** Salvo para un país que filtra sus propios casos
+/// (`mode: exact`), cada conteo — cada celda y cada total marginal — es el conteo real más un
+/// pequeño ruido de a lo sumo `disclosure.max_deviation` (D), fijo para las unidades que cuenta
+/// (método de la clave de celda): las mismas unidades dan siempre la misma cifra, en toda tabla y
+/// toda repetición, por lo que comparar tablas no revela nada. Un total marginal se perturba por
+/// sí mismo, de modo que las celdas no tienen por qué sumar su total (`disclosure.additive:
+/// false`). Nunca se publica una cifra de 1 a `disclosure.js`, y una cifra perturbada de 1 a k−1
+/// se retiene como `"<k"`; una celda vacía es 0.
 #[utoipa::path(get, path = "/api/v1/statistics", tag = "statistics", security(("bearer" = [])),
     params(
         ("measure" = String, Query, description = "What to count"),
