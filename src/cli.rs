@@ -217,6 +217,10 @@ fn open_migrated(settings: &Settings) -> Result<crate::db::DbConn, String> {
     if rebuilt > 0 {
         println!("statistical records of {rebuilt} case(s) rebuilt");
     }
+    let leaves = crate::audit::tree::ensure_built(&mut conn).map_err(|e| e.to_string())?;
+    if leaves > 0 {
+        println!("audit tree extended over {leaves} earlier event(s)");
+    }
     Ok(conn)
 }
 

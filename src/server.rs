@@ -59,6 +59,7 @@ impl Application {
             crate::admin::bootstrap::initial_admin(&mut conn, &settings.data_dir)?;
             crate::cases::store::ensure_views_current(&mut conn).map_err(|e| e.to_string())?;
             crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
+            crate::audit::tree::ensure_built(&mut conn).map_err(|e| e.to_string())?;
         }
         let audit = AuditWriter::start(db.clone());
         let listener = TcpListener::bind(settings.bind).map_err(|e| format!("cannot bind {}: {e}", settings.bind))?;

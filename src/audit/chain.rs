@@ -2,6 +2,12 @@
 //! `prev_hash_1` = 64 zeros. The one-row `audit_head` table holds the last sequence number and
 //! hash; every appender locks it first (an UPDATE, which takes SQLite's write lock and
 //! PostgreSQL's row lock), so concurrent writers on one or many nodes never fork the chain.
+//!
+//! Every event is also a leaf of the Merkle tree (`merkle`, `tree`), appended in the same
+//! transaction. The leaf is the canonical encoding with the fields an auditor may not see
+//! (`COMMITTED`) replaced by salted digests, so every auditor can recompute the leaf of every
+//! event it reads (`leaf_input`), while the digests reveal nothing without their salt, which is
+//! served only with the value itself.
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -34,6 +40,66 @@ pub struct StoredEvent {
     pub details: String,
     pub prev_hash: String,
     pub hash: String,
+    /// Random per event: the salts of its committed fields derive from it (never served).
+    pub leaf_salt: String,
+}
+
+/// The fields the Merkle leaf commits to by salted digests: another country's user id and
+/// address, and the object of a refused attempt, which some auditors are not shown.
+pub const COMMITTED: [&str; 4] = ["actor_user_id", "object_id", "object_party", "client_addr"];
+
+fn sha256_hex(parts: &[&[u8]]) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for p in parts {
+        ctx.update(p);
+    }
+    hex(ctx.finish().as_ref())
+}
+
+/// The digest a leaf holds for a committed field: SHA-256(salt ‖ 0x00 ‖ value), hex; a missing
+/// value is `null`. PURE.
+pub fn commitment(field_salt: &str, value: Option<&str>) -> Option<String> {
+    value.map(|v| sha256_hex(&[field_salt.as_bytes(), &[0], v.as_bytes()]))
+}
+
+/// The fields of a Merkle leaf, as an auditor is served them (committed fields as digests).
+#[derive(Debug, Clone, Serialize)]
+pub struct LeafFields<'a> {
+    pub seq: i64,
+    pub occurred_at: &'a str,
+    pub request_id: &'a str,
+    pub actor_user_ref: Option<&'a str>,
+    pub actor_party: Option<&'a str>,
+    /// Comma-separated, as stored.
+    pub actor_roles: &'a str,
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_ref: Option<&'a str>,
+    pub object_party_ref: Option<&'a str>,
+    pub outcome: &'a str,
+    pub client_addr_ref: Option<&'a str>,
+    /// The details exactly as stored (a JSON text).
+    pub details: &'a str,
+}
+
+/// The Merkle leaf input of an event: a JSON array of its fields in the column order. PURE.
+pub fn leaf_input(f: &LeafFields) -> String {
+    let fields = (
+        f.seq,
+        f.occurred_at,
+        f.request_id,
+        f.actor_user_ref,
+        f.actor_party,
+        f.actor_roles,
+        f.action,
+        f.object_type,
+        f.object_ref,
+        f.object_party_ref,
+        f.outcome,
+        f.client_addr_ref,
+        f.details,
+    );
+    serde_json::to_string(&fields).unwrap_or_default()
 }
 
 impl StoredEvent {
@@ -57,6 +123,49 @@ impl StoredEvent {
         );
         // A tuple serializes as the JSON array `json!([...])` would, without copying a value.
         serde_json::to_string(&fields).unwrap_or_default()
+    }
+
+    /// The salt of one committed field: revealed to an auditor with the field's value only.
+    pub fn field_salt(&self, field: &str) -> String {
+        sha256_hex(&[b"enlace/audit/field\0", self.leaf_salt.as_bytes(), &[0], field.as_bytes()])[..32].to_owned()
+    }
+
+    /// The digest of one committed field.
+    pub fn committed(&self, field: &str) -> Option<String> {
+        let value = match field {
+            "actor_user_id" => self.actor_user_id.as_deref(),
+            "object_id" => self.object_id.as_deref(),
+            "object_party" => self.object_party.as_deref(),
+            "client_addr" => self.client_addr.as_deref(),
+            _ => None,
+        };
+        commitment(&self.field_salt(field), value)
+    }
+
+    /// This event's Merkle leaf hash (RFC 9162: SHA-256(0x00 ‖ leaf input)).
+    pub fn leaf_hash(&self) -> super::merkle::Hash {
+        let (actor, object, object_party, addr) = (
+            self.committed("actor_user_id"),
+            self.committed("object_id"),
+            self.committed("object_party"),
+            self.committed("client_addr"),
+        );
+        let fields = LeafFields {
+            seq: self.seq,
+            occurred_at: &self.occurred_at,
+            request_id: &self.request_id,
+            actor_user_ref: actor.as_deref(),
+            actor_party: self.actor_party.as_deref(),
+            actor_roles: &self.actor_roles,
+            action: &self.action,
+            object_type: &self.object_type,
+            object_ref: object.as_deref(),
+            object_party_ref: object_party.as_deref(),
+            outcome: &self.outcome,
+            client_addr_ref: addr.as_deref(),
+            details: &self.details,
+        };
+        super::merkle::leaf_hash(leaf_input(&fields).as_bytes())
     }
 
     pub fn compute_hash(&self) -> String {
@@ -93,9 +202,16 @@ pub fn append(conn: &mut DbConn, events: &[Event]) -> Result<(), ApiError> {
         return Ok(());
     }
     lock(conn)?;
-    let (mut seq, mut prev): (i64, String) =
-        audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash)).get_result(conn)?;
+    let (mut seq, mut prev, tree_size): (i64, String, i64) = audit_head::table
+        .filter(audit_head::id.eq(1))
+        .select((audit_head::seq, audit_head::hash, audit_head::tree_size))
+        .get_result(conn)?;
+    if tree_size != seq {
+        // Events appended before the tree existed: their leaves first.
+        super::tree::catch_up(conn, tree_size, seq)?;
+    }
     let now = crate::clock::now_text();
+    let mut tree = super::tree::Appender::new(seq as u64);
     for e in events {
         seq += 1;
         let mut row = StoredEvent {
@@ -114,13 +230,15 @@ pub fn append(conn: &mut DbConn, events: &[Event]) -> Result<(), ApiError> {
             details: e.details.to_string(),
             prev_hash: prev,
             hash: String::new(),
+            leaf_salt: super::tree::new_salt()?,
         };
         row.hash = row.compute_hash();
         prev = row.hash.clone();
         diesel::insert_into(audit_events::table).values(&row).execute(conn)?;
+        tree.push(conn, row.leaf_hash())?;
     }
     diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
-        .set((audit_head::seq.eq(seq), audit_head::hash.eq(&prev)))
+        .set((audit_head::seq.eq(seq), audit_head::hash.eq(&prev), audit_head::tree_size.eq(seq)))
         .execute(conn)?;
     Ok(())
 }
@@ -217,6 +335,7 @@ mod tests {
             details: r#"{"withheld":["a.b"]}"#.into(),
             prev_hash: GENESIS.into(),
             hash: String::new(),
+            leaf_salt: "00112233445566778899aabbccddeeff".into(),
         };
         let reference = serde_json::json!([
             e.seq,

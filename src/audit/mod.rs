@@ -1,6 +1,8 @@
 //! The audit log: an append-only, SHA-256 hash-chained table of every access and change.
 //!
 //! - `chain`: the canonical encoding, appending inside a transaction, and verification.
+//! - `merkle` (PURE) and `tree`: the RFC 9162 Merkle tree over the events, its roots and proofs.
+//! - `note` (PURE): checkpoints and cosignatures as C2SP signed notes.
 //! - `writer`: group commit for events of reads, so auditing never caps read throughput.
 //! - `query`: the auditors' view, filtered by the same party rules as everything else.
 //!
@@ -10,7 +12,10 @@
 //! Events never carry secrets or personal data values: only ids, codes and field paths.
 
 pub mod chain;
+pub mod merkle;
+pub mod note;
 pub mod query;
+pub mod tree;
 pub mod writer;
 
 use serde::Serialize;

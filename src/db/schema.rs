@@ -18,6 +18,7 @@ diesel::table! {
         details -> Text,
         prev_hash -> Text,
         hash -> Text,
+        leaf_salt -> Text,
     }
 }
 
@@ -26,6 +27,7 @@ diesel::table! {
         id -> Integer,
         seq -> BigInt,
         hash -> Text,
+        tree_size -> BigInt,
     }
 }
 
@@ -125,6 +127,64 @@ diesel::table! {
         failures -> Integer,
         window_start -> BigInt,
         blocked_until -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_tree (level, idx) {
+        level -> Integer,
+        idx -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_keys (key_id) {
+        key_id -> Text,
+        name -> Text,
+        public_key -> Text,
+        private_key -> Text,
+        created_at -> Text,
+        retired_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (size) {
+        size -> BigInt,
+        root_hash -> Text,
+        key_id -> Text,
+        note -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    witness_keys (key_id) {
+        key_id -> Text,
+        party_code -> Text,
+        name -> Text,
+        public_key -> Text,
+        created_at -> Text,
+        created_by -> Text,
+        retired_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_cosignatures (size, key_id) {
+        size -> BigInt,
+        key_id -> Text,
+        party_code -> Text,
+        line -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    service_meta (key) {
+        key -> Text,
+        value -> Text,
     }
 }
 
