@@ -254,7 +254,7 @@ fn create_user(
 
 fn rotate_keys(settings: &Settings) -> Result<ExitCode, String> {
     let mut conn = open_migrated(settings)?;
-    let kid = crate::auth::tokens::rotate(&mut conn).map_err(|e| e.to_string())?;
+    let kid = crate::auth::tokens::rotate(&mut conn, &settings.master_key()?).map_err(|e| e.to_string())?;
     println!("new signing key {kid}; the previous key verifies tokens for one more token lifetime");
     Ok(ExitCode::SUCCESS)
 }
@@ -289,7 +289,7 @@ fn stats_compact(settings: &Settings) -> Result<ExitCode, String> {
 
 fn demo(settings: &Settings, cases: usize, seed: u64, full: bool) -> Result<ExitCode, String> {
     let mut conn = open_migrated(settings)?;
-    crate::auth::tokens::ensure_key(&mut conn).map_err(|e| e.to_string())?;
+    crate::auth::tokens::ensure_key(&mut conn, &settings.master_key()?).map_err(|e| e.to_string())?;
     let credentials = crate::demo::users(&mut conn)?;
     crate::demo::policies(&mut conn).map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();

@@ -87,6 +87,10 @@ pub struct Layer {
     /// Largest country report file, in bytes [default: 52428800].
     #[arg(long, env = "ENLACE_MAX_REPORT_BYTES", global = true)]
     pub max_report_bytes: Option<u64>,
+    /// File of the master key that seals the signing keys at rest (base64 of 32 bytes). Without
+    /// it, DATA_DIR/master.key is used, and created at first start (development).
+    #[arg(long, env = "ENLACE_MASTER_KEY_FILE", global = true)]
+    pub master_key_file: Option<PathBuf>,
     /// Waiting period of a country administrator recovery after its approval, during which the
     /// country may cancel it, in hours [default: 72].
     #[arg(long, env = "ENLACE_RECOVERY_DELAY_HOURS", global = true)]
@@ -136,6 +140,7 @@ impl Layer {
             max_image_bytes: self.max_image_bytes.or(other.max_image_bytes),
             max_report_bytes: self.max_report_bytes.or(other.max_report_bytes),
             recovery_delay_hours: self.recovery_delay_hours.or(other.recovery_delay_hours),
+            master_key_file: self.master_key_file.or(other.master_key_file),
         }
     }
 }
@@ -177,6 +182,19 @@ pub struct Settings {
     pub max_report_bytes: u64,
     /// Waiting period of an administrator recovery, in hours.
     pub recovery_delay_hours: u32,
+    /// The master key file given, if any (else DATA_DIR/master.key, created if missing).
+    pub master_key_file: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The master key of the keys at rest: the given file (which must exist), or the development
+    /// one in the data directory (created at first start).
+    pub fn master_key(&self) -> Result<crate::sealing::MasterKey, String> {
+        match &self.master_key_file {
+            Some(path) => crate::sealing::MasterKey::load(path, false),
+            None => crate::sealing::MasterKey::load(&self.data_dir.join("master.key"), true),
+        }
+    }
 }
 
 /// A setting that cannot be used, with its name.
@@ -312,6 +330,7 @@ impl Settings {
             max_image_bytes,
             max_report_bytes,
             recovery_delay_hours,
+            master_key_file: l.master_key_file,
         })
     }
 }

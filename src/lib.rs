@@ -14,6 +14,7 @@
 //! - `registry`: the liaison directory and entry requirements by nationality (SPEC §7 M3, M5);
 //! - `reports`: country activity reports (R13), files in the data directory;
 //! - `files`: uploads checked by content, image metadata stripping, streamed files;
+//! - `sealing`: the signing keys sealed at rest under a master key file;
 //! - `precondition`: entity tags and `If-Match`, one implementation for every resource;
 //! - `private_fs`: the data directory and every file in it private to the service account;
 //! - `audit`: the tamper-evident audit log;
@@ -40,6 +41,7 @@ pub mod precondition;
 pub mod private_fs;
 pub mod registry;
 pub mod reports;
+pub mod sealing;
 pub mod server;
 pub mod statistics;
 pub mod telemetry;

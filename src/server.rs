@@ -28,6 +28,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// How shared statistics are protected (threshold and perturbation table).
     pub stats: std::sync::Arc<crate::statistics::service::Protection>,
+    /// The master key that seals the signing keys at rest.
+    pub master: std::sync::Arc<crate::sealing::MasterKey>,
 }
 
 pub struct Application {
@@ -53,9 +55,10 @@ impl Application {
             tracing::info!(applied, "database migrations applied");
         }
         let db = Db::open(&settings.database_url, settings.db_pool_size)?;
+        let master = std::sync::Arc::new(settings.master_key()?);
         {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
-            crate::auth::tokens::ensure_key(&mut conn).map_err(|e| e.to_string())?;
+            crate::auth::tokens::ensure_key(&mut conn, &master).map_err(|e| e.to_string())?;
             crate::admin::bootstrap::initial_admin(&mut conn, &settings.data_dir)?;
             crate::cases::store::ensure_views_current(&mut conn).map_err(|e| e.to_string())?;
             crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
@@ -103,6 +106,7 @@ impl Application {
             bulk_permits,
             clock: clock.clone(),
             stats,
+            master,
         });
         let weak = std::sync::Arc::downgrade(&state.clone().into_inner());
         if state.settings.stats_compaction_ms > 0 {

@@ -16,6 +16,7 @@ use crate::audit::{self, Actor, Event, Outcome, RequestContext};
 use crate::db::DbConn;
 use crate::db::schema::{refresh_tokens, sessions, users};
 use crate::error::{ApiError, FieldError};
+use crate::sealing::MasterKey;
 use crate::server::AppState;
 
 /// Absolute lifetime of a session (refresh tokens rotate inside it).
@@ -116,7 +117,12 @@ fn session_scope(record: &UserRecord, mfa_all_roles: bool) -> SessionScope {
     }
 }
 
-fn open_session(conn: &mut DbConn, user_id: &str, scope: SessionScope) -> Result<TokenResponse, ApiError> {
+fn open_session(
+    conn: &mut DbConn,
+    master: &MasterKey,
+    user_id: &str,
+    scope: SessionScope,
+) -> Result<TokenResponse, ApiError> {
     let now = crate::clock::unix_now();
     let session_id = uuid::Uuid::now_v7().to_string();
     diesel::insert_into(sessions::table)
@@ -128,11 +134,12 @@ fn open_session(conn: &mut DbConn, user_id: &str, scope: SessionScope) -> Result
             sessions::expires_at.eq(now + SESSION_TTL_SECONDS),
         ))
         .execute(conn)?;
-    issue_tokens(conn, user_id, &session_id, scope)
+    issue_tokens(conn, master, user_id, &session_id, scope)
 }
 
 fn issue_tokens(
     conn: &mut DbConn,
+    master: &MasterKey,
     user_id: &str,
     session_id: &str,
     scope: SessionScope,
@@ -146,7 +153,7 @@ fn issue_tokens(
             refresh_tokens::used.eq(false),
         ))
         .execute(conn)?;
-    let (access_token, expires_in) = tokens::issue(conn, user_id, session_id)?;
+    let (access_token, expires_in) = tokens::issue(conn, master, user_id, session_id)?;
     Ok(TokenResponse { access_token, token_type: "Bearer", expires_in, refresh_token: refresh, scope: scope.as_str() })
 }
 
@@ -225,6 +232,7 @@ pub async fn login(
         _ => None,
     };
     let mfa_all = state.settings.mfa_all_roles;
+    let master = state.master.clone();
     state
         .db
         .run(move |conn| {
@@ -244,7 +252,7 @@ pub async fn login(
                             changes.push("password_rehashed");
                         }
                         let scope = session_scope(&r, mfa_all);
-                        let tokens = open_session(conn, &r.user.id, scope)?;
+                        let tokens = open_session(conn, &master, &r.user.id, scope)?;
                         let mut ctx = ctx.clone();
                         ctx.actor = Some(actor_of(&r));
                         if scope == SessionScope::Full {
@@ -282,6 +290,7 @@ pub async fn refresh(
         return Err(ApiError::Unauthorized);
     }
     let hash = super::sha256_hex(req.refresh_token.as_bytes());
+    let master = state.master.clone();
     state
         .db
         .run(move |conn| {
@@ -328,7 +337,7 @@ pub async fn refresh(
                     return Ok(Err(ApiError::Unauthorized));
                 }
                 diesel::update(refresh_tokens::table.find(&hash)).set(refresh_tokens::used.eq(true)).execute(conn)?;
-                let tokens = issue_tokens(conn, &user_id, &session_id, SessionScope::parse(&scope))?;
+                let tokens = issue_tokens(conn, &master, &user_id, &session_id, SessionScope::parse(&scope))?;
                 events.push(
                     Event::new(&ctx, "authn_refresh", "session", Outcome::Allowed).object(session_id, party.as_deref()),
                 );

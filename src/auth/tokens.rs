@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use crate::db::DbConn;
 use crate::db::schema::signing_keys;
 use crate::error::ApiError;
+use crate::sealing::MasterKey;
 
 pub const ACCESS_TTL_SECONDS: i64 = 900;
 pub const LEEWAY_SECONDS: u64 = 30;
@@ -49,37 +50,59 @@ fn key_usable_for_verification(retired_at: Option<i64>, now: i64) -> bool {
     retired_at.is_none_or(|r| now < r + ACCESS_TTL_SECONDS + LEEWAY_SECONDS as i64)
 }
 
-fn new_key_row(now: i64) -> Result<KeyRow, ApiError> {
+fn new_key_row(now: i64, master: &MasterKey) -> Result<KeyRow, ApiError> {
     use ring::signature::{Ed25519KeyPair, KeyPair};
     let rng = ring::rand::SystemRandom::new();
     let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| ApiError::Internal)?;
     let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| ApiError::Internal)?;
     Ok(KeyRow {
         kid: uuid::Uuid::now_v7().simple().to_string(),
-        private_key: STANDARD.encode(pkcs8.as_ref()),
+        private_key: master.seal(pkcs8.as_ref())?,
         public_key: URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
         created_at: now,
         retired_at: None,
     })
 }
 
-/// Make sure an active signing key exists (first start).
-pub fn ensure_key(conn: &mut DbConn) -> Result<(), ApiError> {
+/// Make sure an active signing key exists (first start), and that every stored private key is
+/// sealed under the master key (keys stored before sealing are sealed now).
+pub fn ensure_key(conn: &mut DbConn, master: &MasterKey) -> Result<(), ApiError> {
+    let plain: Vec<(String, String)> =
+        signing_keys::table.select((signing_keys::kid, signing_keys::private_key)).load(conn)?;
+    for (kid, private_key) in plain.into_iter().filter(|(_, p)| !MasterKey::is_sealed(p)) {
+        let der = STANDARD.decode(&private_key).map_err(|_| ApiError::Internal)?;
+        diesel::update(signing_keys::table.find(&kid))
+            .set(signing_keys::private_key.eq(master.seal(&der)?))
+            .execute(conn)?;
+    }
     let active: i64 = signing_keys::table.filter(signing_keys::retired_at.is_null()).count().get_result(conn)?;
     if active == 0 {
-        diesel::insert_into(signing_keys::table).values(new_key_row(crate::clock::unix_now())?).execute(conn)?;
+        diesel::insert_into(signing_keys::table)
+            .values(new_key_row(crate::clock::unix_now(), master)?)
+            .execute(conn)?;
     }
     Ok(())
 }
 
+/// The stored private keys, for re-sealing under a new master key: (kid, sealed key).
+pub fn sealed_keys(conn: &mut DbConn) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(signing_keys::table.select((signing_keys::kid, signing_keys::private_key)).load(conn)?)
+}
+
+/// Replace the sealed form of one private key.
+pub fn reseal(conn: &mut DbConn, kid: &str, sealed: &str) -> Result<(), ApiError> {
+    diesel::update(signing_keys::table.find(kid)).set(signing_keys::private_key.eq(sealed)).execute(conn)?;
+    Ok(())
+}
+
 /// Retire the active key(s) and add a new one. Returns the new kid.
-pub fn rotate(conn: &mut DbConn) -> Result<String, ApiError> {
+pub fn rotate(conn: &mut DbConn, master: &MasterKey) -> Result<String, ApiError> {
     let now = crate::clock::unix_now();
     crate::db::transaction(conn, |conn| {
         diesel::update(signing_keys::table.filter(signing_keys::retired_at.is_null()))
             .set(signing_keys::retired_at.eq(Some(now)))
             .execute(conn)?;
-        let row = new_key_row(now)?;
+        let row = new_key_row(now, master)?;
         let kid = row.kid.clone();
         diesel::insert_into(signing_keys::table).values(row).execute(conn)?;
         Ok(kid)
@@ -87,7 +110,12 @@ pub fn rotate(conn: &mut DbConn) -> Result<String, ApiError> {
 }
 
 /// Sign an access token for a session.
-pub fn issue(conn: &mut DbConn, user_id: &str, session_id: &str) -> Result<(String, i64), ApiError> {
+pub fn issue(
+    conn: &mut DbConn,
+    master: &MasterKey,
+    user_id: &str,
+    session_id: &str,
+) -> Result<(String, i64), ApiError> {
     let row: KeyRow = signing_keys::table
         .filter(signing_keys::retired_at.is_null())
         .order(signing_keys::created_at.desc())
@@ -95,7 +123,7 @@ pub fn issue(conn: &mut DbConn, user_id: &str, session_id: &str) -> Result<(Stri
         .get_result(conn)
         .optional()?
         .ok_or(ApiError::Unavailable)?;
-    let der = STANDARD.decode(&row.private_key).map_err(|_| ApiError::Internal)?;
+    let der = master.open(&row.private_key)?;
     let now = crate::clock::unix_now();
     let claims = Claims {
         iss: ISSUER.into(),
