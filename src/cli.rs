@@ -125,9 +125,17 @@ pub enum StatsCommand {
 pub enum AuditCommand {
     /// Recompute the hash chain; report the first broken event and exit non-zero if any.
     Verify,
+    /// Verify the log from outside, as a country's auditor: signed checkpoints, their consistency
+    /// with the one kept from the previous run, and the inclusion of every event it may read
+    /// (no database needed; run it from cron). Exit 1 names what failed.
+    Follow(crate::follow::FollowArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    if let Command::Audit { command: AuditCommand::Follow(args) } = cli.command {
+        crate::telemetry::init(crate::config::LogFormat::Text);
+        return crate::follow::run(args);
+    }
     let settings = match Settings::resolve(cli.settings, cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -141,6 +149,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Migrate => open_migrated(&settings).map(|_| ExitCode::SUCCESS),
         Command::Openapi { output } => write_openapi(&output),
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&settings),
+        Command::Audit { command: AuditCommand::Follow(_) } => Ok(ExitCode::from(2)),
         Command::Admin { command: AdminCommand::CreateUser { party, roles, username, password_stdin } } => {
             create_user(&settings, &party, &roles, &username, password_stdin)
         }

@@ -17,7 +17,7 @@
 //! - `sealing`: the signing keys sealed at rest under a master key file;
 //! - `precondition`: entity tags and `If-Match`, one implementation for every resource;
 //! - `private_fs`: the data directory and every file in it private to the service account;
-//! - `audit`: the tamper-evident audit log;
+//! - `audit`: the tamper-evident audit log; `follow`: the verifier a country runs against it;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
 pub mod access;
@@ -34,6 +34,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod follow;
 pub mod formato;
 pub mod http;
 pub mod paging;

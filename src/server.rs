@@ -59,6 +59,7 @@ impl Application {
         {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
             crate::auth::tokens::ensure_key(&mut conn, &master).map_err(|e| e.to_string())?;
+            crate::audit::checkpoints::ensure_key(&mut conn, &master).map_err(|e| e.to_string())?;
             crate::admin::bootstrap::initial_admin(&mut conn, &settings.data_dir)?;
             crate::cases::store::ensure_views_current(&mut conn).map_err(|e| e.to_string())?;
             crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
@@ -116,6 +117,11 @@ impl Application {
                 crate::statistics::store::compact(&mut conn, false, 64).map(|_| ())
             });
         }
+        // A signed checkpoint at least every 30 s while events arrive (none while nothing changes).
+        periodic("enlace-audit-checkpoint", std::time::Duration::from_secs(30), weak.clone(), |s| {
+            let mut conn = s.db.conn()?;
+            crate::audit::checkpoints::make(&mut conn, &s.master).map(|_| ())
+        });
         // Reservation policy versions scheduled for a later time take effect by themselves.
         periodic("enlace-policy-schedule", std::time::Duration::from_secs(1), weak, |s| {
             let mut conn = s.db.conn()?;

@@ -219,6 +219,30 @@ pub fn audit_scope(actor: &Subject) -> Option<AuditScope> {
     })
 }
 
+/// Signed checkpoints, proofs and the audit keys: every party's auditors (a checkpoint reveals
+/// only the number of events and a hash).
+pub fn may_read_checkpoints(actor: &Subject) -> bool {
+    actor.has(Role::Auditor)
+}
+
+/// Witness keys of `party` (its auditors' cosignatures) are registered by the party's own
+/// administrator: a member country's `country_admin`, the ST's `st_admin` for the ST and the
+/// observers.
+pub fn may_register_witness(actor: &Subject, party: &str, kind: PartyKind) -> bool {
+    match kind {
+        PartyKind::Member => actor.party == party && actor.has(Role::CountryAdmin),
+        _ => actor.party_kind == PartyKind::Secretariat && actor.has(Role::StAdmin),
+    }
+}
+
+/// Whether an auditor of `scope` may see an event (actor or object of its party, or all).
+pub fn audit_event_visible(scope: &AuditScope, actor_party: Option<&str>, object_party: Option<&str>) -> bool {
+    match scope {
+        AuditScope::All => true,
+        AuditScope::Party(p) => actor_party == Some(p.as_str()) || object_party == Some(p.as_str()),
+    }
+}
+
 /// Verifying the whole chain reveals its size: ST auditors (and ST admins) only.
 pub fn may_verify_audit(actor: &Subject) -> bool {
     actor.party_kind == PartyKind::Secretariat && (actor.has(Role::Auditor) || actor.has(Role::StAdmin))

@@ -414,7 +414,7 @@ pub struct AlertPage {
 }
 
 /// Alerts visible to `s`, newest first, as `s` may see them.
-pub fn list(conn: &mut DbConn, s: &Subject, q: AlertQuery) -> Result<(AlertPage, usize), ApiError> {
+pub fn list(conn: &mut DbConn, s: &Subject, q: AlertQuery) -> Result<(AlertPage, crate::audit::Owners), ApiError> {
     if !rules::may_read_alerts(s) {
         return Err(ApiError::Forbidden);
     }
@@ -435,10 +435,11 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: AlertQuery) -> Result<(AlertPage,
     let mut rows = store::list(conn, &s.party, &filter)?;
     let next_cursor = paging::next_page(&mut rows, limit, |a| &a.id);
     let mut items = Vec::with_capacity(rows.len());
+    let mut owners = crate::audit::Owners::new();
     for alert in &rows {
         let Some(access) = rules::alert_access(s, &alert.meta) else { continue };
+        owners.entry(alert.meta.reporting_country.clone()).or_default().push(alert.id.clone());
         items.push(view_for(conn, s, alert, access)?.0.view);
     }
-    let n = items.len();
-    Ok((AlertPage { items, next_cursor }, n))
+    Ok((AlertPage { items, next_cursor }, owners))
 }

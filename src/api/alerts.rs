@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::support::{Items, audited_read, content_length, if_match, list_event, refusal};
+use super::support::{Items, audited_read, content_length, if_match, refusal};
 use crate::alerts::images::{self, ImageInfo};
 use crate::alerts::{self as service, AlertInput, AlertQuery, Read, Viewed, Withdrawal};
 use crate::auth::Principal;
@@ -91,8 +91,8 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AlertQuery>
         "fraud_type": q.fraud_type, "active": q.active, "since": q.since, "reporting_country": q.reporting_country});
     let s = p.subject();
     let r = state.db.run(move |c| service::list(c, &s, q)).await;
-    let (page, n) = refusal(&state, &p, "alert_list", OBJECT, None, r).await?;
-    audited_read(&state, list_event(&p, "alert_list", OBJECT, n, filters)).await?;
+    let (page, owners) = refusal(&state, &p, "alert_list", OBJECT, None, r).await?;
+    state.audit.record_all(crate::audit::owner_events(&p.ctx, "alert_list", OBJECT, owners, filters)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -227,10 +227,24 @@ pub struct CasePageDoc {
 #[get("/api/v1/cases")]
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<CaseQuery>) -> Result<HttpResponse, ApiError> {
     let s = p.subject();
-    let r = state.db.run(move |c| service::list(c, &s, q.into_inner()?)).await;
-    let (page, n) = refusal(&state, &p, "case_list", "case", None, r).await?;
-    let ev = Event::new(&p.ctx, "case_list", "case", Outcome::Allowed).details(serde_json::json!({"items": n}));
-    state.audit.record(ev).await?;
+    let q = q.into_inner()?;
+    // What the query asked for, without its values (a search text or a date could be personal).
+    let search = q.q.is_some();
+    let filters: Vec<&str> = [
+        ("reporting_country", q.reporting_country.is_some()),
+        ("case_type", q.case_type.is_some()),
+        ("case_status", q.case_status.is_some()),
+        ("detected_from", q.detected_from.is_some()),
+        ("detected_to", q.detected_to.is_some()),
+        ("updated_since", q.updated_since.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, given)| given.then_some(name))
+    .collect();
+    let r = state.db.run(move |c| service::list(c, &s, q)).await;
+    let (page, owners) = refusal(&state, &p, "case_list", "case", None, r).await?;
+    let query = serde_json::json!({"search": search, "filters": filters});
+    state.audit.record_all(crate::audit::owner_events(&p.ctx, "case_list", "case", owners, query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -3,6 +3,7 @@
 //! - `chain`: the canonical encoding, appending inside a transaction, and verification.
 //! - `merkle` (PURE) and `tree`: the RFC 9162 Merkle tree over the events, its roots and proofs.
 //! - `note` (PURE): checkpoints and cosignatures as C2SP signed notes.
+//! - `checkpoints`: the audit signing keys, signed checkpoints, witness keys and cosignatures.
 //! - `writer`: group commit for events of reads, so auditing never caps read throughput.
 //! - `query`: the auditors' view, filtered by the same party rules as everything else.
 //!
@@ -12,6 +13,7 @@
 //! Events never carry secrets or personal data values: only ids, codes and field paths.
 
 pub mod chain;
+pub mod checkpoints;
 pub mod merkle;
 pub mod note;
 pub mod query;
@@ -22,6 +24,37 @@ use serde::Serialize;
 
 pub use chain::{VerifyReport, append, verify};
 pub use writer::AuditWriter;
+
+/// What a read disclosed, per owning party: the ids of its objects.
+pub type Owners = std::collections::BTreeMap<String, Vec<String>>;
+
+/// The events of a read that disclosed several parties' objects (a list page, a search): one
+/// per owner, naming it and the ids of its objects, so that each owner's auditors see what was
+/// read of theirs; a page that disclosed nothing gives one event naming nobody.
+pub fn owner_events(
+    ctx: &RequestContext,
+    action: &str,
+    object_type: &str,
+    owners: Owners,
+    details: serde_json::Value,
+) -> Vec<Event> {
+    let total: usize = owners.values().map(Vec::len).sum();
+    if owners.is_empty() {
+        return vec![
+            Event::new(ctx, action, object_type, Outcome::Allowed)
+                .details(serde_json::json!({"items": 0, "query": details})),
+        ];
+    }
+    owners
+        .into_iter()
+        .map(|(owner, ids)| {
+            let mut ev = Event::new(ctx, action, object_type, Outcome::Allowed)
+                .details(serde_json::json!({"items": ids.len(), "page_items": total, "ids": ids, "query": details}));
+            ev.object_party = Some(owner);
+            ev
+        })
+        .collect()
+}
 
 /// Who acted. Absent for anonymous requests (e.g. a failed sign-in).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,12 @@
 //! The auditors' view of the log: filters, newest first, cursor pagination by sequence number,
 //! and the party scope decided by `access::audit_scope` (a country's auditors see events whose
 //! actor or object belongs to their country, including other countries' reads of its cases).
+//!
+//! Every event is served with its Merkle leaf hash and the digests of its committed fields, so an
+//! auditor recomputes the leaf itself (`chain::leaf_input`) and checks its inclusion in a signed
+//! checkpoint. A country's auditor is not shown another country's user id or address (only
+//! their digests), nor the object of its own users' refused attempts on other parties' objects;
+//! a value that is shown comes with its salt, so the auditor can check it against its digest.
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,6 +25,13 @@ pub struct AuditQuery {
     pub actor: Option<String>,
     /// Events whose actor or object belongs to this party.
     pub party: Option<String>,
+    /// Events about this party's data or users (the object's owner), e.g. `GT`.
+    pub owner: Option<String>,
+    /// Events of actors of this party, e.g. `MX`.
+    pub actor_party: Option<String>,
+    /// Events from this sequence number on (inclusive).
+    #[param(minimum = 1)]
+    pub from_seq: Option<i64>,
     /// Action, e.g. `authn_login`, `user_update`, `case_read`.
     pub action: Option<String>,
     /// Object type, e.g. `user`, `case`, `party`.
@@ -58,11 +71,30 @@ pub struct AuditEvent {
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
     pub hash: String,
+    /// The event's Merkle leaf hash (base64): SHA-256(0x00 ‖ leaf input).
+    pub leaf_hash: String,
+    /// The digests of the committed fields, as the leaf holds them.
+    pub actor_user_ref: Option<String>,
+    pub object_ref: Option<String>,
+    pub object_party_ref: Option<String>,
+    pub client_addr_ref: Option<String>,
+    /// The salts of the committed fields shown here (field → salt), to check them against their
+    /// digests.
+    pub salts: std::collections::BTreeMap<String, String>,
 }
 
 impl From<StoredEvent> for AuditEvent {
     fn from(e: StoredEvent) -> AuditEvent {
+        use base64::Engine;
+        let leaf_hash = base64::engine::general_purpose::STANDARD.encode(e.leaf_hash());
+        let salts = super::chain::COMMITTED.iter().map(|f| ((*f).to_owned(), e.field_salt(f))).collect();
         AuditEvent {
+            leaf_hash,
+            actor_user_ref: e.committed("actor_user_id"),
+            object_ref: e.committed("object_id"),
+            object_party_ref: e.committed("object_party"),
+            client_addr_ref: e.committed("client_addr"),
+            salts,
             seq: e.seq,
             occurred_at: e.occurred_at,
             request_id: e.request_id,
@@ -118,6 +150,15 @@ pub fn search(conn: &mut DbConn, scope: &AuditScope, q: AuditQuery) -> Result<Au
     if let Some(p) = q.party {
         query = query.filter(audit_events::actor_party.eq(p.clone()).or(audit_events::object_party.eq(p)));
     }
+    if let Some(o) = q.owner {
+        query = query.filter(audit_events::object_party.eq(o));
+    }
+    if let Some(a) = q.actor_party {
+        query = query.filter(audit_events::actor_party.eq(a));
+    }
+    if let Some(s) = q.from_seq {
+        query = query.filter(audit_events::seq.ge(s));
+    }
     if let Some(a) = q.actor {
         query = query.filter(audit_events::actor_user_id.eq(a));
     }
@@ -157,14 +198,22 @@ pub fn search(conn: &mut DbConn, scope: &AuditScope, q: AuditQuery) -> Result<Au
         .into_iter()
         .map(|e| {
             let mut e = AuditEvent::from(e);
-            // A refused attempt by one of the auditor's users on another party's object must not
-            // tell the auditor that the object exists or whose it is.
-            if let AuditScope::Party(p) = scope
-                && e.outcome != "allowed"
-                && e.object_party.as_deref() != Some(p.as_str())
-            {
-                e.object_id = None;
-                e.object_party = None;
+            if let AuditScope::Party(p) = scope {
+                // Another country's user is shown by party and role only.
+                if e.actor_party.as_deref().is_some_and(|a| a != p) {
+                    e.actor_user_id = None;
+                    e.client_addr = None;
+                    e.salts.remove("actor_user_id");
+                    e.salts.remove("client_addr");
+                }
+                // A refused attempt by one of the auditor's users on another party's object must
+                // not tell the auditor that the object exists or whose it is.
+                if e.outcome != "allowed" && e.object_party.as_deref() != Some(p.as_str()) {
+                    e.object_id = None;
+                    e.object_party = None;
+                    e.salts.remove("object_id");
+                    e.salts.remove("object_party");
+                }
             }
             e
         })

@@ -20,7 +20,8 @@ const MAX_BATCH: usize = 512;
 const BUSY: Duration = Duration::from_millis(2);
 const LINGER: Duration = Duration::from_micros(500);
 
-type Job = (Event, oneshot::Sender<bool>);
+/// The events of one request (stored together) and who waits for them.
+type Job = (Vec<Event>, oneshot::Sender<bool>);
 
 #[derive(Clone)]
 pub struct AuditWriter {
@@ -41,10 +42,18 @@ impl AuditWriter {
     /// Record an event durably. Errors with `Unavailable` if it could not be stored, in which
     /// case the caller must not send the data it was about to disclose.
     pub async fn record(&self, event: Event) -> Result<(), ApiError> {
+        self.record_all(vec![event]).await
+    }
+
+    /// Record the events of one request durably, all in the same transaction.
+    pub async fn record_all(&self, events: Vec<Event>) -> Result<(), ApiError> {
+        if events.is_empty() {
+            return Ok(());
+        }
         let (done_tx, done_rx) = oneshot::channel();
         // Hand the event over without leaving this thread; only when the bounded channel is full
         // (overload) wait for room on the blocking pool.
-        match self.tx.try_send((event, done_tx)) {
+        match self.tx.try_send((events, done_tx)) {
             Ok(()) => {}
             Err(mpsc::TrySendError::Full(job)) => {
                 let tx = self.tx.clone();
@@ -77,7 +86,8 @@ fn run(db: Db, rx: mpsc::Receiver<Job>) {
                 None => break,
             }
         }
-        let (events, waiters): (Vec<Event>, Vec<_>) = jobs.into_iter().unzip();
+        let (batches, waiters): (Vec<Vec<Event>>, Vec<_>) = jobs.into_iter().unzip();
+        let events: Vec<Event> = batches.into_iter().flatten().collect();
         let stored = db.conn().and_then(|mut conn| db::transaction(&mut conn, |c| super::append(c, &events))).is_ok();
         if !stored {
             tracing::error!(events = events.len(), "audit events could not be stored");

@@ -424,7 +424,9 @@ fn partial_date(s: &str) -> bool {
 }
 
 /// Cases visible to the subject, newest first, as summaries of their views.
-pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, usize), ApiError> {
+/// A list page and, per reporting country, the ids of its cases the page disclosed (for the
+/// audit events its auditors see).
+pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, audit::Owners), ApiError> {
     if !rules::may_read_cases(s) {
         return Err(ApiError::Forbidden);
     }
@@ -453,16 +455,17 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, u
     let mut rows = store::list(conn, &s.party, &filter)?;
     let next_cursor = paging::next_page(&mut rows, limit, |c| &c.head.id);
     let mut items = Vec::with_capacity(rows.len());
+    let mut owners = audit::Owners::new();
     for case in rows {
         let summary = match rules::case_access(s, &case.head.meta) {
             Some(Access::Own) => case.summary_own,
             Some(Access::Foreign) => case.summary_foreign,
             None => continue,
         };
+        owners.entry(case.head.meta.reporting_country.clone()).or_default().push(case.head.id.clone());
         items.push(serde_json::value::RawValue::from_string(summary).map_err(|_| ApiError::Internal)?);
     }
-    let n = items.len();
-    Ok((CasePage { items, next_cursor }, n))
+    Ok((CasePage { items, next_cursor }, owners))
 }
 
 /// One item of a batch result.

@@ -204,6 +204,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     signing_keys,
     throttle,
+    audit_keys,
+    audit_checkpoints,
+    audit_cosignatures,
+    witness_keys,
+    audit_tree,
+    service_meta,
 );
 
 diesel::table! {

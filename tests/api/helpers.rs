@@ -20,6 +20,8 @@ pub struct TestApp {
     pub handle: ServerHandle,
     /// The server's clock of rules that wait (recovery periods, scheduled policies).
     pub clock: enlace::clock::Clock,
+    /// A second node on another node's database: the database is not this one's to remove.
+    pub shared_db: bool,
 }
 
 impl Drop for TestApp {
@@ -27,6 +29,9 @@ impl Drop for TestApp {
     /// (`WITH (FORCE)` ends the server's still-open connections).
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.data_dir);
+        if self.shared_db {
+            return;
+        }
         let Ok(base) = std::env::var("ENLACE_TEST_DATABASE_URL") else { return };
         let Some((_, name)) = self.db_url.rsplit_once('/') else { return };
         if base.is_empty() || !name.starts_with("enlace_t_") {
@@ -115,6 +120,17 @@ impl TestApp {
     }
 }
 
+/// A second node on the first one's database (its own data directory, the first node's master
+/// key), as behind a load balancer.
+#[allow(dead_code)]
+pub async fn spawn_second_node(first: &TestApp, master_key: &std::path::Path) -> TestApp {
+    let data_dir = std::env::temp_dir().join(format!("enlace-test-{}", uuid::Uuid::new_v4().simple()));
+    let key = master_key.to_path_buf();
+    let mut app = start(data_dir, first.db_url.clone(), move |l| l.master_key_file = Some(key));
+    app.shared_db = true;
+    app
+}
+
 fn start(data_dir: PathBuf, db_url: String, tweak: impl FnOnce(&mut Layer)) -> TestApp {
     let mut layer = Layer {
         bind: Some("127.0.0.1:0".parse().unwrap()),
@@ -133,7 +149,16 @@ fn start(data_dir: PathBuf, db_url: String, tweak: impl FnOnce(&mut Layer)) -> T
     let clock = app.clock();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = https_client(&data_dir.join("tls/dev-ca.pem"));
-    TestApp { base: format!("https://localhost:{port}"), port, db_url, data_dir, client, handle, clock }
+    TestApp {
+        base: format!("https://localhost:{port}"),
+        port,
+        db_url,
+        data_dir,
+        client,
+        handle,
+        clock,
+        shared_db: false,
+    }
 }
 
 pub fn https_client(ca: &std::path::Path) -> awc::Client {

@@ -8,6 +8,7 @@ mod helpers;
 mod admin_matrix;
 mod alerts;
 mod audit_log;
+mod audit_transparency;
 mod auth_flows;
 mod cases;
 mod country_control;

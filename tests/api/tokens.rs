@@ -1,7 +1,7 @@
 //! The JWT attack corpus, expiry boundaries and key rotation.
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
 use enlace::access::Role;
 use enlace::db::schema::signing_keys;
@@ -21,16 +21,18 @@ fn parts(token: &str) -> (Value, Value, String) {
     (h, c, it.next().unwrap().to_owned())
 }
 
-/// The server's active key (what an insider with the key could sign with: used here to build
-/// tokens that are validly signed but wrong in one other respect).
+/// The server's active key (what an insider with the key and the master key could sign with:
+/// used here to build tokens that are validly signed but wrong in one other respect).
 fn server_key(app: &TestApp) -> (String, EncodingKey, String) {
+    let master = enlace::sealing::MasterKey::load(&app.data_dir.join("master.key"), false).unwrap();
     let (kid, private, public): (String, String, String) = signing_keys::table
         .filter(signing_keys::retired_at.is_null())
         .select((signing_keys::kid, signing_keys::private_key, signing_keys::public_key))
         .limit(1)
         .get_result(&mut app.conn())
         .unwrap();
-    (kid, EncodingKey::from_ed_der(&STANDARD.decode(private).unwrap()), public)
+    assert!(!private.contains("MC4CAQAwBQYDK2Vw"), "the private key is stored sealed, not as PKCS#8");
+    (kid, EncodingKey::from_ed_der(&master.open(&private).unwrap()), public)
 }
 
 fn sign(kid: &str, key: &EncodingKey, claims: &Value, typ: Option<&str>) -> String {
@@ -153,7 +155,8 @@ async fn key_rotation_keeps_the_old_key_for_one_token_lifetime() {
     let app = spawn_app().await;
     let u = app.user("CA", &[Role::Analyst]).await;
     let (old_kid, _, _) = server_key(&app);
-    let new_kid = enlace::auth::tokens::rotate(&mut app.conn()).unwrap();
+    let master = enlace::sealing::MasterKey::load(&app.data_dir.join("master.key"), false).unwrap();
+    let new_kid = enlace::auth::tokens::rotate(&mut app.conn(), &master).unwrap();
     assert_ne!(old_kid, new_kid);
     // Tokens signed with the old key keep working inside the grace period.
     assert_eq!(app.get("/api/v1/me", Some(&u.token)).await.status, 200);

@@ -15,7 +15,8 @@ use super::world::{self, COUNTRIES, Identity, Kind, OBSERVER, World};
 use crate::helpers::*;
 
 /// Paths whose operations have their role × party matrices with their resource (issue #6; the
-/// administrator recoveries of issue #15 in tests/api/country_control.rs).
+/// administrator recoveries of issue #15 in tests/api/country_control.rs; the witness keys of
+/// issue #17 in tests/api/audit_transparency.rs).
 const COMPANION_PATHS: &[&str] = &[
     "/api/v1/document-alerts/",
     "/api/v1/directory/",
@@ -23,6 +24,7 @@ const COMPANION_PATHS: &[&str] = &[
     "/api/v1/reports/",
     "/api/v1/false-passport-reports/",
     "/api/v1/parties/{code}/recoveries",
+    "/api/v1/parties/{code}/witness-keys",
 ];
 
 const MISSING_ID: &str = "01900000-0000-7000-8000-000000000000";
