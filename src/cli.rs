@@ -111,8 +111,20 @@ pub enum AdminCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
-    /// Add a new signing key; the previous one stays valid for verification for one token lifetime.
-    Rotate,
+    /// Add a new token signing key; the previous one stays valid for verification for one token
+    /// lifetime. With --audit, rotate the audit log's checkpoint key instead (the old one stays
+    /// published, dated, for the checkpoints it signed).
+    Rotate {
+        #[arg(long)]
+        audit: bool,
+    },
+    /// Re-seal every stored signing key under a new master key (stop every node first, then
+    /// replace the master key file on each with the new one and start them again).
+    Rewrap {
+        /// The new master key file (base64 of 32 bytes); created (0600) if it does not exist.
+        #[arg(long)]
+        new_master_key_file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,7 +165,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Admin { command: AdminCommand::CreateUser { party, roles, username, password_stdin } } => {
             create_user(&settings, &party, &roles, &username, password_stdin)
         }
-        Command::Keys { command: KeysCommand::Rotate } => rotate_keys(&settings),
+        Command::Keys { command: KeysCommand::Rotate { audit } } => rotate_keys(&settings, audit),
+        Command::Keys { command: KeysCommand::Rewrap { new_master_key_file } } => {
+            rewrap(&settings, &new_master_key_file)
+        }
         Command::Demo { cases, seed, full } => demo(&settings, cases, seed, full),
         Command::Stats { command: StatsCommand::Compact } => stats_compact(&settings),
         Command::Sample { country, full, seed, count } => sample(&country, full, seed, count),
@@ -261,10 +276,41 @@ fn create_user(
     Ok(ExitCode::SUCCESS)
 }
 
-fn rotate_keys(settings: &Settings) -> Result<ExitCode, String> {
+fn rotate_keys(settings: &Settings, audit: bool) -> Result<ExitCode, String> {
     let mut conn = open_migrated(settings)?;
-    let kid = crate::auth::tokens::rotate(&mut conn, &settings.master_key()?).map_err(|e| e.to_string())?;
-    println!("new signing key {kid}; the previous key verifies tokens for one more token lifetime");
+    let master = settings.master_key()?;
+    if audit {
+        let id = crate::audit::checkpoints::rotate_key(&mut conn, &master).map_err(|e| e.to_string())?;
+        println!("new audit checkpoint key {id}; the previous one stays published for the checkpoints it signed");
+        println!("tell the countries' auditors: `enlace audit follow --accept-new-log-keys` pins it once");
+    } else {
+        let kid = crate::auth::tokens::rotate(&mut conn, &master).map_err(|e| e.to_string())?;
+        println!("new signing key {kid}; the previous key verifies tokens for one more token lifetime");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rewrap(settings: &Settings, new_file: &std::path::Path) -> Result<ExitCode, String> {
+    let mut conn = open_migrated(settings)?;
+    let (old, new) = (settings.master_key()?, crate::sealing::MasterKey::load(new_file, true)?);
+    let n = crate::db::transaction(&mut conn, |c| {
+        let mut n = 0;
+        for (kid, sealed) in crate::auth::tokens::sealed_keys(c)? {
+            crate::auth::tokens::reseal(c, &kid, &new.seal(&old.open(&sealed)?)?)?;
+            n += 1;
+        }
+        for (id, sealed) in crate::audit::checkpoints::sealed_keys(c)? {
+            crate::audit::checkpoints::reseal(c, &id, &new.seal(&old.open(&sealed)?)?)?;
+            n += 1;
+        }
+        Ok(n)
+    })
+    .map_err(|e| format!("{e} (is the current master key the one the keys were sealed with?)"))?;
+    println!(
+        "{n} key(s) re-sealed under master key {}; install {} as the master key file of every node",
+        new.id(),
+        new_file.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

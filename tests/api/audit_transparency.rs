@@ -474,3 +474,31 @@ async fn two_nodes_appending_at_once_build_one_tree() {
         .unwrap();
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stdout));
 }
+
+#[actix_web::test]
+async fn signing_keys_are_sealed_at_rest_and_rewrapped_under_a_new_master_key() {
+    use enlace::db::schema::{audit_keys, signing_keys};
+    let app = spawn_app().await;
+    let auditor = app.user("ST", &[Role::Auditor]).await;
+    note(&app, &auditor.token).await;
+    let sealed: Vec<String> = signing_keys::table.select(signing_keys::private_key).load(&mut app.conn()).unwrap();
+    let audit: Vec<String> = audit_keys::table.select(audit_keys::private_key).load(&mut app.conn()).unwrap();
+    assert!(!sealed.is_empty() && !audit.is_empty());
+    assert!(sealed.iter().chain(&audit).all(|k| k.starts_with("sealed:v1:")), "{sealed:?} {audit:?}");
+    let new_key = app.data_dir.join("new-master.key");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_enlace"))
+        .args(["keys", "rewrap", "--new-master-key-file", new_key.to_str().unwrap()])
+        .args(["--database-url", &app.db_url, "--data-dir", app.data_dir.to_str().unwrap()])
+        .env("ENLACE_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let resealed: Vec<String> = signing_keys::table.select(signing_keys::private_key).load(&mut app.conn()).unwrap();
+    assert_ne!(resealed, sealed);
+    let app = app.restart(move |l| l.master_key_file = Some(new_key)).await;
+    let u = app.user("GT", &[Role::Analyst]).await;
+    assert_eq!(app.get("/api/v1/me", Some(&u.token)).await.status, 200, "tokens are signed with the re-sealed key");
+    let auditor = app.user("ST", &[Role::Auditor]).await;
+    let keys = app.get("/api/v1/audit/keys", Some(&auditor.token)).await.json();
+    check_note(&note(&app, &auditor.token).await, &keys);
+}
