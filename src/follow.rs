@@ -71,29 +71,44 @@ fn run_err(e: impl std::fmt::Display) -> Failure {
 }
 
 struct Client {
-    http: awc::Client,
+    agent: ureq::Agent,
     base: String,
     token: Option<String>,
 }
 
 impl Client {
-    async fn request(&self, method: &str, path: &str, body: Option<&Value>) -> Result<(u16, Vec<u8>), Failure> {
-        let method = awc::http::Method::from_bytes(method.as_bytes()).map_err(run_err)?;
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(t) = &self.token {
-            req = req.insert_header(("Authorization", format!("Bearer {t}")));
-        }
-        let mut res = match body {
-            Some(b) => req.send_json(b).await,
-            None => req.send().await,
-        }
-        .map_err(|e| Failure::Run(format!("{path}: {e}")))?;
-        let bytes = res.body().limit(256 * 1024 * 1024).await.map_err(|e| Failure::Run(format!("{path}: {e}")))?;
-        Ok((res.status().as_u16(), bytes.to_vec()))
+    fn request(&self, method: &str, path: &str, body: Option<&Value>) -> Result<(u16, Vec<u8>), Failure> {
+        let url = format!("{}{path}", self.base);
+        let auth = self.token.as_ref().map(|t| format!("Bearer {t}"));
+        let sent = match (method, body) {
+            ("POST", Some(b)) => {
+                let mut req = self.agent.post(&url);
+                if let Some(a) = &auth {
+                    req = req.header("Authorization", a);
+                }
+                req.send_json(b)
+            }
+            _ => {
+                let mut req = self.agent.get(&url);
+                if let Some(a) = &auth {
+                    req = req.header("Authorization", a);
+                }
+                req.call()
+            }
+        };
+        let mut res = sent.map_err(|e| Failure::Run(format!("{path}: {e}")))?;
+        let status = res.status().as_u16();
+        let bytes = res
+            .body_mut()
+            .with_config()
+            .limit(256 * 1024 * 1024)
+            .read_to_vec()
+            .map_err(|e| Failure::Run(format!("{path}: {e}")))?;
+        Ok((status, bytes))
     }
 
-    async fn json(&self, path: &str) -> Result<Value, Failure> {
-        let (status, body) = self.request("GET", path, None).await?;
+    fn json(&self, path: &str) -> Result<Value, Failure> {
+        let (status, body) = self.request("GET", path, None)?;
         if status != 200 {
             return Err(Failure::Run(format!("{path}: HTTP {status}: {}", String::from_utf8_lossy(&body))));
         }
@@ -101,23 +116,27 @@ impl Client {
     }
 }
 
-fn https(ca: Option<&Path>) -> Result<awc::Client, Failure> {
+/// An HTTPS agent trusting the given CA bundle (rustls with the ring provider).
+fn https(ca: Option<&Path>) -> Result<ureq::Agent, Failure> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let path = ca.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/etc/ssl/certs/ca-certificates.crt"));
-    let mut roots = rustls::RootCertStore::empty();
+    let mut roots = vec![];
     for cert in CertificateDer::pem_file_iter(&path).map_err(|e| Failure::Run(format!("{}: {e}", path.display())))? {
-        roots.add(cert.map_err(run_err)?).map_err(run_err)?;
+        let der = cert.map_err(run_err)?;
+        roots.push(ureq::tls::Certificate::from_der(der.as_ref()).to_owned());
     }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(run_err)?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(awc::Client::builder()
-        .connector(awc::Connector::new().rustls_0_23(Arc::new(config)))
-        .timeout(std::time::Duration::from_secs(60))
-        .finish())
+    let tls = ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .build();
+    let config = ureq::Agent::config_builder()
+        .tls_config(tls)
+        .http_status_as_error(false)
+        .https_only(true)
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .build();
+    Ok(ureq::Agent::new_with_config(config))
 }
 
 fn read_secret(file: Option<&Path>, env: &str) -> Result<String, Failure> {
@@ -129,7 +148,7 @@ fn read_secret(file: Option<&Path>, env: &str) -> Result<String, Failure> {
     }
 }
 
-async fn sign_in(c: &mut Client, args: &FollowArgs) -> Result<(), Failure> {
+fn sign_in(c: &mut Client, args: &FollowArgs) -> Result<(), Failure> {
     let password = read_secret(args.password_file.as_deref(), "ENLACE_FOLLOW_PASSWORD")?;
     let mut body = serde_json::json!({"username": args.username, "password": password});
     if let Some(f) = &args.totp_secret_file {
@@ -138,7 +157,7 @@ async fn sign_in(c: &mut Client, args: &FollowArgs) -> Result<(), Failure> {
         body["totp"] =
             Value::from(crate::auth::mfa::code_at(&secret, now).ok_or(Failure::Run("bad TOTP secret".into()))?);
     }
-    let (status, res) = c.request("POST", "/api/v1/auth/login", Some(&body)).await?;
+    let (status, res) = c.request("POST", "/api/v1/auth/login", Some(&body))?;
     let v: Value = serde_json::from_slice(&res).unwrap_or(Value::Null);
     if status != 200 || v["scope"] != "full" {
         return Err(Failure::Run(format!(
@@ -211,7 +230,7 @@ impl State {
 }
 
 /// Every event the auditor may read, by sequence number.
-async fn all_events(c: &Client) -> Result<BTreeMap<i64, Value>, Failure> {
+fn all_events(c: &Client) -> Result<BTreeMap<i64, Value>, Failure> {
     let mut out = BTreeMap::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -219,7 +238,7 @@ async fn all_events(c: &Client) -> Result<BTreeMap<i64, Value>, Failure> {
             Some(cur) => format!("/api/v1/audit?limit=500&cursor={cur}"),
             None => "/api/v1/audit?limit=500".to_owned(),
         };
-        let page = c.json(&path).await?;
+        let page = c.json(&path)?;
         for e in page["items"].as_array().into_iter().flatten() {
             if let Some(seq) = e["seq"].as_i64() {
                 out.insert(seq, e.clone());
@@ -232,14 +251,14 @@ async fn all_events(c: &Client) -> Result<BTreeMap<i64, Value>, Failure> {
     }
 }
 
-async fn follow(args: &FollowArgs) -> Result<String, Failure> {
+fn follow(args: &FollowArgs) -> Result<String, Failure> {
     let state = State { dir: args.state.clone() };
     let mut c =
-        Client { http: https(args.ca.as_deref())?, base: args.url.trim_end_matches('/').to_owned(), token: None };
-    sign_in(&mut c, args).await?;
+        Client { agent: https(args.ca.as_deref())?, base: args.url.trim_end_matches('/').to_owned(), token: None };
+    sign_in(&mut c, args)?;
 
     // 1. Keys (pinned at the first run) and the newest checkpoint.
-    let keys = c.json("/api/v1/audit/keys").await?;
+    let keys = c.json("/api/v1/audit/keys")?;
     let origin = keys["origin"].as_str().ok_or(Failure::Run("no origin in /audit/keys".into()))?.to_owned();
     let mut pinned: BTreeMap<String, String> =
         state.read("log-keys.json").and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
@@ -260,7 +279,7 @@ async fn follow(args: &FollowArgs) -> Result<String, Failure> {
             None => {}
         }
     }
-    let (status, note_bytes) = c.request("GET", "/api/v1/audit/checkpoint", None).await?;
+    let (status, note_bytes) = c.request("GET", "/api/v1/audit/checkpoint", None)?;
     if status != 200 {
         return Err(Failure::Run(format!("/api/v1/audit/checkpoint: HTTP {status}")));
     }
@@ -301,7 +320,7 @@ async fn follow(args: &FollowArgs) -> Result<String, Failure> {
             )));
         }
         if cp.size > old.size {
-            let proof = c.json(&format!("/api/v1/audit/proof/consistency?from={}&to={}", old.size, cp.size)).await?;
+            let proof = c.json(&format!("/api/v1/audit/proof/consistency?from={}&to={}", old.size, cp.size))?;
             let hashes: Option<Vec<merkle::Hash>> =
                 proof["proof"].as_array().map(|a| a.iter().filter_map(Value::as_str).filter_map(decode_hash).collect());
             if !hashes.is_some_and(|h| merkle::verify_consistency(old.size, cp.size, &old.root, &cp.root, &h)) {
@@ -316,7 +335,7 @@ async fn follow(args: &FollowArgs) -> Result<String, Failure> {
     // 3. Every event it may read.
     let mut verified: BTreeMap<i64, String> =
         state.read("leaves.json").and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
-    let events = all_events(&c).await?;
+    let events = all_events(&c)?;
     for (seq, leaf) in &verified {
         let Some(e) = events.get(seq) else {
             return Err(Failure::Verify(format!("event {seq}, verified before, is missing")));
@@ -335,7 +354,7 @@ async fn follow(args: &FollowArgs) -> Result<String, Failure> {
         if e["leaf_hash"].as_str() != Some(STANDARD.encode(leaf).as_str()) || !shown_values_match(e) {
             return Err(Failure::Verify(format!("event {seq}: its content does not match its leaf")));
         }
-        let proof = c.json(&format!("/api/v1/audit/proof/inclusion?seq={seq}&size={}", cp.size)).await?;
+        let proof = c.json(&format!("/api/v1/audit/proof/inclusion?seq={seq}&size={}", cp.size))?;
         let hashes: Option<Vec<merkle::Hash>> =
             proof["proof"].as_array().map(|a| a.iter().filter_map(Value::as_str).filter_map(decode_hash).collect());
         if !hashes.is_some_and(|h| merkle::verify_inclusion(&leaf, (*seq - 1) as u64, cp.size, &h, &cp.root)) {
@@ -352,7 +371,7 @@ async fn follow(args: &FollowArgs) -> Result<String, Failure> {
         let sig = note::cosign(&body, name, &pkcs8, crate::clock::unix_now() as u64)
             .ok_or(Failure::Run("the witness key is not an Ed25519 PKCS#8 key".into()))?;
         let submission = serde_json::json!({"size": cp.size, "cosignature": sig.line()});
-        let (status, res) = c.request("POST", "/api/v1/audit/checkpoint/cosignatures", Some(&submission)).await?;
+        let (status, res) = c.request("POST", "/api/v1/audit/checkpoint/cosignatures", Some(&submission))?;
         if status != 200 {
             return Err(Failure::Run(format!(
                 "cosignature refused (HTTP {status}): {}",
@@ -378,8 +397,7 @@ async fn follow(args: &FollowArgs) -> Result<String, Failure> {
 
 /// Run the verifier; the exit code says what happened.
 pub fn run(args: FollowArgs) -> ExitCode {
-    let system = actix_web::rt::System::new();
-    match system.block_on(follow(&args)) {
+    match follow(&args) {
         Ok(summary) => {
             println!("{summary}");
             ExitCode::SUCCESS
