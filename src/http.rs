@@ -217,24 +217,11 @@ pub fn context_of(req: &HttpRequest) -> RequestContext {
     }
 }
 
-/// How long a client may leave a request body without sending a byte (as the server allows for
-/// the request head): beyond it the request is answered 408 and the connection closed.
-pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+pub use crate::files::{BODY_IDLE_TIMEOUT, UPLOAD_TIMEOUT, next_chunk};
+
 /// The longest a JSON body (at most 16 MiB, for batches) may take to arrive in full, so that a
 /// client trickling a byte now and then cannot hold a request open either.
 pub const JSON_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
-/// The same for file uploads (reports of up to 50 MiB by default, images).
-pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
-/// The next chunk of a body, within the idle timeout and before `deadline`; 408 otherwise.
-pub async fn next_chunk<S, T>(stream: &mut S, deadline: tokio::time::Instant) -> Result<Option<T>, ApiError>
-where
-    S: futures_util::Stream<Item = T> + Unpin,
-{
-    use futures_util::StreamExt;
-    let until = deadline.min(tokio::time::Instant::now() + BODY_IDLE_TIMEOUT);
-    tokio::time::timeout_at(until, stream.next()).await.map_err(|_| ApiError::RequestTimeout)
-}
 
 /// A JSON body: requires `application/json`, enforces the configured size limit, rejects
 /// unknown fields (the DTOs say `deny_unknown_fields`) and names the failing field on error.
@@ -379,8 +366,8 @@ struct JsonError {
     float_for_integer: bool,
 }
 
-/// Largest magnitude up to which every integer has an exact `f64` spelling.
-const EXACT_F64_INTEGERS: f64 = 9_007_199_254_740_992.0;
+use crate::json::EXACT_F64_INTEGERS;
+pub use crate::json::whole_numbers;
 
 /// The body with every whole number written with a fraction or exponent (`787.0`, `7.87e2`)
 /// respelled as an integer (`787`), or `None` if there is none. Strings are left untouched.
@@ -423,26 +410,6 @@ fn whole_numbers_as_integers(bytes: &[u8]) -> Option<Vec<u8>> {
         }
     }
     changed.then_some(out)
-}
-
-/// Make every whole `f64` of a JSON value an integer (see [`parse_json`]), for bodies read into
-/// a `serde_json::Value` first (batch items).
-pub fn whole_numbers(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
-                && f.is_finite()
-                && f.fract() == 0.0
-                && f.abs() <= EXACT_F64_INTEGERS
-            {
-                *n = serde_json::Number::from(f as i64);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
-        Value::Object(map) => map.values_mut().for_each(whole_numbers),
-        _ => {}
-    }
 }
 
 fn parse_json_as_sent<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {

@@ -3,6 +3,7 @@
 //!
 //! Modules by capability:
 //! - `config`, `telemetry`, `cli`: settings, logging, the command line;
+//! - `digest`, `json`, `clock`: small helpers at the bottom of every layer;
 //! - `db`: SQLite/PostgreSQL connections, pool and migrations;
 //! - `tls`, `server`, `http`, `error`: HTTPS listener, app wiring, HTTP conventions, problem+json;
 //! - `access`: PURE decisions of who may see and do what;
@@ -32,11 +33,13 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod files;
 pub mod follow;
 pub mod formato;
 pub mod http;
+pub mod json;
 pub mod paging;
 pub mod precondition;
 pub mod private_fs;

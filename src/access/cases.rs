@@ -197,7 +197,7 @@ pub fn etag_own(version: i32) -> String {
 /// The ETag of a view other countries see: a digest of exactly its text, so nothing withheld
 /// can influence it.
 pub fn etag_of_text(view: &str) -> String {
-    let digest = crate::auth::sha256_hex(view.as_bytes());
+    let digest = crate::digest::sha256_hex(view.as_bytes());
     format!("\"{}\"", &digest[..32])
 }
 

@@ -6,9 +6,7 @@
 //! references between entities of a case) stay in the descriptions and answer 422.
 
 use utoipa::Modify;
-use utoipa::openapi::schema::{
-    AdditionalProperties, Array, ArrayItems, Object, Schema, SchemaFormat, SchemaType, Type,
-};
+use utoipa::openapi::schema::{Array, ArrayItems, Object, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{OpenApi, Ref, RefOr};
 
 use crate::formato::catalog::{self, FieldType};
@@ -371,42 +369,4 @@ impl Modify for StatisticsParameters {
             }
         }
     }
-}
-
-/// A published statistics value: a count, or the marker of a withheld one (`"<k"`).
-pub fn published_value() -> Schema {
-    Schema::OneOf(
-        utoipa::openapi::schema::OneOfBuilder::new()
-            .item(Object::builder().schema_type(Type::Integer).minimum(Some(0)).build())
-            .item(Object::builder().schema_type(Type::String).build())
-            .description(Some("A count, or `\"<k\"` when withheld."))
-            .build(),
-    )
-}
-
-/// The manual false-passport aggregate's breakdowns: breakdown name → value code → count.
-pub fn false_passport_breakdowns() -> Object {
-    let count = Object::builder().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(10_000_000)).build();
-    let codes = Object::builder()
-        .schema_type(Type::Object)
-        .property_names(Some(
-            Object::builder().schema_type(Type::String).pattern(Some("^[A-Za-z0-9_<]{1,50}$")).build(),
-        ))
-        .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(Schema::Object(count)))))
-        .build();
-    Object::builder()
-        .schema_type(Type::Object)
-        .property_names(Some(
-            Object::builder()
-                .schema_type(Type::String)
-                .enum_values(strings(crate::statistics::manual::BREAKDOWNS))
-                .build(),
-        ))
-        .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(Schema::Object(codes)))))
-        .description(Some(
-            "Optional breakdowns (`nationality_in_document`, `issuing_state`, `fraud_type`, `document_setting`, \
-             `origin_class`): value code → count; each given breakdown must add up to the total (use `unknown` for \
-             the rest).",
-        ))
-        .build()
 }

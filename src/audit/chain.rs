@@ -177,15 +177,7 @@ impl StoredEvent {
     }
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
-}
+pub use crate::digest::hex;
 
 /// Take the chain lock. Must be the first statement of a write transaction on SQLite, so the
 /// transaction holds the write lock before it reads anything.

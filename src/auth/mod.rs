@@ -27,9 +27,7 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 /// SHA-256 as lowercase hex (token fingerprints; never the token itself in storage or logs).
-pub fn sha256_hex(data: &[u8]) -> String {
-    crate::audit::chain::hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
-}
+pub use crate::digest::sha256_hex;
 
 /// An opaque random token (256 bits, base64url).
 pub fn random_token() -> String {

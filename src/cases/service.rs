@@ -521,7 +521,7 @@ pub fn batch(
     let policy = policy::load(conn, &s.party)?;
     let mut prepared: Vec<Result<(CaseInput, store::NewCase), Vec<FieldError>>> = Vec::with_capacity(req.cases.len());
     for (i, mut value) in req.cases.into_iter().enumerate() {
-        crate::http::whole_numbers(&mut value);
+        crate::json::whole_numbers(&mut value);
         let parsed = serde_path_to_error::deserialize::<_, CaseInput>(value).map_err(|e| {
             let path = e.path().to_string();
             let message = e.into_inner().to_string();

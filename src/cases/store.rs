@@ -103,7 +103,7 @@ pub fn index_columns(document: &Value, reservations: &[Reservation], policy_vers
     let (foreign, withheld) = view(Access::Foreign, document.clone(), reservations, None);
     let mut search_shared = String::new();
     search_text(foreign.as_value(), &mut search_shared);
-    let shared_digest = crate::auth::sha256_hex(foreign.as_value().to_string().as_bytes());
+    let shared_digest = crate::digest::sha256_hex(foreign.as_value().to_string().as_bytes());
     let sharing = &document["sharing"];
     IndexColumns {
         case_type: text(document, "case_type").unwrap_or_default(),

@@ -13,6 +13,22 @@ use actix_web::web::{self, Bytes};
 
 use crate::error::{ApiError, FieldError};
 
+/// How long a client may leave a request body without sending a byte (as the server allows for
+/// the request head): beyond it the request is answered 408 and the connection closed.
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The same for file uploads (reports of up to 50 MiB by default, images).
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The next chunk of a body, within the idle timeout and before `deadline`; 408 otherwise.
+pub async fn next_chunk<S, T>(stream: &mut S, deadline: tokio::time::Instant) -> Result<Option<T>, ApiError>
+where
+    S: futures_util::Stream<Item = T> + Unpin,
+{
+    use futures_util::StreamExt;
+    let until = deadline.min(tokio::time::Instant::now() + BODY_IDLE_TIMEOUT);
+    tokio::time::timeout_at(until, stream.next()).await.map_err(|_| ApiError::RequestTimeout)
+}
+
 /// Bytes per chunk written to or read from disk.
 const CHUNK: usize = 256 * 1024;
 /// How much of an oversized body is still read (and discarded) so that the client receives the
@@ -30,9 +46,9 @@ fn unreadable() -> ApiError {
 
 /// Read and discard the rest of a body (bounded in size and time), after it was found too large.
 async fn drain(payload: &mut web::Payload, mut seen: u64) {
-    let deadline = tokio::time::Instant::now() + crate::http::BODY_IDLE_TIMEOUT;
+    let deadline = tokio::time::Instant::now() + BODY_IDLE_TIMEOUT;
     while seen < DRAIN_MAX {
-        match crate::http::next_chunk(payload, deadline).await {
+        match next_chunk(payload, deadline).await {
             Ok(Some(Ok(chunk))) => seen += chunk.len() as u64,
             _ => break,
         }
@@ -50,8 +66,8 @@ pub async fn read_limited(mut payload: web::Payload, declared: Option<u64>, limi
         return Err(ApiError::PayloadTooLarge);
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(64 * 1024).min(limit) as usize);
-    let deadline = tokio::time::Instant::now() + crate::http::UPLOAD_TIMEOUT;
-    while let Some(chunk) = crate::http::next_chunk(&mut payload, deadline).await? {
+    let deadline = tokio::time::Instant::now() + UPLOAD_TIMEOUT;
+    while let Some(chunk) = next_chunk(&mut payload, deadline).await? {
         let chunk = chunk.map_err(|_| unreadable())?;
         if (body.len() + chunk.len()) as u64 > limit {
             let seen = (body.len() + chunk.len()) as u64;
@@ -123,9 +139,9 @@ pub async fn receive_to_file(
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     let mut file = Some(file);
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
-    let deadline = tokio::time::Instant::now() + crate::http::UPLOAD_TIMEOUT;
+    let deadline = tokio::time::Instant::now() + UPLOAD_TIMEOUT;
     loop {
-        let next = crate::http::next_chunk(&mut payload, deadline).await?;
+        let next = next_chunk(&mut payload, deadline).await?;
         let done = next.is_none();
         if let Some(chunk) = next {
             let chunk = chunk.map_err(|_| unreadable())?;

@@ -53,12 +53,25 @@ impl Published {
     }
 }
 
+/// The OpenAPI schema of a published value.
+/// A published statistics value: a count, or the marker of a withheld one (`"<k"`).
+pub fn published_value() -> utoipa::openapi::Schema {
+    use utoipa::openapi::schema::{Object, Schema, Type};
+    Schema::OneOf(
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(Object::builder().schema_type(Type::Integer).minimum(Some(0)).build())
+            .item(Object::builder().schema_type(Type::String).build())
+            .description(Some("A count, or `\"<k\"` when withheld."))
+            .build(),
+    )
+}
+
 /// One published cell or margin: a value per dimension (`null` for a dimension summed over).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Entry {
     pub key: Vec<Option<String>>,
     /// A count, or `"<k"` when withheld.
-    #[schema(schema_with = crate::api::schemas::published_value)]
+    #[schema(schema_with = published_value)]
     pub value: Published,
 }
 

@@ -20,6 +20,35 @@ use crate::error::{ApiError, FieldError};
 pub const BREAKDOWNS: [&str; 5] =
     ["nationality_in_document", "issuing_state", "fraud_type", "document_setting", "origin_class"];
 
+/// The manual false-passport aggregate's breakdowns: breakdown name → value code → count.
+pub fn false_passport_breakdowns() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, Object, Schema, Type};
+    let count = Object::builder().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(10_000_000)).build();
+    let codes = Object::builder()
+        .schema_type(Type::Object)
+        .property_names(Some(
+            Object::builder().schema_type(Type::String).pattern(Some("^[A-Za-z0-9_<]{1,50}$")).build(),
+        ))
+        .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(Schema::Object(count)))))
+        .build();
+    Object::builder()
+        .schema_type(Type::Object)
+        .property_names(Some(
+            Object::builder()
+                .schema_type(Type::String)
+                .enum_values(Some(BREAKDOWNS.iter().map(|b| serde_json::Value::from(*b)).collect::<Vec<_>>()))
+                .build(),
+        ))
+        .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(Schema::Object(codes)))))
+        .description(Some(
+            "Optional breakdowns (`nationality_in_document`, `issuing_state`, `fraud_type`, `document_setting`, \
+             `origin_class`): value code → count; each given breakdown must add up to the total (use `unknown` for \
+             the rest).",
+        ))
+        .build()
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualReportInput {
@@ -30,7 +59,7 @@ pub struct ManualReportInput {
     /// `document_setting`, `origin_class`): value code → count; each given breakdown must add
     /// up to the total (use `unknown` for the rest).
     #[serde(default)]
-    #[schema(schema_with = crate::api::schemas::false_passport_breakdowns)]
+    #[schema(schema_with = false_passport_breakdowns)]
     pub breakdowns: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
