@@ -1,7 +1,7 @@
 //! HTTP conventions shared by every endpoint: the request envelope middleware (request id,
 //! client address, problem+json rendering in the caller's language, security headers, one log
-//! line per request without bodies, tokens or personal data), the JSON body extractor that names
-//! the failing field, and the extractor configurations.
+//! line per request without bodies, tokens or personal data), the caller's identity from the bearer
+//! token, the JSON body extractor that names the failing field, and the extractor configurations.
 
 use std::future::Future;
 use std::net::IpAddr;
@@ -17,7 +17,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 use serde::de::DeserializeOwned;
 
 use crate::audit::RequestContext;
+use crate::auth::{Authenticated, Principal};
 use crate::error::{ApiError, FieldError};
+use crate::server::AppState;
 
 /// The request id of the current request (from a well-formed `X-Request-Id`, else generated).
 #[derive(Debug, Clone)]
@@ -205,6 +207,39 @@ impl FromRequest for RequestContext {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(Ok(context_of(req)))
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+async fn authenticated(req: HttpRequest) -> Result<Authenticated, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(ApiError::Internal)?;
+    let presented = req.headers().contains_key(header::AUTHORIZATION);
+    crate::auth::principal::authenticate(&state.db, &state.audit, context_of(&req), bearer(&req), presented).await
+}
+
+/// Any live session, from the bearer token.
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticated(req.clone()))
+    }
+}
+
+/// A full session, from the bearer token.
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticated(req).await?.full() })
     }
 }
 

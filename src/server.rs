@@ -32,6 +32,19 @@ pub struct AppState {
     pub master: std::sync::Arc<crate::sealing::MasterKey>,
 }
 
+impl AppState {
+    /// What sign-in, sessions and password hashing need.
+    pub fn identity(&self) -> crate::auth::service::Identity<'_> {
+        crate::auth::service::Identity {
+            db: &self.db,
+            audit: &self.audit,
+            hash_permits: &self.hash_permits,
+            master: &self.master,
+            mfa_all_roles: self.settings.mfa_all_roles,
+        }
+    }
+}
+
 pub struct Application {
     port: u16,
     server: Server,

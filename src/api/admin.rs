@@ -138,7 +138,7 @@ pub async fn create_user(
             (Some(pw.clone()), pw)
         }
     };
-    let hash = hash_password(&state, given).await?;
+    let hash = hash_password(&state.identity(), given).await?;
     let ctx = p.ctx.clone();
     let result = state.db.run(move |c| users::create(c, &subject, &ctx, new, hash)).await;
     let user = refusal(&state, &p, "user_create", "user", None, result).await?;
@@ -203,7 +203,7 @@ pub async fn reset_password(
     let owner = owner_of(&state, &p, &id, &checked).await;
     refusal_owned(&state, &p, "user_password_reset", "user", Some(&id), owner.as_deref(), checked).await?;
     let otp = crate::auth::one_time_password();
-    let hash = hash_password(&state, otp.clone()).await?;
+    let hash = hash_password(&state.identity(), otp.clone()).await?;
     let id2 = id.clone();
     let result = state.db.run(move |c| users::reset_password(c, &subject, &ctx, &id2, hash)).await;
     refusal(&state, &p, "user_password_reset", "user", Some(&id), result).await?;

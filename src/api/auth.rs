@@ -36,7 +36,7 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let tokens = service::login(state, ctx, body).await?;
+    let tokens = service::login(&state.identity(), ctx, body).await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 
@@ -55,7 +55,7 @@ pub async fn refresh(
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let tokens = service::refresh(state, ctx, body).await?;
+    let tokens = service::refresh(&state.identity(), ctx, body).await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 
@@ -67,7 +67,7 @@ pub async fn refresh(
     ))]
 #[post("/api/v1/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, auth: Authenticated) -> Result<HttpResponse, ApiError> {
-    service::logout(state, auth).await?;
+    service::logout(&state.identity(), auth).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -138,7 +138,7 @@ pub async fn change_password(
     body: Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    service::change_password(state, auth, body).await?;
+    service::change_password(&state.identity(), auth, body).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -151,7 +151,7 @@ pub async fn change_password(
     ))]
 #[post("/api/v1/me/mfa/totp")]
 pub async fn enrol_totp(state: web::Data<AppState>, auth: Authenticated) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(service::enrol_totp(state, auth).await?))
+    Ok(HttpResponse::Ok().json(service::enrol_totp(&state.identity(), auth).await?))
 }
 
 /// Activate TOTP with a current code. A session restricted to enrolment becomes a full session.
@@ -169,7 +169,7 @@ pub async fn verify_totp(
     body: Json<TotpCode>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    service::verify_totp(state, auth, body).await?;
+    service::verify_totp(&state.identity(), auth, body).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -147,7 +147,7 @@ pub async fn complete_recovery(
     let checked = state.db.run(move |c| recovery::check_complete(c, &s, &c2, &i2, now)).await;
     refusal(&state, &p, "recovery_complete", "recovery", Some(&id), checked).await?;
     let otp = crate::auth::one_time_password();
-    let hash = hash_password(&state, otp.clone()).await?;
+    let hash = hash_password(&state.identity(), otp.clone()).await?;
     let (s, ctx, i2) = (p.subject(), p.ctx.clone(), id.clone());
     let r = state.db.run(move |c| recovery::complete(c, &s, &ctx, &code, &i2, now, hash)).await;
     let (recovery, user) = refusal(&state, &p, "recovery_complete", "recovery", Some(&id), r).await?;

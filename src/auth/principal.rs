@@ -1,20 +1,14 @@
 //! The acting user of a request. `Authenticated` accepts any live session (including sessions
 //! restricted to enrolling MFA or changing a password); `Principal` requires a full session.
 //! Both verify the bearer token, then load the user, party, roles and session from the
-//! database, and refuse (401) a disabled user, a deactivated party or an ended session.
-
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+//! database, and refuse (401) a disabled user, a deactivated party or an ended session. The
+//! HTTP layer (`http`) extracts them from a request.
 
 use crate::access::Subject;
 use crate::admin::store::{self, UserRecord};
-use crate::audit::{Actor, Event, Outcome, RequestContext};
+use crate::audit::{Actor, AuditWriter, Event, Outcome, RequestContext};
+use crate::db::Db;
 use crate::error::ApiError;
-use crate::server::AppState;
 
 /// What a session may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,18 +64,17 @@ impl std::ops::Deref for Principal {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
-}
-
-async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
-    let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(ApiError::Internal)?;
-    let mut ctx = crate::http::context_of(&req);
-    let token = bearer(&req);
-    let loaded = state
-        .db
+/// Verify a bearer token (`None` when the request carried none) and load the acting user,
+/// refusing (401) a bad or expired token, an ended session, a disabled user or a deactivated
+/// party. A request that presented credentials and failed is audited; the token never is.
+pub async fn authenticate(
+    db: &Db,
+    audit: &AuditWriter,
+    mut ctx: RequestContext,
+    token: Option<String>,
+    presented: bool,
+) -> Result<Authenticated, ApiError> {
+    let loaded = db
         .run(move |conn| {
             let Some(token) = token else { return Ok(None) };
             let Some(claims) = crate::auth::tokens::verify(conn, &token)? else {
@@ -113,37 +106,21 @@ async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
             Ok(Authenticated { record, session_id, scope, ctx })
         }
         None => {
-            // Failed authentication is audited (who tried from where; never the token).
-            if req.headers().contains_key(header::AUTHORIZATION) {
+            if presented {
                 let event = Event::new(&ctx, "authn_token_invalid", "session", Outcome::Denied);
-                state.audit.record(event).await?;
+                audit.record(event).await?;
             }
             Err(ApiError::Unauthorized)
         }
     }
 }
 
-impl FromRequest for Authenticated {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(authenticate(req.clone()))
-    }
-}
-
-impl FromRequest for Principal {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let auth = authenticate(req).await?;
-            match auth.scope {
-                SessionScope::Full => Ok(Principal(auth)),
-                other => Err(ApiError::RestrictedSession(other.as_str())),
-            }
-        })
+impl Authenticated {
+    /// A full session, or the refusal of a session restricted to one step.
+    pub fn full(self) -> Result<Principal, ApiError> {
+        match self.scope {
+            SessionScope::Full => Ok(Principal(self)),
+            other => Err(ApiError::RestrictedSession(other.as_str())),
+        }
     }
 }

@@ -4,6 +4,8 @@
 //! byte-identical answers; throttling is checked before any password work; every outcome is
 //! audited in the same transaction as its effect.
 
+use std::sync::Arc;
+
 use actix_web::web;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -12,12 +14,11 @@ use utoipa::ToSchema;
 use super::principal::{Authenticated, SessionScope};
 use super::{mfa, password, throttle, tokens};
 use crate::admin::store::{self, UserRecord};
-use crate::audit::{self, Actor, Event, Outcome, RequestContext};
-use crate::db::DbConn;
+use crate::audit::{self, Actor, AuditWriter, Event, Outcome, RequestContext};
 use crate::db::schema::{refresh_tokens, sessions, users};
+use crate::db::{Db, DbConn};
 use crate::error::{ApiError, FieldError};
 use crate::sealing::MasterKey;
-use crate::server::AppState;
 
 /// Absolute lifetime of a session (refresh tokens rotate inside it).
 pub const SESSION_TTL_SECONDS: i64 = 12 * 3600;
@@ -71,6 +72,18 @@ pub struct TotpCode {
     pub code: String,
 }
 
+/// What the identity functions need from the running service.
+pub struct Identity<'a> {
+    pub db: &'a Db,
+    pub audit: &'a AuditWriter,
+    /// Bounds concurrent password hashing (each argon2id computation holds ~19 MiB).
+    pub hash_permits: &'a Arc<tokio::sync::Semaphore>,
+    /// Seals the token signing keys at rest.
+    pub master: &'a Arc<MasterKey>,
+    /// Every role must enrol a second factor, not only those that require one.
+    pub mfa_all_roles: bool,
+}
+
 fn actor_of(record: &UserRecord) -> Actor {
     Actor {
         user_id: record.user.id.clone(),
@@ -83,7 +96,10 @@ fn actor_of(record: &UserRecord) -> Actor {
 /// its hash ran before the next hash may take it: hashing uses at most half of a core per
 /// permit, so that a flood of sign-ins (each ~15 ms of argon2id) leaves the rest of the machine
 /// to everything else. The caller's answer is not delayed; the next sign-in's is.
-async fn hashing<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+async fn hashing<T: Send + 'static>(
+    state: &Identity<'_>,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
     let permit = state.hash_permits.clone().acquire_owned().await.map_err(|_| ApiError::Unavailable)?;
     let started = std::time::Instant::now();
     let result = web::block(f).await.map_err(|_| ApiError::Internal);
@@ -96,12 +112,12 @@ async fn hashing<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> T + Se
 }
 
 /// Verify a password on the blocking pool, under the hashing limit.
-pub async fn verify_password(state: &AppState, password: String, phc: String) -> Result<bool, ApiError> {
+pub async fn verify_password(state: &Identity<'_>, password: String, phc: String) -> Result<bool, ApiError> {
     hashing(state, move || password::verify(&password, &phc)).await
 }
 
 /// Hash a password on the blocking pool, under the hashing limit.
-pub async fn hash_password(state: &AppState, password: String) -> Result<String, ApiError> {
+pub async fn hash_password(state: &Identity<'_>, password: String) -> Result<String, ApiError> {
     hashing(state, move || password::hash(&password)).await?
 }
 
@@ -164,11 +180,7 @@ pub fn revoke_sessions(conn: &mut DbConn, user_id: &str, reason: &str) -> Result
         .execute(conn)?)
 }
 
-pub async fn login(
-    state: web::Data<AppState>,
-    ctx: RequestContext,
-    req: LoginRequest,
-) -> Result<TokenResponse, ApiError> {
+pub async fn login(state: &Identity<'_>, ctx: RequestContext, req: LoginRequest) -> Result<TokenResponse, ApiError> {
     let username = req.username.trim().to_lowercase();
     if username.is_empty() || username.len() > 64 || req.password.len() > 4 * password::MAX_LEN {
         return Err(ApiError::Unauthorized);
@@ -178,7 +190,6 @@ pub async fn login(
 
     // 1. Throttle before any password work.
     let (keys, name) = ((account_key.clone(), address_key.clone()), username.clone());
-    let st = state.clone();
     let (blocked, record) = state
         .db
         .run(move |conn| {
@@ -190,7 +201,6 @@ pub async fn login(
                 .into_iter()
                 .flatten()
                 .max();
-            let _ = &st;
             Ok((blocked, store::find_by_username(conn, &name)?))
         })
         .await?;
@@ -204,7 +214,7 @@ pub async fn login(
     // 2. Password (a dummy hash for unknown users, so both cost the same).
     let phc =
         record.as_ref().map(|r| r.user.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_owned());
-    let password_ok = verify_password(&state, req.password.clone(), phc).await?;
+    let password_ok = verify_password(state, req.password.clone(), phc).await?;
     let record = record.filter(|r| password_ok && r.may_sign_in());
 
     // 3. Second factor.
@@ -227,11 +237,11 @@ pub async fn login(
     // 4. Record the outcome with its audit event, in one transaction.
     let rehash = match (&record, failure) {
         (Some(r), false) if password::needs_rehash(&r.user.password_hash) => {
-            Some(hash_password(&state, req.password).await?)
+            Some(hash_password(state, req.password).await?)
         }
         _ => None,
     };
-    let mfa_all = state.settings.mfa_all_roles;
+    let mfa_all = state.mfa_all_roles;
     let master = state.master.clone();
     state
         .db
@@ -282,7 +292,7 @@ pub async fn login(
 }
 
 pub async fn refresh(
-    state: web::Data<AppState>,
+    state: &Identity<'_>,
     ctx: RequestContext,
     req: RefreshRequest,
 ) -> Result<TokenResponse, ApiError> {
@@ -347,7 +357,7 @@ pub async fn refresh(
         .await?
 }
 
-pub async fn logout(state: web::Data<AppState>, auth: Authenticated) -> Result<(), ApiError> {
+pub async fn logout(state: &Identity<'_>, auth: Authenticated) -> Result<(), ApiError> {
     state
         .db
         .run(move |conn| {
@@ -368,11 +378,7 @@ pub async fn logout(state: web::Data<AppState>, auth: Authenticated) -> Result<(
         .await
 }
 
-pub async fn change_password(
-    state: web::Data<AppState>,
-    auth: Authenticated,
-    req: PasswordChange,
-) -> Result<(), ApiError> {
+pub async fn change_password(state: &Identity<'_>, auth: Authenticated, req: PasswordChange) -> Result<(), ApiError> {
     password::check_policy(&req.new_password, &auth.record.user.username, "new_password")?;
     if req.new_password == req.current_password {
         return Err(ApiError::Validation(vec![FieldError::new(
@@ -382,7 +388,7 @@ pub async fn change_password(
             "la nueva contraseña debe ser distinta de la actual",
         )]));
     }
-    let ok = verify_password(&state, req.current_password, auth.record.user.password_hash.clone()).await?;
+    let ok = verify_password(state, req.current_password, auth.record.user.password_hash.clone()).await?;
     if !ok {
         state
             .audit
@@ -398,7 +404,7 @@ pub async fn change_password(
             "la contraseña actual no es correcta",
         ));
     }
-    let new_hash = hash_password(&state, req.new_password).await?;
+    let new_hash = hash_password(state, req.new_password).await?;
     state
         .db
         .run(move |conn| {
@@ -422,7 +428,7 @@ pub async fn change_password(
         .await
 }
 
-pub async fn enrol_totp(state: web::Data<AppState>, auth: Authenticated) -> Result<TotpEnrolment, ApiError> {
+pub async fn enrol_totp(state: &Identity<'_>, auth: Authenticated) -> Result<TotpEnrolment, ApiError> {
     if auth.record.user.totp_enabled {
         return Err(ApiError::Conflict("mfa_already_enrolled"));
     }
@@ -447,7 +453,7 @@ pub async fn enrol_totp(state: web::Data<AppState>, auth: Authenticated) -> Resu
     Ok(TotpEnrolment { secret, otpauth_uri: uri })
 }
 
-pub async fn verify_totp(state: web::Data<AppState>, auth: Authenticated, req: TotpCode) -> Result<(), ApiError> {
+pub async fn verify_totp(state: &Identity<'_>, auth: Authenticated, req: TotpCode) -> Result<(), ApiError> {
     let now = crate::clock::unix_now() as u64;
     state
         .db
