@@ -607,7 +607,7 @@ fn bench_micro() {
     per_call("clone of a CaseInput (included in validate)", 20_000, || input.clone());
     per_call("derive (stored document with derived fields)", 20_000, || enlace::formato::stored_document(&input, "GT"));
     let document = enlace::formato::stored_document(&input, "GT");
-    let per_case = enlace::cases::store::case_reservations(&document);
+    let per_case = enlace::policy::case_reservations(&document);
     let reserved = reservations(&policy, &per_case);
     println!("micro: {} reservations in force", reserved.len());
     per_call("reservations (policy and per-case)", 20_000, || reservations(&policy, &per_case));
@@ -646,7 +646,7 @@ fn prepare_whole(
     enlace::formato::apply_defaults(&mut i);
     enlace::formato::validate(&i, today).unwrap();
     let d = enlace::formato::stored_document(&i, "GT");
-    let r = reservations(policy, &enlace::cases::store::case_reservations(&d));
+    let r = reservations(policy, &enlace::policy::case_reservations(&d));
     let (f, w) = view(Access::Foreign, d.clone(), &r, None);
     (
         render(&d, &f, &w, 1, stamp),

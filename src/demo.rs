@@ -7,14 +7,14 @@ use serde_json::json;
 
 use crate::access::cases::PolicyEntry;
 use crate::access::{PartyKind, Role, Subject};
-use crate::admin::store;
 use crate::audit::{self, Event, Outcome, RequestContext};
-use crate::cases::policy;
+use crate::auth::accounts as store;
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::formato::catalog::Flag;
 use crate::formato::codes::CRM_MEMBERS;
 use crate::formato::sample;
+use crate::policy;
 
 /// A demo account and its password (printed once).
 pub struct Credential {
@@ -124,7 +124,16 @@ pub fn policies(conn: &mut DbConn) -> Result<(), ApiError> {
             roles: vec![Role::CountryAdmin],
         };
         let update = policy::PolicyUpdate { include_in_statistics: i % 5 != 4, fields, effective_from: None };
-        policy::update(conn, &actor, &ctx(), c, update, Some("*"), time::OffsetDateTime::now_utc())?;
+        policy::update(
+            conn,
+            &actor,
+            &ctx(),
+            c,
+            update,
+            Some("*"),
+            time::OffsetDateTime::now_utc(),
+            &crate::reindex::PolicyDependents,
+        )?;
     }
     Ok(())
 }

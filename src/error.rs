@@ -183,17 +183,6 @@ impl Rule {
 }
 
 impl ApiError {
-    /// How a refused request is recorded in the audit log: `denied` when a rule of access refused
-    /// it (including a hidden object, answered 404), `failed` for anything else.
-    pub fn audit_outcome(&self) -> crate::audit::Outcome {
-        match self {
-            ApiError::Forbidden | ApiError::NotFound | ApiError::Rule(_) | ApiError::RestrictedSession(_) => {
-                crate::audit::Outcome::Denied
-            }
-            _ => crate::audit::Outcome::Failed,
-        }
-    }
-
     pub fn field(field: &str, code: &str, en: &str, es: &str) -> Self {
         ApiError::Validation(vec![FieldError::new(field, code, en, es)])
     }

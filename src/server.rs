@@ -1,4 +1,4 @@
-//! The application: shared state, the actix `App` (middleware, limits, routes), and the HTTPS
+//! The application: the actix `App` (middleware, limits, routes), and the HTTPS
 //! listener. `Application::build` binds (port 0 picks a free port) so tests and `serve` start
 //! exactly the same server.
 
@@ -7,43 +7,11 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
 
+use crate::api::http;
 use crate::audit::AuditWriter;
 use crate::config::{Settings, Tls};
 use crate::db::Db;
-use crate::http;
-
-/// Everything a handler may need, shared by all workers.
-pub struct AppState {
-    pub db: Db,
-    pub audit: AuditWriter,
-    pub settings: Settings,
-    /// Bounds concurrent password hashing (each argon2id computation holds ~19 MiB); see
-    /// `auth::service` for its duty cycle.
-    pub hash_permits: std::sync::Arc<tokio::sync::Semaphore>,
-    /// Bounds concurrent statistics queries (each may scan the fact tables).
-    pub stats_permits: tokio::sync::Semaphore,
-    /// Bounds bulk bodies parsed and processed at once (`http::BulkJson`): one per core.
-    pub bulk_permits: std::sync::Arc<tokio::sync::Semaphore>,
-    /// The clock of rules that wait (recovery periods, scheduled policy versions).
-    pub clock: crate::clock::Clock,
-    /// How shared statistics are protected (threshold and perturbation table).
-    pub stats: std::sync::Arc<crate::statistics::service::Protection>,
-    /// The master key that seals the signing keys at rest.
-    pub master: std::sync::Arc<crate::sealing::MasterKey>,
-}
-
-impl AppState {
-    /// What sign-in, sessions and password hashing need.
-    pub fn identity(&self) -> crate::auth::service::Identity<'_> {
-        crate::auth::service::Identity {
-            db: &self.db,
-            audit: &self.audit,
-            hash_permits: &self.hash_permits,
-            master: &self.master,
-            mfa_all_roles: self.settings.mfa_all_roles,
-        }
-    }
-}
+pub use crate::state::AppState;
 
 pub struct Application {
     port: u16,
@@ -138,7 +106,8 @@ impl Application {
         // Reservation policy versions scheduled for a later time take effect by themselves.
         periodic("enlace-policy-schedule", std::time::Duration::from_secs(1), weak, |s| {
             let mut conn = s.db.conn()?;
-            let changed = crate::cases::policy::activate_due(&mut conn, &s.clock.now_text())?;
+            let changed =
+                crate::policy::activate_due(&mut conn, &s.clock.now_text(), &crate::reindex::PolicyDependents)?;
             if changed > 0 {
                 tracing::info!(countries = changed, "scheduled reservation policies took effect");
             }

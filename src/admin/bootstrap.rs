@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use crate::access::{self, Role};
-use crate::admin::store::{self, UserRow};
 use crate::audit::{self, Event, Outcome, RequestContext};
+use crate::auth::accounts::{self as store, UserRow};
 use crate::db::DbConn;
 use crate::error::ApiError;
 

@@ -5,5 +5,4 @@
 pub mod bootstrap;
 pub mod parties;
 pub mod recovery;
-pub mod store;
 pub mod users;

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::store::{self, PartyRow};
 use crate::access::{self, PartyKind, Subject};
 use crate::audit::{self, Event, Outcome, RequestContext};
+use crate::auth::accounts::{self as store, PartyRow};
 use crate::db::DbConn;
 use crate::db::schema::{parties, sessions, users};
 use crate::error::{ApiError, FieldError};
@@ -37,29 +37,6 @@ impl From<PartyRow> for Party {
             onboarded_at: p.onboarded_at,
         }
     }
-}
-
-/// End a member country's onboarding when one of its users first signs in fully (inside the
-/// sign-in's transaction): from then on the ST no longer creates its users. Once only.
-pub fn mark_onboarded(
-    conn: &mut DbConn,
-    ctx: &RequestContext,
-    party: &store::PartyRow,
-    now: &str,
-    events: &mut Vec<Event>,
-) -> Result<(), ApiError> {
-    if party.kind() != PartyKind::Member || party.onboarded_at.is_some() {
-        return Ok(());
-    }
-    let updated = diesel::update(parties::table.find(&party.code).filter(parties::onboarded_at.is_null()))
-        .set(parties::onboarded_at.eq(now))
-        .execute(conn)?;
-    if updated == 1 {
-        events.push(
-            Event::new(ctx, "party_onboarded", "party", Outcome::Allowed).object(party.code.clone(), Some(&party.code)),
-        );
-    }
-    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -23,10 +23,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use super::store::{self, UserRow};
 use super::users::{User, check_profile, is_valid_username};
 use crate::access::{self, PartyKind, Role, Subject};
 use crate::audit::{self, Event, Outcome, RequestContext};
+use crate::auth::accounts::{self as store, UserRow};
 use crate::db::DbConn;
 use crate::db::schema::{admin_recoveries as r, user_roles, users};
 use crate::error::{ApiError, FieldError, Rule};

@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::store::{self, UserRecord, UserRow};
 use crate::access::{self, Role, Subject, UserOp};
 use crate::audit::{self, Event, Outcome, RequestContext};
+use crate::auth::accounts::{self as store, UserRecord, UserRow};
 use crate::auth::service::revoke_sessions;
 use crate::db::DbConn;
 use crate::db::schema::{user_roles, users};

@@ -201,7 +201,7 @@ fn view_for(
     alert: &StoredAlert,
     access: Access,
 ) -> Result<(Viewed, Vec<String>), ApiError> {
-    let policy = crate::cases::policy::load(conn, &alert.reporting_country)?;
+    let policy = crate::policy::load(conn, &alert.reporting_country)?;
     let reservations = rules::reservations(&policy.fields, &alert.per_alert_reservations());
     let related = alert.related_case_ids();
     let visible = rules::visible_cases(s, &store::case_metas(conn, &related)?);
@@ -233,7 +233,7 @@ pub fn create(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, mut input: A
         let now = crate::clock::now_text();
         let actor = actor_json(s);
         let doc = document_of(&input, &id, 1, "active", (&now, &actor), (&now, &actor), &s.party)?;
-        let policy = crate::cases::policy::load(conn, &s.party)?;
+        let policy = crate::policy::load(conn, &s.party)?;
         store::insert(conn, &id, &s.party, &doc, &policy, &s.user_id, &now)?;
         events.push(event(ctx, "alert_create", &id, &s.party, serde_json::json!({"version": 1})));
         Ok(Viewed { view: rules::view(Access::Own, doc, &[], &input.related_case_ids, None).0, etag: etag_own(1) })
@@ -288,7 +288,7 @@ pub fn update(
             (&now, &actor_json(s)),
             &s.party,
         )?;
-        let policy = crate::cases::policy::load(conn, &s.party)?;
+        let policy = crate::policy::load(conn, &s.party)?;
         if !store::replace(conn, id, before.version, &doc, &policy, &s.user_id, &now)? {
             return Err(ApiError::PreconditionFailed);
         }
@@ -346,7 +346,7 @@ pub fn withdraw(
         doc["withdrawal_reason"] = Value::from(reason.clone());
         doc["updated_at"] = Value::from(now.clone());
         doc["updated_by"] = actor_json(s);
-        let policy = crate::cases::policy::load(conn, &s.party)?;
+        let policy = crate::policy::load(conn, &s.party)?;
         if !store::replace(conn, id, before.version, &doc, &policy, &s.user_id, &now)? {
             return Err(ApiError::PreconditionFailed);
         }

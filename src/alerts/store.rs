@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use crate::access::alerts::{self as rules, AlertMeta};
 use crate::access::cases::{Access, CaseMeta, Scope, SharedStamp, is_reserved};
-use crate::cases::policy::Policy;
 use crate::db::DbConn;
 use crate::db::schema::{case_shares, cases, document_alert_shares as sh, document_alerts as a};
 use crate::error::ApiError;
+use crate::policy::Policy;
 
 /// An alert as stored. Not serializable: responses are built by `access::alerts::view`.
 #[derive(Debug, Clone)]

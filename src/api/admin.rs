@@ -7,12 +7,12 @@ use crate::admin::parties::{self, NewParty, Party, PartyPatch};
 use crate::admin::users::{
     self, CreatedUser, NewUser, PasswordReset, SessionsEnded, User, UserPage, UserPatch, UserQuery,
 };
+use crate::api::http::{Json, Query};
 use crate::api::support::{refusal, refusal_owned};
 use crate::auth::Principal;
 use crate::auth::service::hash_password;
 use crate::error::{ApiError, Problem};
-use crate::http::{Json, Query};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// All parties: the 11 member countries, the Technical Secretariat and observers.
 #[utoipa::path(get, path = "/api/v1/parties", tag = "admin", security(("bearer" = [])),
@@ -105,7 +105,7 @@ async fn owner_of<T>(state: &AppState, p: &Principal, id: &str, r: &Result<T, Ap
 /// The party named by a creation, if it exists (parties are public).
 async fn party_named(state: &AppState, code: &str) -> Option<String> {
     let code = code.to_owned();
-    state.db.run(move |c| crate::admin::store::find_party(c, &code)).await.ok().flatten().map(|p| p.code)
+    state.db.run(move |c| crate::auth::accounts::find_party(c, &code)).await.ok().flatten().map(|p| p.code)
 }
 
 /// Create a user in a party the caller administers. Without `password`, a one-time password is

@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use super::support::{Items, audited_read, content_length, if_match, refusal};
 use crate::alerts::images::{self, ImageInfo};
 use crate::alerts::{self as service, AlertInput, AlertQuery, Read, Viewed, Withdrawal};
+use crate::api::http::{Json, Query};
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
-use crate::http::{Json, Query};
-use crate::server::AppState;
+use crate::state::AppState;
 
 const OBJECT: &str = "document_alert";
 

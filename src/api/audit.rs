@@ -1,6 +1,6 @@
 //! The audit log for auditors. Reading it is itself audited.
 
-use crate::http::Query;
+use crate::api::http::Query;
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::access;
@@ -8,7 +8,7 @@ use crate::audit::query::{self, AuditPage, AuditQuery};
 use crate::audit::{Event, Outcome, VerifyReport};
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Audit events, newest first. ST auditors see every event; a country's auditors see the events
 /// whose actor or object belongs to their country (including other countries' reads of its cases).
@@ -276,7 +276,7 @@ pub async fn consistency(
 pub async fn cosign(
     state: web::Data<AppState>,
     p: Principal,
-    body: crate::http::Json<CosignatureSubmission>,
+    body: crate::api::http::Json<CosignatureSubmission>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     auditor(&state, &p, "audit_cosign").await?;
@@ -304,7 +304,7 @@ pub struct NewWitnessKey {
 }
 
 fn witness_party(c: &mut crate::db::DbConn, s: &crate::access::Subject, code: &str) -> Result<(), ApiError> {
-    let party = crate::admin::store::find_party(c, code)?.ok_or(ApiError::NotFound)?;
+    let party = crate::auth::accounts::find_party(c, code)?.ok_or(ApiError::NotFound)?;
     if access::may_register_witness(s, code, party.kind()) { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
@@ -322,7 +322,7 @@ pub async fn register_witness(
     state: web::Data<AppState>,
     p: Principal,
     code: web::Path<String>,
-    body: crate::http::Json<NewWitnessKey>,
+    body: crate::api::http::Json<NewWitnessKey>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let (s, code, ctx) = (p.subject(), code.into_inner(), p.ctx.clone());

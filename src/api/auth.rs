@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::access::{PartyKind, Role};
 use crate::admin::recovery::RecoveryNotice;
+use crate::api::http::Json;
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
 use crate::auth::service::{
@@ -13,8 +14,7 @@ use crate::auth::service::{
 };
 use crate::auth::tokens::Jwks;
 use crate::error::{ApiError, Problem};
-use crate::http::Json;
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Sign in with username and password (and the TOTP code once MFA is enrolled).
 ///

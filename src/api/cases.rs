@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::http::{BulkJson, Json, Query};
 use crate::api::support::refusal;
 use crate::audit::{Event, Outcome};
 use crate::auth::Principal;
@@ -14,8 +15,7 @@ use crate::cases::store::VersionInfo;
 use crate::error::{ApiError, Problem};
 use crate::formato::catalog::Catalog;
 use crate::formato::record::CaseInput;
-use crate::http::{BulkJson, Json, Query};
-use crate::server::AppState;
+use crate::state::AppState;
 
 fn idempotency_key(req: &HttpRequest, what: &impl Serialize) -> Result<Option<Key>, ApiError> {
     match req.headers().get("idempotency-key") {

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::support::{Items, audited_read, created, if_match, list_event, ok_tagged, refusal};
+use crate::api::http::{Json, Query};
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
-use crate::http::{Json, Query};
 use crate::registry::directory::{self as service, Contact, ContactInput, DirectoryQuery};
 use crate::registry::etag;
-use crate::server::AppState;
+use crate::state::AppState;
 
 const OBJECT: &str = "directory_entry";
 

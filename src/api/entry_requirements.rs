@@ -6,12 +6,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::support::{Items, audited_read, created, if_match, list_event, ok_tagged, refusal};
+use crate::api::http::{Json, Query};
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
-use crate::http::{Json, Query};
 use crate::registry::entry_requirements::{self as service, EntryRequirement, RequirementInput, RequirementQuery};
 use crate::registry::etag;
-use crate::server::AppState;
+use crate::state::AppState;
 
 const OBJECT: &str = "entry_requirement";
 

@@ -5,10 +5,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, put, web};
 
 use super::support::{audited_read, if_match, refusal};
+use crate::api::http::Json;
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
-use crate::http::Json;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::statistics::manual::{self as service, ManualReport, ManualReportInput, etag};
 
 const OBJECT: &str = "false_passport_report";

@@ -11,6 +11,7 @@ pub mod directory;
 pub mod entry_requirements;
 pub mod false_passport_reports;
 pub mod health;
+pub mod http;
 pub mod policies;
 pub mod recoveries;
 pub mod reports;
@@ -360,7 +361,7 @@ fn shadowed_literal_paths(cfg: &mut actix_web::web::ServiceConfig) {
         cfg.service(
             web::resource(literal.join("/"))
                 .guard(guard::fn_guard(move |ctx| !methods.contains(&ctx.head().method.as_str())))
-                .to(crate::http::no_route),
+                .to(crate::api::http::no_route),
         );
     }
 }

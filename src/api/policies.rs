@@ -5,17 +5,17 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 
+use crate::api::http::Json;
 use crate::api::support::{if_match, refusal};
 use crate::auth::Principal;
-use crate::cases::policy::{self, PolicyDocument, PolicyUpdate, PolicyVersion, PolicyVersionInfo};
 use crate::db::DbConn;
 use crate::error::{ApiError, Problem};
-use crate::http::Json;
-use crate::server::AppState;
+use crate::policy::{self, PolicyDocument, PolicyUpdate, PolicyVersion, PolicyVersionInfo};
+use crate::state::AppState;
 
 /// A member country's policy, or 404 (a party that is not a member has none).
 fn member(c: &mut DbConn, code: &str) -> Result<(), ApiError> {
-    let party = crate::admin::store::find_party(c, code)?.ok_or(ApiError::NotFound)?;
+    let party = crate::auth::accounts::find_party(c, code)?.ok_or(ApiError::NotFound)?;
     if party.kind() != crate::access::PartyKind::Member {
         return Err(ApiError::NotFound);
     }
@@ -91,7 +91,7 @@ pub async fn put_policy(
             if !policy::may_write(&s, &c2) {
                 return Err(ApiError::Forbidden);
             }
-            policy::update(c, &s, &ctx, &c2, body, tag.as_deref(), now)
+            policy::update(c, &s, &ctx, &c2, body, tag.as_deref(), now, &crate::reindex::PolicyDependents)
         })
         .await;
     let (doc, etag) = refusal(&state, &p, "reservation_policy_update", "reservation_policy", Some(&code), r).await?;

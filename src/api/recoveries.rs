@@ -5,12 +5,12 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::admin::recovery::{self, Recovery, RecoveryCancel, RecoveryCompleted, RecoveryRequest};
+use crate::api::http::Json;
 use crate::api::support::refusal;
 use crate::auth::Principal;
 use crate::auth::service::hash_password;
 use crate::error::{ApiError, Problem};
-use crate::http::Json;
-use crate::server::AppState;
+use crate::state::AppState;
 
 fn delay(state: &AppState) -> time::Duration {
     time::Duration::hours(i64::from(state.settings.recovery_delay_hours))

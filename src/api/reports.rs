@@ -7,11 +7,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::support::{Items, audited_read, content_length, list_event, refusal};
+use crate::api::http::{Json, Query};
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
-use crate::http::{Json, Query};
 use crate::reports::{self as service, Publication, ReportInfo, ReportQuery, ReportUpload};
-use crate::server::AppState;
+use crate::state::AppState;
 
 const OBJECT: &str = "country_report";
 

@@ -1,7 +1,8 @@
 //! Shared statistics: the general table query, the semester false-passport report and route
 //! flows. JSON by default, CSV with `format=csv` or `Accept: text/csv`. Every query is audited.
 
-use crate::http::Query;
+use crate::api::http::Query;
+use crate::api::support::refusal;
 use std::collections::BTreeMap;
 
 use actix_web::http::header;
@@ -12,7 +13,7 @@ use utoipa::ToSchema;
 use crate::audit::{Event, Outcome};
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::statistics::query::Measure;
 use crate::statistics::service::{self, FigureSource, StatisticsResult};
 
@@ -37,15 +38,6 @@ async fn audited(state: &AppState, p: &Principal, action: &str, results: &[&Stat
             Event::new(&p.ctx, action, "statistics", Outcome::Allowed).details(serde_json::json!({"queries": details})),
         )
         .await
-}
-
-async fn refused<T>(state: &AppState, p: &Principal, action: &str, r: Result<T, ApiError>) -> Result<T, ApiError> {
-    if let Err(e) = &r {
-        let ev = Event::new(&p.ctx, action, "statistics", e.audit_outcome())
-            .details(serde_json::json!({"error": e.to_string()}));
-        state.audit.record(ev).await?;
-    }
-    r
 }
 
 /// Wait up to 5 s for a statistics slot; a caller that cannot get one is told to retry (429).
@@ -114,11 +106,11 @@ pub async fn table(
     q: Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let params = q.into_inner()?;
-    let (query, _) = refused(&state, &p, "statistics_query", service::parse(&params, None)).await?;
+    let (query, _) = refusal(&state, &p, "statistics_query", "statistics", None, service::parse(&params, None)).await?;
     let (s, k) = (p.subject(), state.stats.clone());
-    let _slot = refused(&state, &p, "statistics_query", slot(&state).await).await?;
+    let _slot = refusal(&state, &p, "statistics_query", "statistics", None, slot(&state).await).await?;
     let r = state.db.run(move |c| service::run(c, &s, &query, &k)).await;
-    let result = refused(&state, &p, "statistics_query", r).await?;
+    let result = refusal(&state, &p, "statistics_query", "statistics", None, r).await?;
     audited(&state, &p, "statistics_query", &[&result]).await?;
     Ok(respond(&req, &params, &result))
 }
@@ -148,10 +140,12 @@ pub async fn routes(
 ) -> Result<HttpResponse, ApiError> {
     let mut params = q.into_inner()?;
     if params.contains_key("group_by") {
-        return refused(
+        return refusal(
             &state,
             &p,
             "statistics_routes",
+            "statistics",
+            None,
             Err(ApiError::Malformed(vec![FieldError::new(
                 "group_by",
                 "invalid_value",
@@ -163,11 +157,12 @@ pub async fn routes(
     }
     params.insert("group_by".into(), "route,transport_means,border_crossing_type".into());
     let (query, _) =
-        refused(&state, &p, "statistics_routes", service::parse(&params, Some(Measure::RouteLegs))).await?;
+        refusal(&state, &p, "statistics_routes", "statistics", None, service::parse(&params, Some(Measure::RouteLegs)))
+            .await?;
     let (s, k) = (p.subject(), state.stats.clone());
-    let _slot = refused(&state, &p, "statistics_routes", slot(&state).await).await?;
+    let _slot = refusal(&state, &p, "statistics_routes", "statistics", None, slot(&state).await).await?;
     let r = state.db.run(move |c| service::run(c, &s, &query, &k)).await;
-    let result = refused(&state, &p, "statistics_routes", r).await?;
+    let result = refusal(&state, &p, "statistics_routes", "statistics", None, r).await?;
     audited(&state, &p, "statistics_routes", &[&result]).await?;
     Ok(respond(&req, &params, &result))
 }
@@ -225,7 +220,7 @@ pub async fn false_passports(
         };
         if let Some((en, es)) = problem {
             let e = ApiError::Malformed(vec![FieldError::new("semester", "invalid_value", en, es)]);
-            return refused(&state, &p, "statistics_false_passports", Err(e)).await;
+            return refusal(&state, &p, "statistics_false_passports", "statistics", None, Err(e)).await;
         }
         params.insert("from".into(), sem.clone());
         params.insert("to".into(), sem);
@@ -238,7 +233,7 @@ pub async fn false_passports(
             "not a parameter of this report",
             "no es un parámetro de este informe",
         )]);
-        return refused(&state, &p, "statistics_false_passports", Err(e)).await;
+        return refusal(&state, &p, "statistics_false_passports", "statistics", None, Err(e)).await;
     }
     let mut queries = vec![];
     for breakdown in [
@@ -254,13 +249,19 @@ pub async fn false_passports(
             "group_by".into(),
             breakdown.map(|b| format!("reporting_country,{b}")).unwrap_or_else(|| "reporting_country".into()),
         );
-        let (query, _) =
-            refused(&state, &p, "statistics_false_passports", service::parse(&ps, Some(Measure::FalsePassports)))
-                .await?;
+        let (query, _) = refusal(
+            &state,
+            &p,
+            "statistics_false_passports",
+            "statistics",
+            None,
+            service::parse(&ps, Some(Measure::FalsePassports)),
+        )
+        .await?;
         queries.push((breakdown, query));
     }
     let (s, k) = (p.subject(), state.stats.clone());
-    let _slot = refused(&state, &p, "statistics_false_passports", slot(&state).await).await?;
+    let _slot = refusal(&state, &p, "statistics_false_passports", "statistics", None, slot(&state).await).await?;
     let r = state
         .db
         .run(move |c| {
@@ -274,7 +275,7 @@ pub async fn false_passports(
                 .collect::<Result<Vec<_>, _>>()
         })
         .await;
-    let results = refused(&state, &p, "statistics_false_passports", r).await?;
+    let results = refusal(&state, &p, "statistics_false_passports", "statistics", None, r).await?;
     let mut totals = None;
     let mut sources = vec![];
     let mut breakdowns = BTreeMap::new();

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::audit::{Event, Outcome};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 pub fn if_match(req: &HttpRequest) -> Option<String> {
     req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
@@ -19,7 +19,7 @@ pub fn content_length(req: &HttpRequest) -> Option<u64> {
     req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
 }
 
-/// Record a refused operation (`ApiError::audit_outcome`), then return the refusal. The one
+/// Record a refused operation (`Outcome::of_refusal`), then return the refusal. The one
 /// refusal recorder of every handler.
 pub async fn refusal<T>(
     state: &AppState,
@@ -44,7 +44,7 @@ pub async fn refusal_owned<T>(
     r: Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     if let Err(e) = &r {
-        let mut ev = Event::new(&p.ctx, action, object_type, e.audit_outcome())
+        let mut ev = Event::new(&p.ctx, action, object_type, Outcome::of_refusal(e))
             .details(serde_json::json!({"error": e.to_string()}));
         if let Some(id) = id {
             ev = ev.object(id.to_owned(), owner);

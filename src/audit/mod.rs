@@ -20,6 +20,7 @@ pub mod query;
 pub mod tree;
 pub mod writer;
 
+use crate::error::ApiError;
 use serde::Serialize;
 
 pub use chain::{VerifyReport, append, verify};
@@ -73,6 +74,18 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// How a refused request is recorded: `denied` when a rule of access refused it (including a
+    /// hidden object, answered 404 — the caller was refused, whatever it was told), `failed` for
+    /// anything else (bad input, conflicts, unavailable).
+    pub fn of_refusal(e: &ApiError) -> Outcome {
+        match e {
+            ApiError::Forbidden | ApiError::NotFound | ApiError::Rule(_) | ApiError::RestrictedSession(_) => {
+                Outcome::Denied
+            }
+            _ => Outcome::Failed,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Allowed => "allowed",

@@ -6,6 +6,7 @@
 //! Sessions, throttling counters and signing keys live in the database, so several enlace nodes
 //! can serve behind one load balancer.
 
+pub mod accounts;
 pub mod mfa;
 pub mod password;
 pub mod principal;

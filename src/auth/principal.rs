@@ -5,8 +5,8 @@
 //! HTTP layer (`http`) extracts them from a request.
 
 use crate::access::Subject;
-use crate::admin::store::{self, UserRecord};
 use crate::audit::{Actor, AuditWriter, Event, Outcome, RequestContext};
+use crate::auth::accounts::{self as store, UserRecord};
 use crate::db::Db;
 use crate::error::ApiError;
 

@@ -13,8 +13,8 @@ use utoipa::ToSchema;
 
 use super::principal::{Authenticated, SessionScope};
 use super::{mfa, password, throttle, tokens};
-use crate::admin::store::{self, UserRecord};
 use crate::audit::{self, Actor, AuditWriter, Event, Outcome, RequestContext};
+use crate::auth::accounts::{self as store, UserRecord};
 use crate::db::schema::{refresh_tokens, sessions, users};
 use crate::db::{Db, DbConn};
 use crate::error::{ApiError, FieldError};
@@ -266,7 +266,7 @@ pub async fn login(state: &Identity<'_>, ctx: RequestContext, req: LoginRequest)
                         let mut ctx = ctx.clone();
                         ctx.actor = Some(actor_of(&r));
                         if scope == SessionScope::Full {
-                            crate::admin::parties::mark_onboarded(conn, &ctx, &r.party, &crate::clock::now_text(), events)?;
+                            crate::auth::accounts::mark_onboarded(conn, &ctx, &r.party, &crate::clock::now_text(), events)?;
                         }
                         events.push(
                             Event::new(&ctx, "authn_login", "session", Outcome::Allowed)
@@ -491,7 +491,7 @@ pub async fn verify_totp(state: &Identity<'_>, auth: Authenticated, req: TotpCod
                         .set(sessions::scope.eq(SessionScope::Full.as_str()))
                         .execute(conn)?;
                     let now = crate::clock::now_text();
-                    crate::admin::parties::mark_onboarded(conn, &auth.ctx, &auth.record.party, &now, events)?;
+                    crate::auth::accounts::mark_onboarded(conn, &auth.ctx, &auth.record.party, &now, events)?;
                 }
                 events.push(
                     Event::new(&auth.ctx, "mfa_enrol_verify", "user", Outcome::Allowed).object(obj.0, Some(&obj.1)),

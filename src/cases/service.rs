@@ -7,7 +7,6 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::idempotency::{self, Key, Snapshot};
-use super::policy;
 use super::store::{self, CaseHead, ListFilter, StoredCase, VersionInfo};
 use crate::access::Subject;
 use crate::access::cases::{self as rules, Access, CaseView, RenderedView};
@@ -17,6 +16,7 @@ use crate::error::{ApiError, FieldError};
 use crate::formato::record::CaseInput;
 use crate::formato::validate::FieldIssue;
 use crate::paging;
+use crate::policy;
 
 /// Most cases in one batch request.
 pub const MAX_BATCH: usize = 500;
@@ -173,7 +173,7 @@ fn prepare_case(s: &Subject, policy: &policy::Policy, input: &mut CaseInput) -> 
     if defaulted {
         input.include_in_statistics = None;
     }
-    let reservations = policy.reservations(&store::case_reservations(&document));
+    let reservations = policy.reservations_of(&document);
     store::prepare_new(id, &s.party, document, &reservations, policy.version, &s.user_id, &now)
 }
 
@@ -252,7 +252,7 @@ pub fn update(
         let created =
             (case.document["created_at"].as_str().unwrap_or_default().to_owned(), case.document["created_by"].clone());
         let document = build_document(&input, id, version, (&created.0, &created.1), (&now, &actor_json(s)), &s.party);
-        let reservations = policy.reservations(&store::case_reservations(&document));
+        let reservations = policy.reservations_of(&document);
         let cols = store::index_columns(&document, &reservations, policy.version);
         let salt = case.stat_salt.clone();
         if !store::replace(
@@ -329,7 +329,7 @@ pub fn retract(
         document["retracted"] = Value::Bool(true);
         document["retraction_reason"] = Value::from(reason.clone());
         let policy = policy::load(conn, &s.party)?;
-        let reservations = policy.reservations(&store::case_reservations(&document));
+        let reservations = policy.reservations_of(&document);
         let cols = store::index_columns(&document, &reservations, policy.version);
         if !store::replace(
             conn,

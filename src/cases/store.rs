@@ -6,13 +6,13 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::policy::Policy;
 use crate::access::cases::{
     Access, CaseMeta, CaseView, RenderedView, Rendering, Reservation, Scope, SharedStamp, etag_own, is_reserved, view,
 };
 use crate::db::DbConn;
 use crate::db::schema::{case_search, case_shares, case_versions, case_views, cases};
 use crate::error::ApiError;
+use crate::policy::Policy;
 
 /// A case as stored. Not serializable: responses are built by `access::cases::view`.
 #[derive(Debug, Clone)]
@@ -36,15 +36,8 @@ impl StoredCase {
 
     /// The per-case reservations (catalog paths) added by the reporting officer.
     pub fn case_reservations(&self) -> Vec<String> {
-        case_reservations(&self.document)
+        crate::policy::case_reservations(&self.document)
     }
-}
-
-pub fn case_reservations(document: &Value) -> Vec<String> {
-    document["field_reservations"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|r| r["path"].as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
 }
 
 /// The columns derived from a document for lists, filters and search.
@@ -670,7 +663,7 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
         .load(conn)?;
     for (id, doc, salt) in &rows {
         let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
-        let reservations = policy.reservations(&case_reservations(&document));
+        let reservations = policy.reservations_of(&document);
         let cols = index_columns(&document, &reservations, policy.version);
         let salt = crate::statistics::store::salt_of(conn, id, salt.clone())?;
         crate::statistics::store::replace(conn, id, &document, &reservations, &salt)?;
@@ -710,7 +703,7 @@ pub fn ensure_views_current(conn: &mut DbConn) -> Result<usize, ApiError> {
     let countries: Vec<String> = cases::table.select(cases::reporting_country).distinct().load(conn)?;
     let mut n = 0;
     for country in countries {
-        let policy = super::policy::load(conn, &country)?;
+        let policy = crate::policy::load(conn, &country)?;
         let mut after = String::new();
         loop {
             let page: Vec<(String, String, i32, String)> = cases::table
@@ -725,7 +718,7 @@ pub fn ensure_views_current(conn: &mut DbConn) -> Result<usize, ApiError> {
             crate::db::transaction(conn, |c| {
                 for (id, doc, version, updated_at) in &page {
                     let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
-                    let reservations = policy.reservations(&case_reservations(&document));
+                    let reservations = policy.reservations_of(&document);
                     let cols = index_columns(&document, &reservations, policy.version);
                     let stamp = SharedStamp { version: *version, updated_at };
                     write_rendering(c, id, &render(&document, &cols, stamp))?;

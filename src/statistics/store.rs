@@ -360,7 +360,7 @@ fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
     let countries: Vec<String> = cases::table.select(cases::reporting_country).distinct().load(conn)?;
     let mut n = 0;
     for country in countries {
-        let policy = crate::cases::policy::load(conn, &country)?;
+        let policy = crate::policy::load(conn, &country)?;
         let mut after = String::new();
         loop {
             let page: Vec<(String, String, Option<String>)> = cases::table
@@ -375,7 +375,7 @@ fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
             crate::db::transaction(conn, |c| {
                 for (id, doc, salt) in &page {
                     let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
-                    let reservations = policy.reservations(&crate::cases::store::case_reservations(&document));
+                    let reservations = policy.reservations_of(&document);
                     let salt = salt_of(c, id, salt.clone())?;
                     replace(c, id, &document, &reservations, &salt)?;
                 }

@@ -8,9 +8,10 @@
 //! newest one whose `effective_from` has passed; a version dated ahead is `scheduled` and comes
 //! into force at its time by itself (`activate_due`, run by every node each second, and before
 //! every replacement), and a later version dated no later than a scheduled one supersedes it.
-//! A version coming into force applies at once to every case and alert of the country (their
-//! shared columns, renderings and statistical records are recomputed in the same transaction)
-//! and is audited.
+//! A version coming into force applies at once to every case and alert of the country: the
+//! modules that derive anything from a policy (shared columns, renderings, statistical records)
+//! are its `Dependents`, told to recompute in the same transaction; the change is audited with
+//! what each recomputed. This module depends on none of them.
 
 use std::collections::BTreeSet;
 
@@ -26,6 +27,27 @@ use crate::db::DbConn;
 use crate::db::schema::{reservation_policies, reservation_policy_versions as pv};
 use crate::error::{ApiError, FieldError};
 use crate::formato::catalog::{self, Flag};
+
+/// What derives data from a country's policy and must recompute it when a new version comes
+/// into force (inside the same transaction). Returns, per kind of object, how many it
+/// recomputed, as named in the audit event (`cases_reindexed`, `alerts_reindexed`).
+pub trait Dependents {
+    fn recompute(
+        &self,
+        conn: &mut DbConn,
+        party: &str,
+        policy: &Policy,
+        now: &str,
+    ) -> Result<Vec<(&'static str, usize)>, ApiError>;
+}
+
+/// The per-case reservations (catalog paths) a reporting officer added to a case document.
+pub fn case_reservations(document: &serde_json::Value) -> Vec<String> {
+    document["field_reservations"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["path"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
 
 /// The policy in force for a country: what redaction, filters and statistics apply.
 #[derive(Debug, Clone)]
@@ -44,6 +66,11 @@ pub struct Policy {
 impl Policy {
     pub fn reservations(&self, per_case: &[String]) -> Vec<Reservation> {
         reservations(&self.fields, per_case)
+    }
+
+    /// The reservations of one case document: the policy's and the case's own.
+    pub fn reservations_of(&self, document: &serde_json::Value) -> Vec<Reservation> {
+        self.reservations(&case_reservations(document))
     }
 
     fn defaults(party: &str) -> Policy {
@@ -384,6 +411,7 @@ fn check(update: &PolicyUpdate, now: OffsetDateTime) -> Result<OffsetDateTime, A
 
 /// Write a new version of a country's policy, in force at once or scheduled. `If-Match` must
 /// name the newest version. Returns the policy as its readers now see it, with its ETag.
+#[allow(clippy::too_many_arguments)] // who, the request, what, the precondition, when, and what follows
 pub fn update(
     conn: &mut DbConn,
     actor: &Subject,
@@ -392,6 +420,7 @@ pub fn update(
     update: PolicyUpdate,
     if_match: Option<&str>,
     now: OffsetDateTime,
+    dependents: &dyn Dependents,
 ) -> Result<(PolicyDocument, String), ApiError> {
     if if_match.is_none() {
         return Err(ApiError::PreconditionRequired);
@@ -401,7 +430,7 @@ pub fn update(
     let effective_text = crate::clock::format_ts(effective);
     audit::write(conn, |conn, events| {
         // Anything already due takes effect first: the version written now follows it.
-        activate_party(conn, ctx, party, &now_text, events)?;
+        activate_party(conn, ctx, party, &now_text, events, dependents)?;
         let latest = latest_version(conn, party)?.max(version(conn, party)?);
         crate::precondition::check_version(if_match, latest, true)?;
         let version = latest + 1;
@@ -442,7 +471,7 @@ pub fn update(
                     "superseded": superseded,
                 })),
         );
-        activate_party(conn, ctx, party, &now_text, events)?;
+        activate_party(conn, ctx, party, &now_text, events, dependents)?;
         read(conn, party)
     })
 }
@@ -467,6 +496,7 @@ fn activate_party(
     party: &str,
     now: &str,
     events: &mut Vec<Event>,
+    dependents: &dyn Dependents,
 ) -> Result<bool, ApiError> {
     let due = due(conn, party, now)?;
     let Some(&target) = due.last() else { return Ok(false) };
@@ -507,14 +537,10 @@ fn activate_party(
         .set((pv::state.eq("applied"), pv::applied_at.eq(now)))
         .execute(conn)?;
     let policy = load(conn, party)?;
-    let reindexed = super::store::reindex_country(conn, party, &policy, now)?;
-    let alerts_reindexed = crate::alerts::store::reindex_country(conn, party, &policy, now)?;
+    let recomputed = dependents.recompute(conn, party, &policy, now)?;
     let old: BTreeSet<String> = before.reservations(&[]).into_iter().map(|r| r.path).collect();
     let new: BTreeSet<String> = policy.reservations(&[]).into_iter().map(|r| r.path).collect();
-    events.push(
-        Event::new(ctx, "reservation_policy_effective", "reservation_policy", Outcome::Allowed)
-            .object(party.to_owned(), Some(party))
-            .details(serde_json::json!({
+    let mut details = serde_json::json!({
                 "version": target,
                 "previous_version": before.version,
                 "effective_from": effective_from,
@@ -522,16 +548,21 @@ fn activate_party(
                 "now_reserved": new.difference(&old).collect::<Vec<_>>(),
                 "now_shared": old.difference(&new).collect::<Vec<_>>(),
                 "include_in_statistics": policy.include_in_statistics,
-                "cases_reindexed": reindexed,
-                "alerts_reindexed": alerts_reindexed,
-            })),
+    });
+    for (what, n) in recomputed {
+        details[what] = n.into();
+    }
+    events.push(
+        Event::new(ctx, "reservation_policy_effective", "reservation_policy", Outcome::Allowed)
+            .object(party.to_owned(), Some(party))
+            .details(details),
     );
     Ok(true)
 }
 
 /// Bring every due scheduled version into force (each country in its own transaction).
 /// Returns how many countries changed policy.
-pub fn activate_due(conn: &mut DbConn, now: &str) -> Result<usize, ApiError> {
+pub fn activate_due(conn: &mut DbConn, now: &str, dependents: &dyn Dependents) -> Result<usize, ApiError> {
     let parties: Vec<String> = pv::table
         .filter(pv::state.eq("scheduled"))
         .filter(pv::effective_from.le(now))
@@ -541,7 +572,7 @@ pub fn activate_due(conn: &mut DbConn, now: &str) -> Result<usize, ApiError> {
     let ctx = RequestContext { request_id: "policy-schedule".into(), client_addr: None, actor: None };
     let mut changed = 0;
     for party in parties {
-        if audit::write(conn, |conn, events| activate_party(conn, &ctx, &party, now, events))? {
+        if audit::write(conn, |conn, events| activate_party(conn, &ctx, &party, now, events, dependents))? {
             changed += 1;
         }
     }

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use crate::access::{PartyKind, Role, Subject};
+use crate::audit::{Event, Outcome, RequestContext};
 use crate::db::DbConn;
 use crate::db::schema::{parties, sessions, user_roles, users};
 use crate::error::ApiError;
@@ -35,7 +36,7 @@ pub struct PartyRow {
     pub active: bool,
     pub created_at: String,
     pub updated_at: String,
-    /// When a member country's onboarding ended (see `parties::mark_onboarded`).
+    /// When a member country's onboarding ended (see `mark_onboarded`).
     pub onboarded_at: Option<String>,
 }
 
@@ -166,4 +167,27 @@ pub fn insert_user(conn: &mut DbConn, row: &UserRow, roles: &[Role]) -> Result<(
 
 pub fn count_users(conn: &mut DbConn) -> Result<i64, ApiError> {
     Ok(users::table.count().get_result(conn)?)
+}
+
+/// End a member country's onboarding when one of its users first signs in fully (inside the
+/// sign-in's transaction): from then on the ST no longer creates its users. Once only.
+pub fn mark_onboarded(
+    conn: &mut DbConn,
+    ctx: &RequestContext,
+    party: &PartyRow,
+    now: &str,
+    events: &mut Vec<Event>,
+) -> Result<(), ApiError> {
+    if party.kind() != PartyKind::Member || party.onboarded_at.is_some() {
+        return Ok(());
+    }
+    let updated = diesel::update(parties::table.find(&party.code).filter(parties::onboarded_at.is_null()))
+        .set(parties::onboarded_at.eq(now))
+        .execute(conn)?;
+    if updated == 1 {
+        events.push(
+            Event::new(ctx, "party_onboarded", "party", Outcome::Allowed).object(party.code.clone(), Some(&party.code)),
+        );
+    }
+    Ok(())
 }

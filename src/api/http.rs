@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use crate::audit::RequestContext;
 use crate::auth::{Authenticated, Principal};
 use crate::error::{ApiError, FieldError};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// The request id of the current request (from a well-formed `X-Request-Id`, else generated).
 #[derive(Debug, Clone)]
@@ -312,7 +312,7 @@ fn read_json_body(
         })
         .unwrap_or(false);
     let limit =
-        req.app_data::<web::Data<crate::server::AppState>>().map(|s| s.settings.max_body_bytes).unwrap_or(1024 * 1024)
+        req.app_data::<web::Data<crate::state::AppState>>().map(|s| s.settings.max_body_bytes).unwrap_or(1024 * 1024)
             * factor;
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
@@ -360,7 +360,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read_json_body(req, payload, 16);
-        let permits = req.app_data::<web::Data<crate::server::AppState>>().map(|s| s.bulk_permits.clone());
+        let permits = req.app_data::<web::Data<crate::state::AppState>>().map(|s| s.bulk_permits.clone());
         Box::pin(async move {
             let body = match body.await {
                 Ok(body) => body,
