@@ -580,7 +580,7 @@ fn per_call<T>(name: &str, n: usize, mut f: impl FnMut() -> T) {
 /// The CPU stages of a fully filled case (every section A–L, several persons, suspects,
 /// documents and legs), one at a time, on one thread, without a database.
 fn bench_micro() {
-    use enlace::access::cases::{Access, SharedStamp, render, reservations, view};
+    use enlace::access::cases::{SharedStamp, redacted, render, reservations};
     use enlace::formato::{CaseInput, sample};
     let input = sample::full_case(42, "GT");
     let text = serde_json::to_string(&input).unwrap();
@@ -611,10 +611,8 @@ fn bench_micro() {
     let reserved = reservations(&policy, &per_case);
     println!("micro: {} reservations in force", reserved.len());
     per_call("reservations (policy and per-case)", 20_000, || reservations(&policy, &per_case));
-    per_call("redact (foreign view of the stored document)", 20_000, || {
-        view(Access::Foreign, document.clone(), &reserved, None)
-    });
-    let (foreign, withheld) = view(Access::Foreign, document.clone(), &reserved, None);
+    per_call("redact (foreign view of the stored document)", 20_000, || redacted(document.clone(), &reserved));
+    let (foreign, withheld) = redacted(document.clone(), &reserved);
     println!("micro: the foreign view withholds {} paths", withheld.len());
     let stamp = SharedStamp { version: 1, updated_at: "2026-12-01T00:00:00Z" };
     per_call("render (foreign text, ETag, list summaries)", 20_000, || {
@@ -641,13 +639,13 @@ fn prepare_whole(
     today: time::Date,
     stamp: enlace::access::cases::SharedStamp,
 ) -> impl Sized {
-    use enlace::access::cases::{Access, render, reservations, view};
+    use enlace::access::cases::{redacted, render, reservations};
     let mut i = serde_json::from_str::<enlace::formato::CaseInput>(text).unwrap();
     enlace::formato::apply_defaults(&mut i);
     enlace::formato::validate(&i, today).unwrap();
     let d = enlace::formato::stored_document(&i, "GT");
     let r = reservations(policy, &enlace::policy::case_reservations(&d));
-    let (f, w) = view(Access::Foreign, d.clone(), &r, None);
+    let (f, w) = redacted(d.clone(), &r);
     (
         render(&d, &f, &w, 1, stamp),
         enlace::statistics::store::record_of(&d, &r, "0123456789abcdef0123456789abcdef").unwrap(),

@@ -6,13 +6,15 @@
 //! officer may reserve further fields of one alert. Related cases are shown only when the reader
 //! may see the case itself.
 //!
-//! `AlertView` is the only serializable form of an alert, and only `view` builds one.
+//! `AlertView` is the only serializable form of an alert, built only by `view` and `own_view`
+//! with the decision that produced it.
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::Subject;
-use super::cases::{self, Access, CaseMeta, PolicyEntry, Reservation, Scope, SharedStamp};
+use super::cases::{self, Access, CaseMeta, PolicyEntry, Redacted, Reservation, Scope, SharedStamp};
+use super::disclosure::{Decision, decision};
 
 /// Officers and analysts of member countries read alerts (as for cases).
 pub fn may_read_alerts(s: &Subject) -> bool {
@@ -92,58 +94,108 @@ pub fn visible_cases(s: &Subject, cases: &[(String, CaseMeta)]) -> Vec<String> {
 }
 
 /// An alert as a caller may see it. Serializable; built only by `view`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct AlertView(Value);
+/// An alert as one caller may receive it, with the decision that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertView {
+    document: Value,
+    decision: Decision,
+}
+
+impl Serialize for AlertView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.document.serialize(serializer)
+    }
+}
 
 impl AlertView {
     pub fn as_value(&self) -> &Value {
-        &self.0
+        &self.document
+    }
+
+    pub fn decision(&self) -> &Decision {
+        &self.decision
     }
 }
 
 /// Fields of a stored alert that only the reporting country sees.
 const OWN_ONLY: [&str; 2] = ["field_reservations", "withdrawal_reason"];
 
-/// Build the view of a stored alert for `access`. `related_visible` are the related case ids the
-/// caller may see (the others are dropped, not counted). Other countries get `version` and
-/// `updated_at` from `stamp` (what they see of the alert's history, as for cases), or not at all
-/// without one. Returns the view and withheld paths.
-pub fn view(
-    access: Access,
-    mut document: Value,
-    reservations: &[Reservation],
-    related_visible: &[String],
-    stamp: Option<SharedStamp>,
-) -> (AlertView, Vec<String>) {
+fn keep_visible_cases(document: &mut Value, related_visible: &[String]) {
     if let Some(Value::Array(ids)) = document.get_mut("related_case_ids") {
         ids.retain(|id| id.as_str().is_some_and(|id| related_visible.iter().any(|v| v == id)));
     }
-    if access == Access::Own {
-        return (AlertView(document), Vec::new());
-    }
+}
+
+/// What other countries see of an alert before its history stamp (`related_visible`: the
+/// related cases kept): the input of the shared digest. Returns the view and withheld paths.
+pub fn redacted(
+    mut document: Value,
+    reservations: &[Reservation],
+    related_visible: &[String],
+) -> (Redacted, Vec<String>) {
+    keep_visible_cases(&mut document, related_visible);
     let withheld = cases::redact_foreign(&mut document, &OWN_ONLY, reservations);
     if let Some(obj) = document.as_object_mut() {
         obj.remove("version");
         obj.remove("updated_at");
-        if let Some(stamp) = stamp {
-            obj.insert("version".into(), Value::from(stamp.version));
-            obj.insert("updated_at".into(), Value::from(stamp.updated_at));
-        }
     }
-    (AlertView(document), withheld)
+    (Redacted(document), withheld)
+}
+
+/// The view of a stored alert for `s`, or `None` if `s` may not see it. `reservations` come
+/// from the reporting country's policy version `policy_version` in force; `related_visible` are
+/// the related case ids `s` may see (the others are dropped, not counted). Other countries get
+/// `version` and `updated_at` from `stamp` (what they see of the alert's history, as for cases).
+/// Returns the view and the withheld paths.
+pub fn view(
+    s: &Subject,
+    meta: &AlertMeta,
+    document: Value,
+    reservations: &[Reservation],
+    policy_version: i32,
+    related_visible: &[String],
+    stamp: SharedStamp,
+) -> Option<(AlertView, Vec<String>)> {
+    let access = alert_access(s, meta)?;
+    if access == Access::Own {
+        let mut document = document;
+        keep_visible_cases(&mut document, related_visible);
+        return Some((AlertView { document, decision: Decision::Whole }, Vec::new()));
+    }
+    let (Redacted(mut document), withheld) = redacted(document, reservations, related_visible);
+    if let Some(obj) = document.as_object_mut() {
+        obj.insert("version".into(), Value::from(stamp.version));
+        obj.insert("updated_at".into(), Value::from(stamp.updated_at));
+    }
+    Some((AlertView { document, decision: decision(s, access, policy_version) }, withheld))
+}
+
+/// The reporting country's view of an alert it just wrote; `None` for anyone else.
+pub fn own_view(
+    s: &Subject,
+    reporting_country: &str,
+    mut document: Value,
+    related_visible: &[String],
+) -> Option<AlertView> {
+    let meta =
+        AlertMeta { reporting_country: reporting_country.to_owned(), scope: Scope::National, shared_with: vec![] };
+    if alert_access(s, &meta) != Some(Access::Own) {
+        return None;
+    }
+    keep_visible_cases(&mut document, related_visible);
+    Some(AlertView { document, decision: Decision::Whole })
 }
 
 /// A summary of a view: only the given top-level keys (markers included where withheld).
 pub fn summary(view: AlertView, keys: &[&str]) -> AlertView {
-    let Value::Object(mut obj) = view.0 else { return view };
+    let AlertView { document: Value::Object(mut obj), decision } = view else { return view };
     let mut out = serde_json::Map::new();
     for k in keys {
         if let Some(v) = obj.remove(*k) {
             out.insert((*k).to_owned(), v);
         }
     }
-    AlertView(Value::Object(out))
+    AlertView { document: Value::Object(out), decision }
 }
 
 #[cfg(test)]
@@ -176,14 +228,27 @@ mod tests {
                          "withdrawal_reason": "r", "field_reservations": [],
                          "created_by": {"user_id": "u", "party": "GT", "role": "officer"}});
         let r = reservations(&[], &[]);
-        let (v, withheld) = view(Access::Foreign, doc.clone(), &r, &["b".into()], None);
+        let meta = AlertMeta { reporting_country: "GT".into(), scope: Scope::Network, shared_with: vec![] };
+        let member = |party: &str| Subject {
+            user_id: "u".into(),
+            party: party.into(),
+            party_kind: PartyKind::Member,
+            roles: vec![Role::Officer],
+        };
+        let stamp = SharedStamp { version: 1, updated_at: "2026-11-01T00:00:00Z" };
+        let (v, withheld) = view(&member("MX"), &meta, doc.clone(), &r, 2, &["b".into()], stamp).unwrap();
+        assert_eq!(v.decision(), &Decision::Redacted { for_party: "MX".into(), policy_version: 2 });
         let v = v.as_value();
         assert_eq!(v["document"]["document_number"]["withheld"], true);
         assert_eq!(v["related_case_ids"], json!(["b"]));
         assert!(v.get("withdrawal_reason").is_none() && v["created_by"].get("user_id").is_none());
         assert!(withheld.contains(&"document.document_number".to_owned()));
-        let (own, _) = view(Access::Own, doc, &r, &["a".into(), "b".into()], None);
+        let (own, _) = view(&member("GT"), &meta, doc.clone(), &r, 2, &["a".into(), "b".into()], stamp).unwrap();
         assert_eq!(own.as_value()["document"]["document_number"], "X123");
+        assert_eq!(own.decision(), &Decision::Whole);
+        let listed = AlertMeta { scope: Scope::Listed, shared_with: vec!["HN".into()], ..meta };
+        assert!(view(&member("MX"), &listed, doc.clone(), &r, 2, &[], stamp).is_none(), "not in scope");
+        assert!(own_view(&member("MX"), "GT", doc, &[]).is_none(), "only the reporting country");
     }
 
     #[test]

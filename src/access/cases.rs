@@ -8,9 +8,11 @@
 //! - the redacted view: every reserved field replaced, for every other country, by a fixed
 //!   marker **whether or not it holds a value**, so neither value nor presence leaks.
 //!
-//! `CaseView` is the only case representation that can be serialized into a response, and only
-//! `view` builds one; `render` turns views into the text kept with each case (`Rendering`), which
-//! reads and lists send as it is (`RenderedView`).
+//! `redacted` builds what other countries see of a document and `render` turns it into the text
+//! kept with each case (`Rendering`); reads and lists send that text only through
+//! `access::disclosure`, which checks it against the caller's decision. `CaseView` is the
+//! reporting country's own view of a document it just wrote or a past version, built only by
+//! `own_view`.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::disclosure::Decision;
 use super::{PartyKind, Role, Subject};
 use crate::formato::catalog::{self, Flag};
 
@@ -150,12 +153,40 @@ pub fn is_reserved(reservations: &[Reservation], path: &str) -> bool {
     reservations.iter().any(|r| r.path == path)
 }
 
-/// A case as a caller may see it. Serializable; built only by `view`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct CaseView(Value);
+/// A case document as the reporting country sees it: serializable; built only by `own_view`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseView {
+    document: Value,
+    decision: Decision,
+}
+
+impl Serialize for CaseView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.document.serialize(serializer)
+    }
+}
 
 impl CaseView {
+    pub fn decision(&self) -> &Decision {
+        &self.decision
+    }
+}
+
+/// The reporting country's view of one of its documents (just written, or a past version);
+/// `None` for anyone else.
+pub fn own_view(s: &Subject, meta: &CaseMeta, document: Value) -> Option<CaseView> {
+    if case_access(s, meta) != Some(Access::Own) {
+        return None;
+    }
+    Some(CaseView { document, decision: Decision::Whole })
+}
+
+/// What every other country sees of a document, before its history stamp: the input of
+/// `render` and of the shared search text. Not serializable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redacted(pub(in crate::access) Value);
+
+impl Redacted {
     pub fn as_value(&self) -> &Value {
         &self.0
     }
@@ -223,7 +254,7 @@ pub struct Rendering {
 /// `view` builds it with `stamp: None`) and `withheld` what that view withholds.
 pub fn render(
     document: &Value,
-    foreign: &CaseView,
+    foreign: &Redacted,
     withheld: &[String],
     policy_version: i32,
     stamp: SharedStamp,
@@ -244,22 +275,6 @@ pub fn render(
     }
 }
 
-/// A view as JSON text, ready to send: the reporting country's stored document, or the foreign
-/// view `render` produced when the case was written. Only the case store makes one, from the
-/// columns `render` filled.
-#[derive(Debug)]
-pub struct RenderedView(String);
-
-impl RenderedView {
-    pub(crate) fn stored(text: String) -> RenderedView {
-        RenderedView(text)
-    }
-
-    pub fn into_body(self) -> String {
-        self.0
-    }
-}
-
 /// Fields of the stored document that only the reporting country sees.
 const OWN_ONLY: [&str; 2] = ["field_reservations", "retraction_reason"];
 
@@ -272,28 +287,16 @@ pub struct SharedStamp<'a> {
     pub updated_at: &'a str,
 }
 
-/// Build the view of a stored case document (which includes the system fields) for `access`.
-/// Other countries get `version` and `updated_at` from `stamp`, or not at all without one.
-/// Returns the view and the withheld catalog paths.
-pub fn view(
-    access: Access,
-    mut document: Value,
-    reservations: &[Reservation],
-    stamp: Option<SharedStamp>,
-) -> (CaseView, Vec<String>) {
-    if access == Access::Own {
-        return (CaseView(document), Vec::new());
-    }
+/// What other countries see of a stored case document (which includes the system fields):
+/// reserved fields withheld, own-only fields and the real history (`version`, `updated_at`)
+/// removed; `render` adds the shared history stamp. Returns the view and the withheld paths.
+pub fn redacted(mut document: Value, reservations: &[Reservation]) -> (Redacted, Vec<String>) {
     let withheld = redact_foreign(&mut document, &OWN_ONLY, reservations);
     if let Some(obj) = document.as_object_mut() {
         obj.remove("version");
         obj.remove("updated_at");
-        if let Some(stamp) = stamp {
-            obj.insert("version".into(), Value::from(stamp.version));
-            obj.insert("updated_at".into(), Value::from(stamp.updated_at));
-        }
     }
-    (CaseView(document), withheld)
+    (Redacted(document), withheld)
 }
 
 /// Redact a stored document for another country, in place: the `own_only` keys removed, actors
@@ -409,7 +412,7 @@ mod tests {
             Reservation { path: "persons[].given_names".into(), basis: "b".into() },
             Reservation { path: "smuggling.fee_amount".into(), basis: "b".into() },
         ];
-        let (v, withheld) = view(Access::Foreign, doc.clone(), &r, None);
+        let (v, withheld) = redacted(doc.clone(), &r);
         let v = v.as_value();
         let marker = json!({"withheld": true, "basis": "b"});
         assert_eq!(v["summary"], marker);
@@ -419,20 +422,25 @@ mod tests {
         assert!(v.get("field_reservations").is_none());
         assert_eq!(v["created_by"], json!({"party": "GT", "role": "officer"}));
         assert_eq!(withheld.len(), 3);
-        let (own, _) = view(Access::Own, doc.clone(), &r, None);
-        assert_eq!(own.as_value(), &doc);
+        let gt = subject("GT", &[Role::Officer]);
+        let meta =
+            CaseMeta { reporting_country: "GT".into(), scope: Scope::Network, shared_with: vec![], retracted: false };
+        let own = own_view(&gt, &meta, doc.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&own).unwrap(), doc);
+        assert!(own_view(&subject("MX", &[Role::Officer]), &meta, doc).is_none(), "only the reporting country");
     }
 
     #[test]
     fn other_countries_see_the_shared_history_only() {
         let doc = json!({"summary": "x", "version": 7, "updated_at": "2026-11-23T10:00:00Z"});
         let stamp = SharedStamp { version: 2, updated_at: "2026-11-01T00:00:00Z" };
-        let (v, _) = view(Access::Foreign, doc.clone(), &[], Some(stamp));
-        assert_eq!(v.as_value()["version"], 2);
-        assert_eq!(v.as_value()["updated_at"], "2026-11-01T00:00:00Z");
-        let (v, _) = view(Access::Foreign, doc.clone(), &[], None);
+        let (v, withheld) = redacted(doc.clone(), &[]);
         assert!(v.as_value().get("version").is_none() && v.as_value().get("updated_at").is_none());
-        let (v, _) = view(Access::Own, doc, &[], Some(stamp));
-        assert_eq!(v.as_value()["version"], 7);
+        let r = render(&doc, &v, &withheld, 1, stamp);
+        let sent: Value = serde_json::from_str(&r.foreign_view).unwrap();
+        assert_eq!(sent["version"], 2);
+        assert_eq!(sent["updated_at"], "2026-11-01T00:00:00Z");
+        let own: Value = serde_json::from_str(&r.own_summary).unwrap();
+        assert_eq!(own["version"], 7);
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod alerts;
 pub mod cases;
+pub mod disclosure;
 pub mod resources;
 
 use serde::{Deserialize, Serialize};

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::access::Subject;
 use crate::access::alerts::{self as rules, AlertView};
 use crate::access::cases::Access;
+use crate::access::disclosure::Decision;
 use crate::audit::{self, Event, Outcome, RequestContext};
 use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
@@ -194,27 +195,39 @@ pub struct Viewed {
     pub etag: String,
 }
 
-/// The view of a stored alert for `s`, its ETag and the withheld paths.
-fn view_for(
-    conn: &mut DbConn,
-    s: &Subject,
-    alert: &StoredAlert,
-    access: Access,
-) -> Result<(Viewed, Vec<String>), ApiError> {
+/// The view of a stored alert for `s`, its ETag and the withheld paths (`None` if `s` may not
+/// see it).
+fn view_for(conn: &mut DbConn, s: &Subject, alert: &StoredAlert) -> Result<Option<(Viewed, Vec<String>)>, ApiError> {
     let policy = crate::policy::load(conn, &alert.reporting_country)?;
     let reservations = rules::reservations(&policy.fields, &alert.per_alert_reservations());
     let related = alert.related_case_ids();
     let visible = rules::visible_cases(s, &store::case_metas(conn, &related)?);
-    let (view, withheld) =
-        rules::view(access, alert.document.clone(), &reservations, &visible, Some(alert.shared_stamp()));
-    let etag = match access {
-        Access::Own => etag_own(alert.version),
-        Access::Foreign => {
-            let digest = crate::auth::sha256_hex(view.as_value().to_string().as_bytes());
+    let document = alert.document.clone();
+    let stamp = alert.shared_stamp();
+    let Some((view, withheld)) = rules::view(s, &alert.meta, document, &reservations, policy.version, &visible, stamp)
+    else {
+        return Ok(None);
+    };
+    let etag = match view.decision() {
+        Decision::Whole => etag_own(alert.version),
+        Decision::Redacted { .. } => {
+            let digest = crate::digest::sha256_hex(view.as_value().to_string().as_bytes());
             format!("\"{}\"", &digest[..32])
         }
     };
-    Ok((Viewed { view, etag }, withheld))
+    Ok(Some((Viewed { view, etag }, withheld)))
+}
+
+/// The reporting country's view of an alert it just wrote.
+fn written(
+    s: &Subject,
+    reporting_country: &str,
+    doc: Value,
+    related: &[String],
+    version: i32,
+) -> Result<Viewed, ApiError> {
+    let view = rules::own_view(s, reporting_country, doc, related).ok_or(ApiError::NotFound)?;
+    Ok(Viewed { view, etag: etag_own(version) })
 }
 
 fn event(ctx: &RequestContext, action: &str, id: &str, party: &str, details: Value) -> Event {
@@ -236,7 +249,7 @@ pub fn create(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, mut input: A
         let policy = crate::policy::load(conn, &s.party)?;
         store::insert(conn, &id, &s.party, &doc, &policy, &s.user_id, &now)?;
         events.push(event(ctx, "alert_create", &id, &s.party, serde_json::json!({"version": 1})));
-        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &input.related_case_ids, None).0, etag: etag_own(1) })
+        written(s, &s.party, doc, &input.related_case_ids, 1)
     })
 }
 
@@ -293,10 +306,7 @@ pub fn update(
             return Err(ApiError::PreconditionFailed);
         }
         events.push(event(ctx, "alert_update", id, &s.party, serde_json::json!({"version": version})));
-        Ok(Viewed {
-            view: rules::view(Access::Own, doc, &[], &input.related_case_ids, None).0,
-            etag: etag_own(version),
-        })
+        written(s, &before.reporting_country, doc, &input.related_case_ids, version)
     })
 }
 
@@ -352,7 +362,7 @@ pub fn withdraw(
         }
         events.push(event(ctx, "alert_withdraw", id, &s.party, serde_json::json!({"version": version})));
         let related = before.related_case_ids();
-        Ok(Viewed { view: rules::view(Access::Own, doc, &[], &related, None).0, etag: etag_own(version) })
+        written(s, &before.reporting_country, doc, &related, version)
     })
 }
 
@@ -368,17 +378,16 @@ pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Re
         Event::new(ctx, "alert_read", "document_alert", Outcome::Denied).object(id.to_owned(), party)
     };
     let Some(alert) = store::load(conn, id)? else { return Ok(Read::Hidden(denied(None))) };
-    let Some(access) = rules::alert_access(s, &alert.meta) else {
+    let Some((viewed, withheld)) = view_for(conn, s, &alert)? else {
         return Ok(Read::Hidden(denied(Some(&alert.reporting_country))));
     };
-    let (viewed, withheld) = view_for(conn, s, &alert, access)?;
-    let ev = event(
-        ctx,
-        "alert_read",
-        id,
-        &alert.reporting_country,
-        serde_json::json!({"view": if access == Access::Own { "full" } else { "redacted" }, "version": if access == Access::Own { alert.version } else { alert.shared_version }, "withheld": withheld}),
-    );
+    let details = match viewed.view.decision() {
+        Decision::Whole => serde_json::json!({"view": "full", "version": alert.version, "withheld": withheld}),
+        Decision::Redacted { .. } => {
+            serde_json::json!({"view": "redacted", "version": alert.shared_version, "withheld": withheld})
+        }
+    };
+    let ev = event(ctx, "alert_read", id, &alert.reporting_country, details);
     Ok(Read::Visible(viewed, ev))
 }
 
@@ -437,9 +446,9 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: AlertQuery) -> Result<(AlertPage,
     let mut items = Vec::with_capacity(rows.len());
     let mut owners = crate::audit::Owners::new();
     for alert in &rows {
-        let Some(access) = rules::alert_access(s, &alert.meta) else { continue };
+        let Some((viewed, _)) = view_for(conn, s, alert)? else { continue };
         owners.entry(alert.meta.reporting_country.clone()).or_default().push(alert.id.clone());
-        items.push(view_for(conn, s, alert, access)?.0.view);
+        items.push(viewed.view);
     }
     Ok((AlertPage { items, next_cursor }, owners))
 }

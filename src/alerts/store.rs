@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use crate::access::alerts::{self as rules, AlertMeta};
-use crate::access::cases::{Access, CaseMeta, Scope, SharedStamp, is_reserved};
+use crate::access::cases::{CaseMeta, Scope, SharedStamp, is_reserved};
 use crate::db::DbConn;
 use crate::db::schema::{case_shares, cases, document_alert_shares as sh, document_alerts as a};
 use crate::error::ApiError;
@@ -125,7 +125,7 @@ fn columns(conn: &mut DbConn, doc: &Value, policy: &Policy) -> Result<Columns, A
         .filter(|(_, m)| m.scope == Scope::Network && !m.retracted)
         .map(|(id, _)| id)
         .collect();
-    let (foreign, _) = rules::view(Access::Foreign, doc.clone(), &reservations, &for_everyone, None);
+    let (foreign, _) = rules::redacted(doc.clone(), &reservations, &for_everyone);
     Ok(Columns {
         scope: doc["sharing"]["scope"].as_str().and_then(Scope::parse).unwrap_or(Scope::Network),
         shared_with: strings(&doc["sharing"]["countries"]),

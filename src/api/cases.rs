@@ -116,13 +116,13 @@ pub async fn batch(
 pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
     match state.db.run(move |c| service::get(c, &s, &ctx, &id)).await? {
-        Read::Visible(view, etag, event) => {
+        Read::Visible(case, event) => {
             // The read is recorded before the data leaves; if it cannot be, nothing is sent.
             state.audit.record(event).await?;
             Ok(HttpResponse::Ok()
-                .insert_header((header::ETAG, etag))
+                .insert_header((header::ETAG, case.etag().to_owned()))
                 .content_type("application/json")
-                .body(view.into_body()))
+                .body(case.into_body()))
         }
         Read::Hidden(event) => {
             state.audit.record(event).await?;

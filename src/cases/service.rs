@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 use super::idempotency::{self, Key, Snapshot};
 use super::store::{self, CaseHead, ListFilter, StoredCase, VersionInfo};
 use crate::access::Subject;
-use crate::access::cases::{self as rules, Access, CaseView, RenderedView};
+use crate::access::cases::{self as rules, Access, CaseView};
+use crate::access::disclosure::{self, CaseDisclosure, Decision, StoredRendering};
 use crate::audit::{self, Event, Outcome, RequestContext};
 use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
@@ -67,14 +68,14 @@ pub struct Viewed {
     pub etag: String,
 }
 
-fn read_event(ctx: &RequestContext, head: &CaseHead, access: Access, r: &store::Rendered, action: &str) -> Event {
-    let details = match access {
-        Access::Own => serde_json::json!({"view": "full", "version": head.version, "withheld": r.withheld}),
-        Access::Foreign => serde_json::json!({
+fn read_event(ctx: &RequestContext, head: &CaseHead, d: &CaseDisclosure, action: &str) -> Event {
+    let details = match d.decision() {
+        Decision::Whole => serde_json::json!({"view": "full", "version": head.version, "withheld": d.withheld()}),
+        Decision::Redacted { policy_version, .. } => serde_json::json!({
             "view": "redacted",
             "version": head.shared_version,
-            "policy_version": r.policy_version,
-            "withheld": r.withheld,
+            "policy_version": policy_version,
+            "withheld": d.withheld(),
         }),
     };
     Event::new(ctx, action, "case", Outcome::Allowed)
@@ -88,8 +89,8 @@ fn denied(ctx: &RequestContext, action: &str, id: &str, party: Option<&str>) -> 
 
 /// The outcome of a read, with the audit event to record before answering.
 pub enum Read {
-    /// The view as rendered when the case was written, and its ETag.
-    Visible(RenderedView, String, Event),
+    /// The case as the caller may receive it (rendered when it was written).
+    Visible(CaseDisclosure, Event),
     /// The case does not exist for the caller (404), with the denial to record.
     Hidden(Event),
 }
@@ -103,11 +104,14 @@ pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Re
     let Some(access) = rules::case_access(s, &head.meta) else {
         return Ok(Read::Hidden(denied(ctx, "case_read", id, Some(&head.meta.reporting_country))));
     };
-    let Some(rendered) = store::load_rendered(conn, &head, access)? else {
+    let Some(stored) = store::load_rendered(conn, &head, access)? else {
         return Ok(Read::Hidden(denied(ctx, "case_read", id, None)));
     };
-    let event = read_event(ctx, &head, access, &rendered, "case_read");
-    Ok(Read::Visible(rendered.view, rendered.etag, event))
+    let Some(disclosed) = disclosure::disclose(s, &head.meta, stored)? else {
+        return Ok(Read::Hidden(denied(ctx, "case_read", id, Some(&head.meta.reporting_country))));
+    };
+    let event = read_event(ctx, &head, &disclosed, "case_read");
+    Ok(Read::Visible(disclosed, event))
 }
 
 /// The result of a create: the response as sent (replayed verbatim for a retried key).
@@ -145,9 +149,12 @@ pub fn create(
                 .object(id.clone(), Some(&s.party))
                 .details(serde_json::json!({"version": 1})),
         );
+        // The creator's own view, released by `access` like every case that leaves.
+        let own = StoredRendering::Own { document: new.document_text().to_owned(), version: 1 };
+        let sent = disclosure::disclose(s, &new.meta(), own)?.ok_or(ApiError::Forbidden)?;
         let snapshot = Snapshot {
             status: 201,
-            body: new.document_text().to_owned(),
+            body: sent.into_body(),
             location: Some(format!("/api/v1/cases/{id}")),
             etag: Some(etag_own(1)),
         };
@@ -275,7 +282,8 @@ pub fn update(
                 .object(id.to_owned(), Some(&s.party))
                 .details(serde_json::json!({"version": version})),
         );
-        Ok(Viewed { view: rules::view(Access::Own, document, &[], None).0, etag: etag_own(version) })
+        let view = rules::own_view(s, &case.meta, document).ok_or(ApiError::NotFound)?;
+        Ok(Viewed { view, etag: etag_own(version) })
     })
 }
 
@@ -351,7 +359,8 @@ pub fn retract(
                 .object(id.to_owned(), Some(&s.party))
                 .details(serde_json::json!({"version": version})),
         );
-        Ok(Viewed { view: rules::view(Access::Own, document, &[], None).0, etag: etag_own(version) })
+        let view = rules::own_view(s, &case.meta, document).ok_or(ApiError::NotFound)?;
+        Ok(Viewed { view, etag: etag_own(version) })
     })
 }
 
@@ -371,7 +380,8 @@ pub fn version(conn: &mut DbConn, s: &Subject, id: &str, n: i32) -> Result<(Case
         return Err(ApiError::NotFound);
     }
     let doc = store::version_document(conn, id, n)?.ok_or(ApiError::NotFound)?;
-    Ok((rules::view(Access::Own, doc, &[], None).0, case.reporting_country))
+    let view = rules::own_view(s, &case.meta, doc).ok_or(ApiError::NotFound)?;
+    Ok((view, case.reporting_country))
 }
 
 /// Query parameters of the case list.
@@ -410,8 +420,8 @@ pub struct CaseQuery {
 
 #[derive(Debug, Serialize)]
 pub struct CasePage {
-    /// Summaries as rendered when each case was written (`access::cases::render`).
-    pub items: Vec<Box<serde_json::value::RawValue>>,
+    /// Summaries as rendered when each case was written, as `access` released them.
+    pub items: Vec<disclosure::CaseSummary>,
     pub next_cursor: Option<String>,
 }
 
@@ -457,13 +467,9 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: CaseQuery) -> Result<(CasePage, a
     let mut items = Vec::with_capacity(rows.len());
     let mut owners = audit::Owners::new();
     for case in rows {
-        let summary = match rules::case_access(s, &case.head.meta) {
-            Some(Access::Own) => case.summary_own,
-            Some(Access::Foreign) => case.summary_foreign,
-            None => continue,
-        };
+        let Some(summary) = disclosure::summarize(s, &case.head.meta, case.summaries)? else { continue };
         owners.entry(case.head.meta.reporting_country.clone()).or_default().push(case.head.id.clone());
-        items.push(serde_json::value::RawValue::from_string(summary).map_err(|_| ApiError::Internal)?);
+        items.push(summary);
     }
     Ok((CasePage { items, next_cursor }, owners))
 }

@@ -7,14 +7,15 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::access::cases::{
-    Access, CaseMeta, CaseView, RenderedView, Rendering, Reservation, Scope, SharedStamp, etag_own, is_reserved, view,
+    Access, CaseMeta, Redacted, Rendering, Reservation, Scope, SharedStamp, is_reserved, redacted,
 };
+use crate::access::disclosure::{StoredRendering, StoredSummaries};
 use crate::db::DbConn;
 use crate::db::schema::{case_search, case_shares, case_versions, case_views, cases};
 use crate::error::ApiError;
 use crate::policy::Policy;
 
-/// A case as stored. Not serializable: responses are built by `access::cases::view`.
+/// A case as stored. Not serializable: what a caller receives is built by `access`.
 #[derive(Debug, Clone)]
 pub struct StoredCase {
     pub id: String,
@@ -59,7 +60,7 @@ pub struct IndexColumns {
     /// shared version moves.
     pub shared_digest: String,
     /// What other countries see, without the history stamp, and what it withholds.
-    pub foreign: CaseView,
+    pub foreign: Redacted,
     pub withheld: Vec<String>,
     /// The reporting country's policy version the reservations come from.
     pub policy_version: i32,
@@ -93,7 +94,7 @@ pub fn index_columns(document: &Value, reservations: &[Reservation], policy_vers
     let shared = |path: &str| if is_reserved(reservations, path) { None } else { text(document, path) };
     let mut search_full = String::new();
     search_text(document, &mut search_full);
-    let (foreign, withheld) = view(Access::Foreign, document.clone(), reservations, None);
+    let (foreign, withheld) = redacted(document.clone(), reservations);
     let mut search_shared = String::new();
     search_text(foreign.as_value(), &mut search_shared);
     let shared_digest = crate::digest::sha256_hex(foreign.as_value().to_string().as_bytes());
@@ -206,6 +207,16 @@ impl NewCase {
     /// The stored document as text (the reporting country's view of it).
     pub fn document_text(&self) -> &str {
         &self.doc
+    }
+
+    /// What the access decision on the new case needs.
+    pub fn meta(&self) -> CaseMeta {
+        CaseMeta {
+            reporting_country: self.country.clone(),
+            scope: self.cols.scope,
+            shared_with: self.cols.shared_with.clone(),
+            retracted: false,
+        }
     }
 }
 
@@ -552,53 +563,48 @@ pub fn load_head(conn: &mut DbConn, id: &str) -> Result<Option<CaseHead>, ApiErr
     Ok(Some(to_head(row, &shares)))
 }
 
-/// A case's rendering as one caller receives it.
-pub struct Rendered {
-    pub view: RenderedView,
-    pub etag: String,
-    /// The withheld catalog paths (none for the reporting country).
-    pub withheld: Vec<String>,
-    /// The reporting country's policy version the redaction applied (none for its own view).
-    pub policy_version: Option<i32>,
-}
-
-/// The rendering of a case for `access`: the view's text, its ETag, what it withholds and under
-/// which policy version.
-pub fn load_rendered(conn: &mut DbConn, head: &CaseHead, access: Access) -> Result<Option<Rendered>, ApiError> {
-    let q = cases::table.find(&head.id);
+/// The stored rendering of a case for `access`: the reporting country's document, or the view
+/// other countries receive with the policy version it was redacted under and the one in force
+/// (one statement, so both come from the same snapshot). `access::disclosure` decides whether
+/// it may be sent.
+pub fn load_rendered(conn: &mut DbConn, head: &CaseHead, access: Access) -> Result<Option<StoredRendering>, ApiError> {
+    use crate::db::schema::reservation_policies as rp;
     Ok(match access {
-        Access::Own => q.select(cases::document).get_result::<String>(conn).optional()?.map(|doc| Rendered {
-            view: RenderedView::stored(doc),
-            etag: etag_own(head.version),
-            withheld: vec![],
-            policy_version: None,
-        }),
+        Access::Own => cases::table
+            .find(&head.id)
+            .select(cases::document)
+            .get_result::<String>(conn)
+            .optional()?
+            .map(|document| StoredRendering::Own { document, version: head.version }),
         Access::Foreign => {
-            let row: Option<(String, String, String, i32)> = case_views::table
+            let row: Option<(String, String, String, i32, Option<i32>)> = case_views::table
                 .find(&head.id)
+                .left_join(rp::table.on(rp::party_code.eq(&head.meta.reporting_country)))
                 .select((
                     case_views::foreign_view,
                     case_views::foreign_etag,
                     case_views::foreign_withheld,
                     case_views::policy_version,
+                    rp::version.nullable(),
                 ))
                 .get_result(conn)
                 .optional()?;
-            row.map(|(view, etag, withheld, policy_version)| Rendered {
-                view: RenderedView::stored(view),
+            row.map(|(view, etag, withheld, policy_version, in_force)| StoredRendering::Foreign {
+                view,
                 etag,
                 withheld: serde_json::from_str(&withheld).unwrap_or_default(),
-                policy_version: Some(policy_version),
+                policy_version,
+                policy_in_force: in_force.unwrap_or(0),
             })
         }
     })
 }
 
-/// A listed case: its head and both summaries (the caller sends the one its access allows).
+/// A listed case: its head and both stored summaries (`access::disclosure` picks the one the
+/// caller may receive).
 pub struct Listed {
     pub head: CaseHead,
-    pub summary_own: String,
-    pub summary_foreign: String,
+    pub summaries: StoredSummaries,
 }
 
 /// Cases visible to a member country's reader, newest first. Three index walks — the country's
@@ -635,19 +641,32 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed
     ids.dedup();
     ids.truncate(f.limit.max(0) as usize);
     let heads: Vec<HeadRow> = cases::table.filter(cases::id.eq_any(&ids)).select(HeadRow::as_select()).load(conn)?;
-    let mut summaries: std::collections::HashMap<String, (String, String)> = case_views::table
+    // The policy version in force of each reporting country, in the same statement as the
+    // summaries, so that both come from the same snapshot.
+    use crate::db::schema::reservation_policies as rp;
+    let mut summaries: std::collections::HashMap<String, StoredSummaries> = case_views::table
+        .inner_join(cases::table.on(cases::id.eq(case_views::case_id)))
+        .left_join(rp::table.on(rp::party_code.eq(cases::reporting_country)))
         .filter(case_views::case_id.eq_any(&ids))
-        .select((case_views::case_id, case_views::summary_own, case_views::summary_foreign))
-        .load::<(String, String, String)>(conn)?
+        .select((
+            case_views::case_id,
+            case_views::summary_own,
+            case_views::summary_foreign,
+            case_views::policy_version,
+            rp::version.nullable(),
+        ))
+        .load::<(String, String, String, i32, Option<i32>)>(conn)?
         .into_iter()
-        .map(|(id, own, foreign)| (id, (own, foreign)))
+        .map(|(id, own, foreign, policy_version, in_force)| {
+            (id, StoredSummaries { own, foreign, policy_version, policy_in_force: in_force.unwrap_or(0) })
+        })
         .collect();
     let shares = shares_of(conn, &ids)?;
     let mut out: Vec<Listed> = heads
         .into_iter()
         .filter_map(|row| {
-            let (summary_own, summary_foreign) = summaries.remove(&row.id)?;
-            Some(Listed { head: to_head(row, &shares), summary_own, summary_foreign })
+            let summaries = summaries.remove(&row.id)?;
+            Some(Listed { head: to_head(row, &shares), summaries })
         })
         .collect();
     out.sort_unstable_by(|a, b| b.head.id.cmp(&a.head.id));

@@ -323,7 +323,15 @@ diesel::joinable!(case_versions -> cases (case_id));
 diesel::joinable!(case_views -> cases (case_id));
 diesel::joinable!(case_search -> cases (case_id));
 
-diesel::allow_tables_to_appear_in_same_query!(cases, case_shares, case_versions, case_views, case_search, parties);
+diesel::allow_tables_to_appear_in_same_query!(
+    cases,
+    case_shares,
+    case_versions,
+    case_views,
+    case_search,
+    parties,
+    reservation_policies,
+);
 
 // Statistics as a column store (migration 2026-12-01-000008_statistics_columns).
 
