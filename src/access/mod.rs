@@ -8,12 +8,13 @@
 //! Case visibility and redaction (sharing scope, legal reservations) live in `access::cases`;
 //! fraudulent-document alerts (which reuse them) in `access::alerts`; the other companion
 //! resources of the private area (directory, entry requirements, reports, manual aggregates) in
-//! `access::resources`.
+//! `access::resources`; statistics permissions and exact figures in `access::statistics`.
 
 pub mod alerts;
 pub mod cases;
 pub mod disclosure;
 pub mod resources;
+pub mod statistics;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -15,12 +15,13 @@
 //! - **Deterministic**: categories and cells are sorted and the noise depends only on the units;
 //!   the same table on the same data always gives the same output.
 //!
-//! A reporting country looking at its own cases alone gets exact figures (`Control::Exact`).
+//! A reporting country looking at its own cases alone gets exact figures (`Control::Exact`, which takes `access`'s proof).
 
 use std::collections::BTreeMap;
 
 use super::aggregate::Tally;
 use super::ptable::PTable;
+use crate::access::statistics::OwnFigures;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -92,8 +93,8 @@ pub struct Table {
 /// How a table's counts are published.
 #[derive(Debug, Clone, Copy)]
 pub enum Control<'a> {
-    /// The reporting country's own figures: every count as it is.
-    Exact,
+    /// The reporting country's own figures: every count as it is (`access` proved it).
+    Exact(OwnFigures),
     /// Perturbed by the cell key method, then counts from 1 to k−1 withheld.
     Protected { k: u64, table: &'a PTable },
 }
@@ -103,14 +104,14 @@ impl Control<'_> {
     pub fn publishes_at_least(&self, t: Tally) -> bool {
         match (self, self.publish(t)) {
             (Control::Protected { k, .. }, Published::Count(v)) => v >= *k,
-            (Control::Exact, Published::Count(v)) => v > 0,
+            (Control::Exact(_), Published::Count(v)) => v > 0,
             _ => false,
         }
     }
 
     fn publish(&self, t: Tally) -> Published {
         match self {
-            Control::Exact => Published::Count(t.n),
+            Control::Exact(_) => Published::Count(t.n),
             Control::Protected { k, table } => {
                 let v = table.perturb(t.n, t.key);
                 if v >= 1 && v < *k { Published::Suppressed } else { Published::Count(v) }
@@ -213,7 +214,18 @@ mod tests {
         };
         assert_eq!(margin([Some("f"), None]), Published::Count(p.perturb(43, 7u32.wrapping_add(1 << 31))));
         assert_eq!(margin([None, None]), Published::Count(p.perturb(68, 7u32.wrapping_add(1 << 31).wrapping_add(99))));
-        let own = publish(&input, Control::Exact);
+        let gt = crate::access::Subject {
+            user_id: "u".into(),
+            party: "GT".into(),
+            party_kind: crate::access::PartyKind::Member,
+            roles: vec![crate::access::Role::Analyst],
+        };
+        let own_filter = [("reporting_country".to_owned(), "GT".to_owned())];
+        let Ok(crate::access::statistics::Figures::Own(proof)) = crate::access::statistics::figures(&gt, &own_filter)
+        else {
+            panic!("GT's own figures are exact")
+        };
+        let own = publish(&input, Control::Exact(proof));
         assert_eq!(own.suppressed_cells + own.suppressed_margins, 0);
         assert_eq!(own.cells[1].value, Published::Count(40));
         assert_eq!(serde_json::to_value(&t.cells[0]).unwrap()["value"], "<k");

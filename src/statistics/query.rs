@@ -1,19 +1,14 @@
 //! Aggregate queries: a measure, up to three dimensions, filters, a period. A fixed registry of
 //! measures and dimensions turns a query into a counting `Plan` over the column store (caller
-//! text only ever becomes a compared value). `Form::Shared` counts the shared form (reserved
-//! values counted as `not_disclosed`); `Form::Raw` is only for a reporting country's own cases.
+//! text only ever becomes a compared value). Shared figures count the shared form (reserved
+//! values counted as `not_disclosed`); the raw form needs `access::statistics::OwnFigures`.
 
 use super::aggregate::{self, Access, Plan};
 use super::record::{self, Entity};
 use super::store::{self, Prune};
+use crate::access::statistics::Figures;
 use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
-    Raw,
-    Shared,
-}
 
 /// What is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -266,10 +261,11 @@ fn plan(q: &Query) -> Result<(Plan, Prune), ApiError> {
 }
 
 /// Run the aggregation. Cells with a count of zero are not returned.
-pub fn run(conn: &mut DbConn, q: &Query, form: Form) -> Result<Vec<Cell>, ApiError> {
+pub fn run(conn: &mut DbConn, q: &Query, figures: Figures) -> Result<Vec<Cell>, ApiError> {
     let (mut plan, prune) = plan(q)?;
+    let shared = !figures.is_exact();
     // Shared figures are published under the cell key method: they need the cell keys.
-    plan.keys = form == Form::Shared;
-    let acc = store::aggregate(conn, &plan, form == Form::Shared, &prune)?;
+    plan.keys = shared;
+    let acc = store::aggregate(conn, &plan, shared, &prune)?;
     Ok(acc.cells().into_iter().map(|(key, tally)| Cell { key, tally }).collect())
 }

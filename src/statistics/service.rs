@@ -10,18 +10,14 @@ use utoipa::ToSchema;
 use super::aggregate::Tally;
 use super::disclosure::{self, Control, Table};
 use super::ptable::PTable;
-use super::query::{self, Form, Measure, Query};
-use crate::access::{PartyKind, Role, Subject};
+use super::query::{self, Measure, Query};
+use crate::access::Subject;
+use crate::access::statistics::{self as access, Figures};
 use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
 
 /// Most cells a table may have (product of the categories of its dimensions).
 pub const MAX_CELLS: usize = 20_000;
-
-/// Officers, analysts and statistics readers of any party (observers included).
-pub fn may_query(s: &Subject) -> bool {
-    s.has(Role::Officer) || s.has(Role::Analyst) || s.has(Role::StatisticsReader)
-}
 
 /// How shared figures are protected in this deployment: the threshold k and the perturbation
 /// table generated (and checked) at start-up from D, V and js.
@@ -140,27 +136,26 @@ pub fn parse(params: &BTreeMap<String, String>, fixed_measure: Option<Measure>) 
 
 /// Run a query for a subject.
 pub fn run(conn: &mut DbConn, s: &Subject, q: &Query, p: &Protection) -> Result<StatisticsResult, ApiError> {
-    if !may_query(s) {
-        return Err(ApiError::Forbidden);
-    }
     // Exact figures only for a reporting country looking at its own cases alone.
-    let own_only = own_only(s, q);
-    let form = if own_only { Form::Raw } else { Form::Shared };
-    let cells = query::run(conn, q, form)?;
+    let figures = access::figures(s, &q.filters)?;
+    let cells = query::run(conn, q, figures)?;
     let counts: BTreeMap<Vec<String>, Tally> = cells.into_iter().map(|c| (c.key, c.tally)).collect();
-    finish(q, counts, own_only, p)
+    finish(q, counts, figures, p)
 }
 
-/// Whether the figures are exact (a member country filtering on its own cases alone).
-fn own_only(s: &Subject, q: &Query) -> bool {
-    s.party_kind == PartyKind::Member && q.filters.iter().any(|(d, v)| d == "reporting_country" && *v == s.party)
+/// How the figures `access` decided on are published.
+fn control(figures: Figures, p: &Protection) -> Control<'_> {
+    match figures {
+        Figures::Own(proof) => Control::Exact(proof),
+        Figures::Shared => Control::Protected { k: p.k, table: &p.table },
+    }
 }
 
 /// Disclosure control and description of a table of counts.
 fn finish(
     q: &Query,
     counts: BTreeMap<Vec<String>, Tally>,
-    own_only: bool,
+    figures: Figures,
     p: &Protection,
 ) -> Result<StatisticsResult, ApiError> {
     let mut categories: Vec<BTreeSet<String>> = vec![BTreeSet::new(); q.dimensions.len()];
@@ -181,7 +176,8 @@ fn finish(
         ));
     }
     let multi: Vec<bool> = q.dimensions.iter().map(|d| query::is_multi_valued(q.measure, d)).collect();
-    let control = if own_only { Control::Exact } else { Control::Protected { k: p.k, table: &p.table } };
+    let control = control(figures, p);
+    let own_only = figures.is_exact();
     let table = disclosure::publish(
         &disclosure::Input { categories: &categories, multi_valued: &multi, counts: &counts },
         control,
@@ -249,14 +245,10 @@ pub fn run_false_passports(
     p: &Protection,
     manual: &[super::manual::ManualFigures],
 ) -> Result<(StatisticsResult, Vec<FigureSource>), ApiError> {
-    if !may_query(s) {
-        return Err(ApiError::Forbidden);
-    }
-    let own_only = own_only(s, q);
-    let form = if own_only { Form::Raw } else { Form::Shared };
+    let figures = access::figures(s, &q.filters)?;
     let mut by_semester = q.clone();
     by_semester.dimensions.insert(1, "semester".into());
-    let cells = query::run(conn, &by_semester, form)?;
+    let cells = query::run(conn, &by_semester, figures)?;
     let replaced: BTreeSet<(&str, &str)> =
         manual.iter().map(|m| (m.report.reporting_country.as_str(), m.report.semester.as_str())).collect();
     let mut counts: BTreeMap<Vec<String>, Tally> = BTreeMap::new();
@@ -292,9 +284,8 @@ pub fn run_false_passports(
     }
     // Under disclosure control a semester is listed as derived from cases only if its published
     // (perturbed) count is not below k, so that the list reveals no small count.
-    let listed = |t: &Tally| {
-        t.n > 0 && (own_only || disclosure::Control::Protected { k: p.k, table: &p.table }.publishes_at_least(*t))
-    };
+    let control = control(figures, p);
+    let listed = |t: &Tally| t.n > 0 && control.publishes_at_least(*t);
     let mut sources: Vec<FigureSource> = derived
         .into_iter()
         .filter(|(_, t)| listed(t))
@@ -306,7 +297,7 @@ pub fn run_false_passports(
         }))
         .collect();
     sources.sort_by(|a, b| (&a.reporting_country, &a.semester).cmp(&(&b.reporting_country, &b.semester)));
-    Ok((finish(q, counts, own_only, p)?, sources))
+    Ok((finish(q, counts, figures, p)?, sources))
 }
 
 /// A CSV cell, safe from formula injection in spreadsheets.
