@@ -37,7 +37,7 @@ fn actor_json(s: &Subject) -> Value {
 }
 
 /// The stored document: the input with derived fields plus the system fields.
-fn build_document(
+pub(super) fn build_document(
     input: &CaseInput,
     id: &str,
     version: i32,

@@ -704,19 +704,82 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
     Ok(rows.len())
 }
 
-/// Bumped whenever `access::cases::render` renders the same document differently (3: renderings
-/// record their policy version).
-pub const VIEWS_VERSION: &str = "3";
+/// How the stored rendering of a document is made.
+type RenderFn = fn(&Value, &[Reservation], i32, SharedStamp) -> (Rendering, IndexColumns);
 
-/// Render every case again if the stored renderings come from an older renderer (or none, as
-/// right after the migration that introduced them). History stamps are kept as they are.
+/// The rendering and index columns this code stores for a document.
+fn render_stored(
+    document: &Value,
+    reservations: &[Reservation],
+    policy_version: i32,
+    stamp: SharedStamp,
+) -> (Rendering, IndexColumns) {
+    let cols = index_columns(document, reservations, policy_version);
+    (render(document, &cols, stamp), cols)
+}
+
+/// Fixed documents under fixed reservations, rendered to name the renderer: fully filled and
+/// typical sample cases (every section, several persons, per-case reservations), under the
+/// catalog defaults, a policy that reserves and releases fields, and per-case additions.
+fn samples() -> Vec<(Value, Vec<Reservation>)> {
+    use crate::access::cases::{PolicyEntry, reservations};
+    use crate::formato::{Flag, sample};
+    let actor =
+        serde_json::json!({"user_id": "00000000-0000-7000-8000-000000000001", "party": "GT", "role": "officer"});
+    let at = "2026-01-02T03:04:05Z";
+    let policy = vec![
+        PolicyEntry { path: "persons[].sex".into(), flag: Flag::Reserved, legal_basis: Some("Ley 1, art. 2".into()) },
+        PolicyEntry { path: "summary".into(), flag: Flag::Shared, legal_basis: None },
+    ];
+    let inputs = [sample::full_case(1, "GT"), sample::full_case(2, "GT"), sample::typical_case(3, "GT")];
+    let mut out = vec![];
+    for (i, input) in inputs.iter().enumerate() {
+        let id = format!("00000000-0000-7000-8000-00000000010{i}");
+        let document = super::service::build_document(input, &id, 3, (at, &actor), (at, &actor), "GT");
+        let per_case = crate::policy::case_reservations(&document);
+        out.push((document.clone(), reservations(&[], &[])));
+        out.push((document, reservations(&policy, &per_case)));
+    }
+    out
+}
+
+/// A digest of everything `render` makes of the samples: any change to redaction, rendering,
+/// summaries, ETags or search text gives another version.
+fn version_of(render: RenderFn) -> String {
+    let mut all = String::new();
+    for (document, reservations) in samples() {
+        let (r, cols) =
+            render(&document, &reservations, 7, SharedStamp { version: 2, updated_at: "2026-01-03T00:00:00Z" });
+        for part in [&r.own_summary, &r.foreign_view, &r.foreign_etag, &r.foreign_summary, &cols.search_shared] {
+            all.push_str(part);
+            all.push('\u{0}');
+        }
+        all.push_str(&withheld_text(&r));
+        all.push_str(&r.policy_version.to_string());
+        all.push('\u{1}');
+    }
+    crate::digest::sha256_hex(all.as_bytes())
+}
+
+/// The version of the renderings this code stores, derived from the code itself (computed once):
+/// a change to what a rendering contains changes it, and the stored renderings are rebuilt at the
+/// next start-up without anyone remembering to bump a number.
+pub fn views_version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| version_of(render_stored))
+}
+
+/// Render every case again (renderings and shared search text) if the stored ones come from a
+/// renderer of another version (or none, as right after the migration that introduced them).
+/// History stamps are kept as they are.
 pub fn ensure_views_current(conn: &mut DbConn) -> Result<usize, ApiError> {
+    rebuild_views(conn, views_version(), render_stored)
+}
+
+fn rebuild_views(conn: &mut DbConn, version: &str, render: RenderFn) -> Result<usize, ApiError> {
     use crate::db::schema::derived_versions as dv;
-    let current = |c: &mut DbConn| -> Result<bool, ApiError> {
-        let v: Option<String> = dv::table.find("case_views").select(dv::value).get_result(c).optional()?;
-        Ok(v.as_deref() == Some(VIEWS_VERSION))
-    };
-    if current(conn)? {
+    let stored: Option<String> = dv::table.find("case_views").select(dv::value).get_result(conn).optional()?;
+    if stored.as_deref() == Some(version) {
         return Ok(0);
     }
     let countries: Vec<String> = cases::table.select(cases::reporting_country).distinct().load(conn)?;
@@ -738,9 +801,10 @@ pub fn ensure_views_current(conn: &mut DbConn) -> Result<usize, ApiError> {
                 for (id, doc, version, updated_at) in &page {
                     let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
                     let reservations = policy.reservations_of(&document);
-                    let cols = index_columns(&document, &reservations, policy.version);
                     let stamp = SharedStamp { version: *version, updated_at };
-                    write_rendering(c, id, &render(&document, &cols, stamp))?;
+                    let (rendering, cols) = render(&document, &reservations, policy.version, stamp);
+                    write_rendering(c, id, &rendering)?;
+                    write_search(c, id, &cols)?;
                 }
                 Ok(())
             })?;
@@ -748,9 +812,64 @@ pub fn ensure_views_current(conn: &mut DbConn) -> Result<usize, ApiError> {
         }
     }
     diesel::delete(dv::table.find("case_views")).execute(conn)?;
-    diesel::insert_into(dv::table).values((dv::key.eq("case_views"), dv::value.eq(VIEWS_VERSION))).execute(conn)?;
+    diesel::insert_into(dv::table).values((dv::key.eq("case_views"), dv::value.eq(version))).execute(conn)?;
     if n > 0 {
-        tracing::info!(cases = n, "case renderings rebuilt");
+        tracing::info!(cases = n, version, "case renderings rebuilt");
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database() -> DbConn {
+        let dir = std::env::temp_dir().join(format!("enlace-views-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut conn = crate::db::establish(&format!("sqlite://{}", dir.join("v.db").display())).unwrap();
+        crate::db::run_migrations(&mut conn).unwrap();
+        conn
+    }
+
+    fn foreign_view(conn: &mut DbConn, id: &str) -> Value {
+        let text: String = case_views::table.find(id).select(case_views::foreign_view).get_result(conn).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// A redaction that also withholds `case_status`: what a change to the redaction code does.
+    fn stricter(d: &Value, r: &[Reservation], v: i32, stamp: SharedStamp) -> (Rendering, IndexColumns) {
+        let mut r = r.to_vec();
+        r.push(Reservation { path: "case_status".into(), basis: "changed redaction".into() });
+        render_stored(d, &r, v, stamp)
+    }
+
+    #[test]
+    fn the_rendering_version_is_derived_from_the_code_and_stable() {
+        assert_eq!(views_version(), version_of(render_stored), "computed from fixed inputs only");
+        assert_eq!(views_version().len(), 64);
+        assert_ne!(version_of(stricter), views_version(), "another redaction is another version");
+    }
+
+    #[test]
+    fn a_changed_redaction_rebuilds_the_stored_views_by_itself() {
+        let mut conn = database();
+        let (document, reservations) = samples().remove(0);
+        let id = document["case_id"].as_str().unwrap().to_owned();
+        let now = "2026-01-02T03:04:05Z";
+        let new = prepare_new(id.clone(), "GT", document, &reservations, 0, "u", now).unwrap();
+        insert(&mut conn, &new).unwrap();
+        ensure_views_current(&mut conn).unwrap();
+        assert_eq!(ensure_views_current(&mut conn).unwrap(), 0, "current");
+        let shared = foreign_view(&mut conn, &id);
+        assert!(shared["case_status"].is_string());
+
+        // The code's redaction changes: its version differs, so the next start-up re-renders.
+        let changed = version_of(stricter);
+        assert_eq!(rebuild_views(&mut conn, &changed, stricter).unwrap(), 1);
+        assert_eq!(foreign_view(&mut conn, &id)["case_status"]["withheld"], true);
+        assert_eq!(rebuild_views(&mut conn, &changed, stricter).unwrap(), 0);
+        // And back: the same bytes as before.
+        assert_eq!(ensure_views_current(&mut conn).unwrap(), 1);
+        assert_eq!(foreign_view(&mut conn, &id), shared);
+    }
 }

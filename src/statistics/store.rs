@@ -22,9 +22,31 @@ use crate::db::schema::{derived_versions as dv, stat_case_facts as f, stat_colum
 use crate::db::{DbConn, MultiBackend};
 use crate::error::ApiError;
 
-/// Bumped whenever `facts` or `record` derive different records from the same document (2: rows
-/// carry their units' record keys).
-pub const FACTS_VERSION: &str = "2";
+/// The version of the statistical records this code derives, from the code itself: a digest of
+/// the records of fixed sample cases (fully filled and typical, under the catalog defaults and
+/// with a reserved field) under a fixed salt. Any change to `facts` or `record` changes it, and
+/// the records are rebuilt at the next start-up.
+pub fn records_version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        use crate::access::cases::{PolicyEntry, reservations};
+        use crate::formato::{Flag, derive::stored_document, sample};
+        let policy =
+            [PolicyEntry { path: "persons[].sex".into(), flag: Flag::Reserved, legal_basis: Some("Ley 1".into()) }];
+        let mut all = Vec::new();
+        for input in [sample::full_case(1, "GT"), sample::full_case(2, "GT"), sample::typical_case(3, "GT")] {
+            let document = stored_document(&input, "GT");
+            for r in [reservations(&[], &[]), reservations(&policy, &[])] {
+                if let Ok(Some((partition, bytes))) = record_of(&document, &r, "0123456789abcdef0123456789abcdef") {
+                    all.extend_from_slice(partition.as_bytes());
+                    all.push(0);
+                    all.extend_from_slice(&bytes);
+                }
+            }
+        }
+        crate::digest::sha256_hex(&all)
+    })
+}
 
 /// A partition is compacted once it has been quiet this long…
 const QUIET_MS: i64 = 1_000;
@@ -333,7 +355,7 @@ pub fn pending(conn: &mut DbConn) -> Result<i64, ApiError> {
 /// right after the migration that introduced them). Returns the number of cases rebuilt.
 pub fn ensure_current(conn: &mut DbConn) -> Result<usize, ApiError> {
     super::manual::ensure_salts(conn)?;
-    if facts_version(conn)?.as_deref() == Some(FACTS_VERSION) {
+    if facts_version(conn)?.as_deref() == Some(records_version()) {
         return Ok(0);
     }
     let is_pg = !matches!(conn, DbConn::Sqlite(_));
@@ -353,7 +375,7 @@ fn facts_version(conn: &mut DbConn) -> Result<Option<String>, ApiError> {
 }
 
 fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
-    if facts_version(conn)?.as_deref() == Some(FACTS_VERSION) {
+    if facts_version(conn)?.as_deref() == Some(records_version()) {
         return Ok(0);
     }
     use crate::db::schema::cases;
@@ -385,9 +407,27 @@ fn rebuild_all(conn: &mut DbConn) -> Result<usize, ApiError> {
         }
     }
     diesel::delete(dv::table.find("stat_records")).execute(conn)?;
-    diesel::insert_into(dv::table).values((dv::key.eq("stat_records"), dv::value.eq(FACTS_VERSION))).execute(conn)?;
+    diesel::insert_into(dv::table)
+        .values((dv::key.eq("stat_records"), dv::value.eq(records_version())))
+        .execute(conn)?;
     if n > 0 {
         tracing::info!(cases = n, "statistics records rebuilt");
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_records_version_names_the_records_of_the_samples() {
+        let empty = crate::digest::sha256_hex(b"");
+        assert_eq!(records_version().len(), 64);
+        assert_ne!(records_version(), empty, "the samples have records: the version depends on them");
+        let input = crate::formato::sample::full_case(1, "GT");
+        let document = crate::formato::derive::stored_document(&input, "GT");
+        let r = crate::access::cases::reservations(&[], &[]);
+        assert!(record_of(&document, &r, "0123456789abcdef0123456789abcdef").unwrap().is_some());
+    }
 }
