@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::http::{BulkJson, Json, Query};
-use crate::api::support::refusal;
+use crate::api::support::{if_match, refusal};
 use crate::audit::{Event, Outcome};
 use crate::auth::Principal;
 use crate::cases::idempotency::{Key, Snapshot};
@@ -26,10 +26,6 @@ fn idempotency_key(req: &HttpRequest, what: &impl Serialize) -> Result<Option<Ke
             Key::new(key, &format!("{} {}\n{canonical}", req.method(), req.path())).map(Some)
         }
     }
-}
-
-fn if_match(req: &HttpRequest) -> Option<String> {
-    req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 fn snapshot_response(s: Snapshot) -> HttpResponse {

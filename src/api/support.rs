@@ -10,8 +10,12 @@ use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The `If-Match` of a request, every field line joined into one list (RFC 9110 §5.3); a value
+/// that is not visible ASCII is kept as an empty list, which matches nothing (412), rather than
+/// taken for a missing header (428).
 pub fn if_match(req: &HttpRequest) -> Option<String> {
-    req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    let lines: Vec<&str> = req.headers().get_all(header::IF_MATCH).map(|v| v.to_str().unwrap_or("")).collect();
+    (!lines.is_empty()).then(|| lines.join(", "))
 }
 
 /// The declared body length, if any.

@@ -415,12 +415,15 @@ async fn updates_need_if_match_and_keep_every_version() {
     assert_eq!(res.status, 428);
     let res = w.app.send("PUT", &path, Some(&w.gt.token), Some(&v2), &[("If-Match", "\"v7\"")]).await;
     assert_eq!(res.status, 412);
-    let res = w.app.send("PUT", &path, Some(&w.gt.token), Some(&v2), &[("If-Match", "\"v1\"")]).await;
+    // An If-Match list may come in several field lines (RFC 9110 §5.3); one of them matches.
+    let lines = [("If-Match", "\"v0\""), ("If-Match", "W/\"v1\", \"v1\"")];
+    let res = w.app.send("PUT", &path, Some(&w.gt.token), Some(&v2), &lines).await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.header("etag").as_deref(), Some("\"v2\""));
     assert_eq!(res.json()["version"], 2);
-    let stale = w.app.send("PUT", &path, Some(&w.gt.token), Some(&v2), &[("If-Match", "\"v1\"")]).await;
-    assert_eq!(stale.status, 412);
+    let lines = [("If-Match", "\"v1\""), ("If-Match", "W/\"v2\"")];
+    let stale = w.app.send("PUT", &path, Some(&w.gt.token), Some(&v2), &lines).await;
+    assert_eq!(stale.status, 412, "none matches strongly");
     // Another country's officer sees the case but may not change it; nothing changes.
     let hn = w.app.send("PUT", &path, Some(&w.hn.token), Some(&v2), &[("If-Match", "\"v2\"")]).await;
     assert_eq!(hn.status, 403);

@@ -198,7 +198,8 @@ impl TestApp {
             req = req.insert_header(("Authorization", format!("Bearer {t}")));
         }
         for (k, v) in headers {
-            req = req.insert_header((*k, *v));
+            // Appended, so that a test can send a header in several field lines.
+            req = req.append_header((*k, *v));
         }
         let mut res = match body {
             Some(b) => req.send_json(b).await,
