@@ -28,10 +28,6 @@ fn viewed(v: Viewed) -> HttpResponse {
 #[utoipa::path(post, path = "/api/v1/document-alerts", tag = "document-alerts", security(("bearer" = [])), request_body = AlertInput,
     responses(
         (status = 201, description = "Created; `Location` and `ETag` headers", body = Alert),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/document-alerts")]
 pub async fn create(
@@ -80,9 +76,6 @@ pub struct AlertPageDoc {
 #[utoipa::path(get, path = "/api/v1/document-alerts", tag = "document-alerts", security(("bearer" = [])), params(AlertQuery),
     responses(
         (status = 200, body = AlertPageDoc),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/document-alerts")]
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AlertQuery>) -> Result<HttpResponse, ApiError> {
@@ -103,8 +96,6 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AlertQuery>
     params(("id" = String, Path, description = "Alert id")),
     responses(
         (status = 200, description = "The alert as the caller may see it; `ETag` header", body = Alert),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/document-alerts/{id}")]
 pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
@@ -127,14 +118,7 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
     params(("id" = String, Path, description = "Alert id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
     responses(
         (status = 200, body = Alert),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/document-alerts/{id}")]
 pub async fn update(
@@ -154,16 +138,10 @@ pub async fn update(
 /// Withdraw an alert with a reason: it stays visible to its recipients as `withdrawn`.
 /// `If-Match` is honoured when sent.
 #[utoipa::path(delete, path = "/api/v1/document-alerts/{id}", tag = "document-alerts", security(("bearer" = [])), request_body = Withdrawal,
-    params(("id" = String, Path, description = "Alert id")),
+    params(("id" = String, Path, description = "Alert id"), ("If-Match" = Option<String>, Header, description = "Honoured when sent: the ETag of the version this acts on")),
     responses(
         (status = 200, body = Alert),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/document-alerts/{id}")]
 pub async fn withdraw(
@@ -190,12 +168,7 @@ pub async fn withdraw(
     request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG or JPEG image"),
     responses(
         (status = 201, description = "Stored; `Location` header", body = ImageInfo),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/document-alerts/{id}/images")]
 pub async fn add_image(
@@ -233,8 +206,6 @@ pub struct ImageList {
     params(("id" = String, Path, description = "Alert id")),
     responses(
         (status = 200, body = ImageList),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/document-alerts/{id}/images")]
 pub async fn list_images(
@@ -255,8 +226,6 @@ pub async fn list_images(
     params(("id" = String, Path, description = "Alert id"), ("image_id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "The image (`image/png` or `image/jpeg`)", content_type = "image/png"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/document-alerts/{id}/images/{image_id}")]
 pub async fn get_image(
@@ -280,9 +249,6 @@ pub async fn get_image(
     params(("id" = String, Path, description = "Alert id"), ("image_id" = String, Path, description = "Image id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/document-alerts/{id}/images/{image_id}")]
 pub async fn delete_image(

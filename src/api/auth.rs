@@ -25,7 +25,6 @@ use crate::state::AppState;
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong credentials or code", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -45,8 +44,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, used or expired refresh token (a used one ends its session)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/auth/refresh")]
 pub async fn refresh(
@@ -63,7 +61,6 @@ pub async fn refresh(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, auth: Authenticated) -> Result<HttpResponse, ApiError> {
@@ -96,7 +93,6 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, body = Me),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/me")]
 pub async fn me(state: web::Data<AppState>, auth: Authenticated) -> Result<HttpResponse, ApiError> {
@@ -127,8 +123,6 @@ pub async fn me(state: web::Data<AppState>, auth: Authenticated) -> Result<HttpR
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])), request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed; all sessions ended"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Policy not met or current password wrong", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/me/password")]
@@ -146,7 +140,6 @@ pub async fn change_password(
 #[utoipa::path(post, path = "/api/v1/me/mfa/totp", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, body = TotpEnrolment),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "MFA already enrolled", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/me/mfa/totp")]
@@ -158,7 +151,6 @@ pub async fn enrol_totp(state: web::Data<AppState>, auth: Authenticated) -> Resu
 #[utoipa::path(post, path = "/api/v1/me/mfa/totp/verify", tag = "auth", security(("bearer" = [])), request_body = TotpCode,
     responses(
         (status = 204, description = "MFA active"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No enrolment pending", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong code", body = Problem, content_type = "application/problem+json"),
     ))]

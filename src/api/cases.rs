@@ -51,10 +51,6 @@ fn viewed_response(v: Viewed) -> HttpResponse {
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1–200 visible ASCII characters)", pattern = "^[!-~]{1,200}$")),
     responses(
         (status = 201, description = "Created; `Location` and `ETag` headers", body = Case),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid case (each failing field named) or idempotency key reused", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/cases")]
@@ -77,11 +73,6 @@ pub async fn create(
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1–200 visible ASCII characters)", pattern = "^[!-~]{1,200}$")),
     responses(
         (status = 200, body = BatchResult),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/cases/batch")]
 pub async fn batch(
@@ -105,8 +96,6 @@ pub async fn batch(
     params(("id" = String, Path, description = "Case id")),
     responses(
         (status = 200, description = "The case as the caller may see it; `ETag` header", body = Case),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/cases/{id}")]
 pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
@@ -133,14 +122,7 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
     params(("id" = String, Path, description = "Case id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
     responses(
         (status = 200, description = "The new version; `ETag` header", body = Case),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/cases/{id}")]
 pub async fn update(
@@ -160,16 +142,10 @@ pub async fn update(
 /// Retract a case with a reason: it is kept for the reporting country and the audit trail, and
 /// disappears for everyone else and from statistics. `If-Match` is honoured when sent.
 #[utoipa::path(delete, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), request_body = Retraction,
-    params(("id" = String, Path, description = "Case id")),
+    params(("id" = String, Path, description = "Case id"), ("If-Match" = Option<String>, Header, description = "Honoured when sent: the ETag of the version this acts on")),
     responses(
         (status = 200, description = "The retracted case", body = Case),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/cases/{id}")]
 pub async fn retract(
@@ -216,9 +192,6 @@ pub struct CasePageDoc {
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(CaseQuery),
     responses(
         (status = 200, body = CasePageDoc),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/cases")]
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<CaseQuery>) -> Result<HttpResponse, ApiError> {
@@ -249,8 +222,6 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<CaseQuery>)
     params(("id" = String, Path, description = "Case id")),
     responses(
         (status = 200, body = Vec<VersionInfo>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/cases/{id}/versions")]
 pub async fn versions(
@@ -271,8 +242,6 @@ pub async fn versions(
     params(("id" = String, Path, description = "Case id"), ("n" = i32, Path, description = "Version number")),
     responses(
         (status = 200, body = Case),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/cases/{id}/versions/{n}")]
 pub async fn version(
@@ -294,7 +263,7 @@ pub async fn version(
 /// The Formato estándar catalog: every field path with Spanish and English labels, type, enum
 /// values, personal-data class and default reservation flag.
 #[utoipa::path(get, path = "/api/v1/formato", tag = "cases", security(("bearer" = [])),
-    responses((status = 200, body = Catalog), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Catalog)))]
 #[get("/api/v1/formato")]
 pub async fn catalog(_p: Principal) -> HttpResponse {
     static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();

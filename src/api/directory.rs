@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::support::{Items, audited_read, created, if_match, list_event, ok_tagged, refusal};
 use crate::api::http::{Json, Query};
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::registry::directory::{self as service, Contact, ContactInput, DirectoryQuery};
 use crate::registry::etag;
 use crate::state::AppState;
@@ -26,9 +26,6 @@ pub struct ContactList {
 #[utoipa::path(get, path = "/api/v1/directory", tag = "directory", security(("bearer" = [])), params(DirectoryQuery),
     responses(
         (status = 200, body = ContactList),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/directory")]
 pub async fn list(
@@ -56,8 +53,6 @@ pub struct StaleQuery {
 #[utoipa::path(get, path = "/api/v1/directory/stale", tag = "directory", security(("bearer" = [])), params(StaleQuery),
     responses(
         (status = 200, body = ContactList),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/directory/stale")]
 pub async fn stale(state: web::Data<AppState>, p: Principal, q: Query<StaleQuery>) -> Result<HttpResponse, ApiError> {
@@ -74,10 +69,6 @@ pub async fn stale(state: web::Data<AppState>, p: Principal, q: Query<StaleQuery
 #[utoipa::path(post, path = "/api/v1/directory", tag = "directory", security(("bearer" = [])), request_body = ContactInput,
     responses(
         (status = 201, description = "Created; `Location` and `ETag` headers", body = Contact),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/directory")]
 pub async fn create(
@@ -97,8 +88,6 @@ pub async fn create(
     params(("id" = String, Path, description = "Entry id")),
     responses(
         (status = 200, description = "The entry; `ETag` header", body = Contact),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/directory/{id}")]
 pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
@@ -115,13 +104,6 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
     params(("id" = String, Path, description = "Entry id"), ("If-Match" = String, Header, description = "ETag of the entry")),
     responses(
         (status = 200, body = Contact),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/directory/{id}")]
 pub async fn update(
@@ -141,13 +123,9 @@ pub async fn update(
 
 /// Confirm an entry is current: sets `last_verified_at` to now (its country's administrators).
 #[utoipa::path(post, path = "/api/v1/directory/{id}/verify", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id")),
+    params(("id" = String, Path, description = "Entry id"), ("If-Match" = Option<String>, Header, description = "Honoured when sent: the ETag of the version this acts on")),
     responses(
         (status = 200, body = Contact),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/directory/{id}/verify")]
 pub async fn verify(
@@ -165,13 +143,9 @@ pub async fn verify(
 
 /// Remove an entry (its country's administrators). `If-Match` honoured when sent.
 #[utoipa::path(delete, path = "/api/v1/directory/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id")),
+    params(("id" = String, Path, description = "Entry id"), ("If-Match" = Option<String>, Header, description = "Honoured when sent: the ETag of the version this acts on")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/directory/{id}")]
 pub async fn remove(

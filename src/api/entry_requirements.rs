@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::support::{Items, audited_read, created, if_match, list_event, ok_tagged, refusal};
 use crate::api::http::{Json, Query};
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::registry::entry_requirements::{self as service, EntryRequirement, RequirementInput, RequirementQuery};
 use crate::registry::etag;
 use crate::state::AppState;
@@ -25,9 +25,6 @@ pub struct EntryRequirementList {
 #[utoipa::path(get, path = "/api/v1/entry-requirements", tag = "entry-requirements", security(("bearer" = [])), params(RequirementQuery),
     responses(
         (status = 200, body = EntryRequirementList),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/entry-requirements")]
 pub async fn list(
@@ -48,10 +45,6 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/entry-requirements", tag = "entry-requirements", security(("bearer" = [])), request_body = RequirementInput,
     responses(
         (status = 201, description = "Created; `Location` and `ETag` headers", body = EntryRequirement),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/entry-requirements")]
 pub async fn create(
@@ -71,8 +64,6 @@ pub async fn create(
     params(("id" = String, Path, description = "Rule id")),
     responses(
         (status = 200, description = "The rule; `ETag` header", body = EntryRequirement),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/entry-requirements/{id}")]
 pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
@@ -89,13 +80,6 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
     params(("id" = String, Path, description = "Rule id"), ("If-Match" = String, Header, description = "ETag of the rule")),
     responses(
         (status = 200, body = EntryRequirement),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/entry-requirements/{id}")]
 pub async fn update(
@@ -115,13 +99,9 @@ pub async fn update(
 
 /// Remove a rule (its country's administrators). `If-Match` honoured when sent.
 #[utoipa::path(delete, path = "/api/v1/entry-requirements/{id}", tag = "entry-requirements", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Rule id")),
+    params(("id" = String, Path, description = "Rule id"), ("If-Match" = Option<String>, Header, description = "Honoured when sent: the ETag of the version this acts on")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/entry-requirements/{id}")]
 pub async fn remove(

@@ -28,12 +28,7 @@ const OBJECT: &str = "false_passport_report";
     responses(
         (status = 200, description = "Replaced; `ETag` header", body = ManualReport),
         (status = 201, description = "Created; `ETag` header", body = ManualReport),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 428, body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "Replacing an existing aggregate requires `If-Match`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/false-passport-reports/{country}/{semester}")]
 pub async fn put(
@@ -58,8 +53,6 @@ pub async fn put(
     params(("country" = String, Path, description = "Member country code"), ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2", pattern = "^[0-9]{4}-S[12]$")),
     responses(
         (status = 200, description = "The aggregate; `ETag` header", body = ManualReport),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/false-passport-reports/{country}/{semester}")]
 pub async fn get(
@@ -77,13 +70,9 @@ pub async fn get(
 
 /// Withdraw the aggregate: the figure derived from cases applies again. `If-Match` honoured.
 #[utoipa::path(delete, path = "/api/v1/false-passport-reports/{country}/{semester}", tag = "statistics", security(("bearer" = [])),
-    params(("country" = String, Path, description = "Member country code"), ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2", pattern = "^[0-9]{4}-S[12]$")),
+    params(("country" = String, Path, description = "Member country code"), ("semester" = String, Path, description = "YYYY-S1 or YYYY-S2", pattern = "^[0-9]{4}-S[12]$"), ("If-Match" = Option<String>, Header, description = "Honoured when sent: the ETag of the version this acts on")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/false-passport-reports/{country}/{semester}")]
 pub async fn remove(

@@ -175,14 +175,35 @@ impl Modify for UniqueOperationIds {
     }
 }
 
-/// Problems every operation of a kind can answer, documented on each such operation:
-/// - a JSON request body that is absent, not declared `application/json` or not JSON at all is
-///   refused with 415 before anything else is looked at;
-/// - query parameters and JSON bodies that cannot be read (unknown parameters or fields, wrong
-///   types) are refused with 400;
-/// - a body that stops arriving (nothing for 10 s, or not complete within its time) is answered
-///   408 and the connection closed.
+/// The error responses of every operation, added by rule from what the operation is (handlers
+/// declare only the refusals of their own domain, such as 409 or 429, and may word any response
+/// more precisely; a rule never replaces what a handler wrote):
+/// - 400: a JSON body or query parameters that cannot be read (unknown parameters or fields,
+///   wrong types), each named;
+/// - 401: every operation that needs a bearer token;
+/// - 403: every one of those that needs a full session (a session restricted to changing the
+///   password or enrolling a second factor is refused), and any the caller's roles exclude;
+/// - 404: every operation on an object named in the path (absent and hidden look the same),
+///   except a `PUT` that creates what is absent (it answers 201);
+/// - 408, 413: every operation with a body (time and size limits);
+/// - 415: a body that is absent or not of the declared type, before anything else;
+/// - 412, 428: an `If-Match` that matches nothing, or that a replacement requires and lacks;
+/// - 422: a JSON body whose content is checked (every field that fails named).
 struct ProblemResponses;
+
+/// Operations a restricted session may call (they take `Authenticated`, not `Principal`).
+const ANY_SESSION: [(&str, &str); 5] = [
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/me"),
+    ("post", "/api/v1/me/password"),
+    ("post", "/api/v1/me/mfa/totp"),
+    ("post", "/api/v1/me/mfa/totp/verify"),
+];
+
+/// Operations whose JSON body is only read, not checked field by field (a wrong credential or an
+/// unknown token is 401; a publication is one boolean).
+const UNCHECKED_BODY: [(&str, &str); 3] =
+    [("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"), ("put", "/api/v1/reports/{id}/publication")];
 
 fn problem_response(description: &str) -> utoipa::openapi::Response {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
@@ -227,10 +248,16 @@ impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::RefOr;
         use utoipa::openapi::path::ParameterIn;
-        for item in openapi.paths.paths.values_mut() {
-            for op in
-                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
-            {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
                 for p in op.parameters.iter_mut().flatten() {
                     if let RefOr::T(p) = p
                         && matches!(p.parameter_in, ParameterIn::Query | ParameterIn::Header)
@@ -239,37 +266,107 @@ impl Modify for ProblemResponses {
                         p.schema = Some(without_null(schema));
                     }
                 }
+                let key = (method, path.as_str());
                 let json_body =
                     matches!(&op.request_body, Some(RefOr::T(b)) if b.content.contains_key("application/json"));
-                let query = op
+                let params: Vec<&utoipa::openapi::path::Parameter> = op
                     .parameters
                     .iter()
                     .flatten()
-                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
+                    .filter_map(|p| match p {
+                        RefOr::T(p) => Some(p),
+                        RefOr::Ref(_) => None,
+                    })
+                    .collect();
+                let query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+                let in_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+                let if_match =
+                    params.iter().copied().find(|p| p.parameter_in == ParameterIn::Header && p.name == "If-Match");
+                let if_match_required = if_match.is_some_and(|p| p.required == utoipa::openapi::Required::True);
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let creates_at_path = method == "put" && op.responses.responses.contains_key("201");
+                let rules: [(bool, &str, &str); 10] = [
+                    (
+                        json_body || query,
+                        "400",
+                        "Malformed request: unknown or unreadable parameters or fields, each named in `errors`",
+                    ),
+                    (secured, "401", "No valid bearer token (missing, expired, signed out, user or party disabled)"),
+                    (
+                        secured && !ANY_SESSION.contains(&key),
+                        "403",
+                        "Not allowed to the caller's party or roles, or the session is restricted to changing the password or enrolling a second factor",
+                    ),
+                    (
+                        in_path && !creates_at_path,
+                        "404",
+                        "Not found, or not visible to the caller (the same answer either way)",
+                    ),
+                    (
+                        op.request_body.is_some(),
+                        "408",
+                        "The body did not arrive in time (nothing for 10 s, or not complete in time); the connection is closed",
+                    ),
+                    (
+                        if_match.is_some(),
+                        "412",
+                        "`If-Match` names none of the current entity tags: the resource changed",
+                    ),
+                    (op.request_body.is_some(), "413", "The body is larger than this operation accepts"),
+                    (
+                        op.request_body.is_some(),
+                        "415",
+                        if json_body {
+                            "The body is missing or not `application/json` (415 comes before any other check of the body)"
+                        } else {
+                            "The body is missing or not of a type this operation accepts"
+                        },
+                    ),
+                    (
+                        json_body && !UNCHECKED_BODY.contains(&key),
+                        "422",
+                        "Invalid content: every failing field named in `errors`, in Spanish and English",
+                    ),
+                    (if_match_required, "428", "`If-Match` is required: send the ETag of the version being replaced"),
+                ];
                 let responses = &mut op.responses.responses;
-                if json_body {
-                    responses.entry("415".into()).or_insert_with(|| {
-                        RefOr::T(problem_response(
-                            "The body is missing or not `application/json` (415 comes before any other check of the body)",
-                        ))
-                    });
+                for (applies, status, description) in rules {
+                    if applies {
+                        responses.entry(status.into()).or_insert_with(|| RefOr::T(problem_response(description)));
+                    }
                 }
-                if op.request_body.is_some() {
-                    responses.entry("408".into()).or_insert_with(|| {
-                        RefOr::T(problem_response(
-                            "The body did not arrive in time (nothing for 10 s, or not complete in time); the connection is closed",
-                        ))
-                    });
-                }
-                if json_body || query {
-                    responses.entry("400".into()).or_insert_with(|| {
-                        RefOr::T(problem_response(
-                            "Malformed request: unknown or unreadable parameters or fields, each named in `errors`",
-                        ))
-                    });
+                // Responses a handler declared without words get the rule's, or the status's.
+                for (status, response) in responses.iter_mut() {
+                    if let RefOr::T(r) = response
+                        && r.description.is_empty()
+                    {
+                        r.description = default_description(status).to_owned();
+                    }
                 }
             }
         }
+    }
+}
+
+/// The wording of a response a handler declared without a description.
+fn default_description(status: &str) -> &'static str {
+    match status {
+        "200" => "OK",
+        "201" => "Created",
+        "204" => "Done; no content",
+        "400" => "Malformed request: unknown or unreadable parameters or fields, each named in `errors`",
+        "401" => "No valid bearer token (missing, expired, signed out, user or party disabled)",
+        "403" => "Not allowed to the caller's party or roles",
+        "404" => "Not found, or not visible to the caller (the same answer either way)",
+        "409" => "Conflicts with the current state of the resource (the problem type names which)",
+        "412" => "`If-Match` names none of the current entity tags: the resource changed",
+        "413" => "The body is larger than this operation accepts",
+        "415" => "The body is missing or not of a type this operation accepts",
+        "422" => "Invalid content: every failing field named in `errors`, in Spanish and English",
+        "428" => "`If-Match` is required: send the ETag of the version being replaced",
+        "429" => "Too many requests: retry after `Retry-After` seconds",
+        "503" => "Not ready",
+        _ => "See the problem document",
     }
 }
 

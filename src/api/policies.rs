@@ -33,9 +33,6 @@ fn readable(c: &mut DbConn, s: &crate::access::Subject, code: &str) -> Result<()
     params(("code" = String, Path, description = "Member country code")),
     responses(
         (status = 200, description = "The policy; `ETag` names its newest version", body = PolicyDocument),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/parties/{code}/reservation-policy")]
 pub async fn get_policy(
@@ -66,9 +63,6 @@ pub async fn get_policy(
         ("If-Match" = String, Header, description = "The ETag of the newest version (or `*`)")),
     responses(
         (status = 200, description = "The policy after the change; `ETag` names the new version", body = PolicyDocument),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Another version was written since the one `If-Match` names", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid entries (each named), e.g. a handling code reserved or an `effective_from` in the past", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` is required", body = Problem, content_type = "application/problem+json"),
@@ -104,9 +98,6 @@ pub async fn put_policy(
     params(("code" = String, Path, description = "Member country code")),
     responses(
         (status = 200, body = Vec<PolicyVersionInfo>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/parties/{code}/reservation-policy/versions")]
 pub async fn policy_versions(
@@ -133,9 +124,6 @@ pub async fn policy_versions(
         ("n" = i32, Path, description = "Version number (from 1)", minimum = 1)),
     responses(
         (status = 200, body = PolicyVersion),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/parties/{code}/reservation-policy/versions/{n}")]
 pub async fn policy_version(

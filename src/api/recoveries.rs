@@ -20,10 +20,7 @@ fn delay(state: &AppState) -> time::Duration {
 /// country's administrators and auditors).
 #[utoipa::path(get, path = "/api/v1/parties/{code}/recoveries", tag = "admin", security(("bearer" = [])),
     params(("code" = String, Path, description = "Member country code")),
-    responses((status = 200, body = Vec<Recovery>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<Recovery>)))]
 #[get("/api/v1/parties/{code}/recoveries")]
 pub async fn list_recoveries(
     state: web::Data<AppState>,
@@ -41,11 +38,7 @@ pub async fn list_recoveries(
 #[utoipa::path(post, path = "/api/v1/parties/{code}/recoveries", tag = "admin", security(("bearer" = [])), request_body = RecoveryRequest,
     params(("code" = String, Path, description = "Member country code")),
     responses((status = 201, body = Recovery),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not needed (the country is not onboarded yet) or another recovery is open", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Not needed (the country is not onboarded yet) or another recovery is open", body = Problem, content_type = "application/problem+json")))]
 #[post("/api/v1/parties/{code}/recoveries")]
 pub async fn request_recovery(
     state: web::Data<AppState>,
@@ -66,10 +59,7 @@ pub async fn request_recovery(
 /// One recovery.
 #[utoipa::path(get, path = "/api/v1/parties/{code}/recoveries/{id}", tag = "admin", security(("bearer" = [])),
     params(("code" = String, Path, description = "Member country code"), ("id" = String, Path, description = "Recovery id")),
-    responses((status = 200, body = Recovery),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Recovery)))]
 #[get("/api/v1/parties/{code}/recoveries/{id}")]
 pub async fn get_recovery(
     state: web::Data<AppState>,
@@ -87,9 +77,7 @@ pub async fn get_recovery(
 #[utoipa::path(post, path = "/api/v1/parties/{code}/recoveries/{id}/approve", tag = "admin", security(("bearer" = [])),
     params(("code" = String, Path, description = "Member country code"), ("id" = String, Path, description = "Recovery id")),
     responses((status = 200, body = Recovery),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an ST administrator, or the one who requested it", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[post("/api/v1/parties/{code}/recoveries/{id}/approve")]
 pub async fn approve_recovery(
@@ -107,11 +95,7 @@ pub async fn approve_recovery(
 #[utoipa::path(post, path = "/api/v1/parties/{code}/recoveries/{id}/cancel", tag = "admin", security(("bearer" = [])), request_body = RecoveryCancel,
     params(("code" = String, Path, description = "Member country code"), ("id" = String, Path, description = "Recovery id")),
     responses((status = 200, body = Recovery),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[post("/api/v1/parties/{code}/recoveries/{id}/cancel")]
 pub async fn cancel_recovery(
     state: web::Data<AppState>,
@@ -131,11 +115,8 @@ pub async fn cancel_recovery(
 #[utoipa::path(post, path = "/api/v1/parties/{code}/recoveries/{id}/complete", tag = "admin", security(("bearer" = [])),
     params(("code" = String, Path, description = "Member country code"), ("id" = String, Path, description = "Recovery id")),
     responses((status = 200, body = RecoveryCompleted),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not approved, still in its waiting period, closed, or no longer needed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "The recovery's new username is taken by now", body = Problem, content_type = "application/problem+json")))]
 #[post("/api/v1/parties/{code}/recoveries/{id}/complete")]
 pub async fn complete_recovery(
     state: web::Data<AppState>,

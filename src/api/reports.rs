@@ -24,12 +24,7 @@ const OBJECT: &str = "country_report";
     request_body(content = Vec<u8>, content_type = "application/pdf", description = "The report file (PDF, DOCX or ODT)"),
     responses(
         (status = 201, description = "Stored; `Location` header", body = ReportInfo),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid report metadata or file: every failing parameter named in `errors`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/reports")]
 pub async fn upload(
@@ -68,8 +63,6 @@ pub struct ReportList {
 #[utoipa::path(get, path = "/api/v1/reports", tag = "reports", security(("bearer" = [])), params(ReportQuery),
     responses(
         (status = 200, body = ReportList),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/reports")]
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<ReportQuery>) -> Result<HttpResponse, ApiError> {
@@ -87,8 +80,6 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<ReportQuery
     params(("id" = String, Path, description = "Report id")),
     responses(
         (status = 200, body = ReportInfo),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/reports/{id}")]
 pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
@@ -106,8 +97,6 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
     params(("id" = String, Path, description = "Report id")),
     responses(
         (status = 200, description = "The file", content_type = "application/pdf"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/reports/{id}/file")]
 pub async fn download(
@@ -136,10 +125,6 @@ pub async fn download(
     params(("id" = String, Path, description = "Report id")),
     responses(
         (status = 200, body = ReportInfo),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/reports/{id}/publication")]
 pub async fn publish(
@@ -161,9 +146,6 @@ pub async fn publish(
     params(("id" = String, Path, description = "Report id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/reports/{id}")]
 pub async fn remove(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {

@@ -93,9 +93,6 @@ fn respond(req: &HttpRequest, params: &BTreeMap<String, String>, r: &StatisticsR
     ),
     responses(
         (status = 200, content((StatisticsResult = "application/json"), (String = "text/csv"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many statistics queries at once; retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/statistics")]
@@ -126,9 +123,6 @@ pub async fn table(
     ),
     responses(
         (status = 200, content((StatisticsResult = "application/json"), (String = "text/csv"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many statistics queries at once; retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/statistics/routes")]
@@ -195,9 +189,6 @@ pub struct FalsePassportReport {
     ),
     responses(
         (status = 200, body = FalsePassportReport),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many statistics queries at once; retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/statistics/false-passports")]
