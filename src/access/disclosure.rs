@@ -95,7 +95,7 @@ pub enum StoredRendering {
         withheld: Vec<String>,
         /// The reporting country's policy version the view was redacted under.
         policy_version: i32,
-        /// The reporting country's policy version in force, read in the same statement.
+        /// The reporting country's policy version in force when the view was read.
         policy_in_force: i32,
     },
 }
@@ -146,7 +146,7 @@ pub struct StoredSummaries {
     pub foreign: String,
     /// The reporting country's policy version the foreign summary was redacted under.
     pub policy_version: i32,
-    /// The reporting country's policy version in force, read in the same statement.
+    /// The reporting country's policy version in force when the view was read.
     pub policy_in_force: i32,
 }
 

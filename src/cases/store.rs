@@ -563,41 +563,58 @@ pub fn load_head(conn: &mut DbConn, id: &str) -> Result<Option<CaseHead>, ApiErr
     Ok(Some(to_head(row, &shares)))
 }
 
-/// The stored rendering of a case for `access`: the reporting country's document, or the view
-/// other countries receive with the policy version it was redacted under and the one in force
-/// (one statement, so both come from the same snapshot). `access::disclosure` decides whether
-/// it may be sent.
-pub fn load_rendered(conn: &mut DbConn, head: &CaseHead, access: Access) -> Result<Option<StoredRendering>, ApiError> {
+/// The version of `party`'s reservation policy in force (0 before its first).
+fn policy_in_force(conn: &mut DbConn, party: &str) -> Result<i32, ApiError> {
     use crate::db::schema::reservation_policies as rp;
-    Ok(match access {
-        Access::Own => cases::table
+    Ok(rp::table.find(party).select(rp::version).get_result(conn).optional()?.unwrap_or(0))
+}
+
+/// The policy versions in force of every party that has one.
+fn policies_in_force(conn: &mut DbConn) -> Result<std::collections::HashMap<String, i32>, ApiError> {
+    use crate::db::schema::reservation_policies as rp;
+    Ok(rp::table.select((rp::party_code, rp::version)).load::<(String, i32)>(conn)?.into_iter().collect())
+}
+
+/// The stored rendering of a case for `access`: the reporting country's document, or the view
+/// other countries receive with the policy version it was redacted under and the one in force.
+/// `access::disclosure` decides whether it may be sent. The two are separate statements (each a
+/// cached prepared statement; diesel re-prepares a join on every call): when they disagree —
+/// a policy version came into force, with every rendering, between the two — both are read
+/// again once.
+pub fn load_rendered(conn: &mut DbConn, head: &CaseHead, access: Access) -> Result<Option<StoredRendering>, ApiError> {
+    if access == Access::Own {
+        return Ok(cases::table
             .find(&head.id)
             .select(cases::document)
             .get_result::<String>(conn)
             .optional()?
-            .map(|document| StoredRendering::Own { document, version: head.version }),
-        Access::Foreign => {
-            let row: Option<(String, String, String, i32, Option<i32>)> = case_views::table
-                .find(&head.id)
-                .left_join(rp::table.on(rp::party_code.eq(&head.meta.reporting_country)))
-                .select((
-                    case_views::foreign_view,
-                    case_views::foreign_etag,
-                    case_views::foreign_withheld,
-                    case_views::policy_version,
-                    rp::version.nullable(),
-                ))
-                .get_result(conn)
-                .optional()?;
-            row.map(|(view, etag, withheld, policy_version, in_force)| StoredRendering::Foreign {
+            .map(|document| StoredRendering::Own { document, version: head.version }));
+    }
+    let mut attempt = 0;
+    loop {
+        let row: Option<(String, String, String, i32)> = case_views::table
+            .find(&head.id)
+            .select((
+                case_views::foreign_view,
+                case_views::foreign_etag,
+                case_views::foreign_withheld,
+                case_views::policy_version,
+            ))
+            .get_result(conn)
+            .optional()?;
+        let Some((view, etag, withheld, policy_version)) = row else { return Ok(None) };
+        let policy_in_force = policy_in_force(conn, &head.meta.reporting_country)?;
+        attempt += 1;
+        if policy_version == policy_in_force || attempt == 2 {
+            return Ok(Some(StoredRendering::Foreign {
                 view,
                 etag,
                 withheld: serde_json::from_str(&withheld).unwrap_or_default(),
                 policy_version,
-                policy_in_force: in_force.unwrap_or(0),
-            })
+                policy_in_force,
+            }));
         }
-    })
+    }
 }
 
 /// A listed case: its head and both stored summaries (`access::disclosure` picks the one the
@@ -641,26 +658,37 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed
     ids.dedup();
     ids.truncate(f.limit.max(0) as usize);
     let heads: Vec<HeadRow> = cases::table.filter(cases::id.eq_any(&ids)).select(HeadRow::as_select()).load(conn)?;
-    // The policy version in force of each reporting country, in the same statement as the
-    // summaries, so that both come from the same snapshot.
-    use crate::db::schema::reservation_policies as rp;
-    let mut summaries: std::collections::HashMap<String, StoredSummaries> = case_views::table
-        .inner_join(cases::table.on(cases::id.eq(case_views::case_id)))
-        .left_join(rp::table.on(rp::party_code.eq(cases::reporting_country)))
-        .filter(case_views::case_id.eq_any(&ids))
-        .select((
-            case_views::case_id,
-            case_views::summary_own,
-            case_views::summary_foreign,
-            case_views::policy_version,
-            rp::version.nullable(),
-        ))
-        .load::<(String, String, String, i32, Option<i32>)>(conn)?
-        .into_iter()
-        .map(|(id, own, foreign, policy_version, in_force)| {
-            (id, StoredSummaries { own, foreign, policy_version, policy_in_force: in_force.unwrap_or(0) })
-        })
-        .collect();
+    // The summaries, and the policy version in force of each reporting country; read again once
+    // if a policy version came into force between the two (see `load_rendered`).
+    let country_of: std::collections::HashMap<&str, &str> =
+        heads.iter().map(|h| (h.id.as_str(), h.reporting_country.as_str())).collect();
+    let mut attempt = 0;
+    let mut summaries = loop {
+        let rows: Vec<(String, String, String, i32)> = case_views::table
+            .filter(case_views::case_id.eq_any(&ids))
+            .select((
+                case_views::case_id,
+                case_views::summary_own,
+                case_views::summary_foreign,
+                case_views::policy_version,
+            ))
+            .load(conn)?;
+        let in_force = policies_in_force(conn)?;
+        let version_of = |id: &str| {
+            let party = country_of.get(id).copied().unwrap_or_default();
+            in_force.get(party).copied().unwrap_or(0)
+        };
+        attempt += 1;
+        if attempt == 2 || rows.iter().all(|r| r.3 == version_of(&r.0)) {
+            break rows
+                .into_iter()
+                .map(|(id, own, foreign, policy_version)| {
+                    let policy_in_force = version_of(&id);
+                    (id, StoredSummaries { own, foreign, policy_version, policy_in_force })
+                })
+                .collect::<std::collections::HashMap<String, StoredSummaries>>();
+        }
+    };
     let shares = shares_of(conn, &ids)?;
     let mut out: Vec<Listed> = heads
         .into_iter()
