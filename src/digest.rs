@@ -15,3 +15,9 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
 }
+
+/// Whether two secrets (tokens, digests) are equal, in time that does not depend on where they
+/// first differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -7,6 +7,7 @@
 //! can serve behind one load balancer.
 
 pub mod accounts;
+pub mod cookies;
 pub mod mfa;
 pub mod password;
 pub mod principal;

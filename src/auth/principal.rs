@@ -70,7 +70,7 @@ impl std::ops::Deref for Principal {
 pub async fn authenticate(
     db: &Db,
     audit: &AuditWriter,
-    mut ctx: RequestContext,
+    ctx: RequestContext,
     token: Option<String>,
     presented: bool,
 ) -> Result<Authenticated, ApiError> {
@@ -80,22 +80,60 @@ pub async fn authenticate(
             let Some(claims) = crate::auth::tokens::verify(conn, &token)? else {
                 return Ok(None);
             };
-            let Some((session, record)) = store::find_by_session(conn, &claims.sid)? else {
-                return Ok(None);
-            };
-            if session.user_id != claims.sub
-                || session.revoked_at.is_some()
-                || session.expires_at <= crate::clock::unix_now()
-            {
-                return Ok(None);
-            }
-            let scope = session.scope;
-            if !record.may_sign_in() {
-                return Ok(None);
-            }
-            Ok(Some((record, claims.sid, SessionScope::parse(&scope))))
+            live_session(conn, &claims.sid, Some(&claims.sub))
         })
         .await?;
+    identified(audit, ctx, loaded, presented).await
+}
+
+/// Verify a console session cookie's secret (`None` when the request carried none) exactly as
+/// `authenticate` verifies a bearer token, and also refuse a session idle for too long.
+pub async fn authenticate_cookie(
+    db: &Db,
+    audit: &AuditWriter,
+    ctx: RequestContext,
+    secret: Option<String>,
+) -> Result<Authenticated, ApiError> {
+    let presented = secret.is_some();
+    let loaded = db
+        .run(move |conn| {
+            let Some(secret) = secret else { return Ok(None) };
+            let Some(session_id) = crate::auth::cookies::session_of(conn, &secret, crate::clock::unix_now())? else {
+                return Ok(None);
+            };
+            live_session(conn, &session_id, None)
+        })
+        .await?;
+    identified(audit, ctx, loaded, presented).await
+}
+
+type Loaded = Option<(UserRecord, String, SessionScope)>;
+
+/// The user of a live session (of `expected_user` when the credential names one).
+fn live_session(
+    conn: &mut crate::db::DbConn,
+    session_id: &str,
+    expected_user: Option<&str>,
+) -> Result<Loaded, ApiError> {
+    let Some((session, record)) = store::find_by_session(conn, session_id)? else {
+        return Ok(None);
+    };
+    if expected_user.is_some_and(|u| u != session.user_id)
+        || session.revoked_at.is_some()
+        || session.expires_at <= crate::clock::unix_now()
+        || !record.may_sign_in()
+    {
+        return Ok(None);
+    }
+    Ok(Some((record, session_id.to_owned(), SessionScope::parse(&session.scope))))
+}
+
+async fn identified(
+    audit: &AuditWriter,
+    mut ctx: RequestContext,
+    loaded: Loaded,
+    presented: bool,
+) -> Result<Authenticated, ApiError> {
     match loaded {
         Some((record, session_id, scope)) => {
             ctx.actor = Some(Actor {

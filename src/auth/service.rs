@@ -180,7 +180,39 @@ pub fn revoke_sessions(conn: &mut DbConn, user_id: &str, reason: &str) -> Result
         .execute(conn)?)
 }
 
+/// Where a sign-in opens its session: an API client receives tokens, the web console a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Api,
+    Console,
+}
+
+/// What a successful sign-in opened.
+pub enum Opened {
+    Tokens(TokenResponse),
+    /// A console session: the cookie secret and the session's scope.
+    Cookie {
+        secret: String,
+        scope: SessionScope,
+    },
+}
+
+/// Sign in through the API: tokens.
 pub async fn login(state: &Identity<'_>, ctx: RequestContext, req: LoginRequest) -> Result<TokenResponse, ApiError> {
+    match sign_in(state, ctx, req, Channel::Api).await? {
+        Opened::Tokens(t) => Ok(t),
+        Opened::Cookie { .. } => Err(ApiError::Internal),
+    }
+}
+
+/// Sign in through either channel: the same checks, throttling and audit events (which name
+/// the channel), a different credential.
+pub async fn sign_in(
+    state: &Identity<'_>,
+    ctx: RequestContext,
+    req: LoginRequest,
+    channel: Channel,
+) -> Result<Opened, ApiError> {
     let username = req.username.trim().to_lowercase();
     if username.is_empty() || username.len() > 64 || req.password.len() > 4 * password::MAX_LEN {
         return Err(ApiError::Unauthorized);
@@ -258,22 +290,44 @@ pub async fn login(state: &Identity<'_>, ctx: RequestContext, req: LoginRequest)
                                 .execute(conn)?;
                         }
                         if let Some(h) = rehash {
-                            diesel::update(users::table.find(&r.user.id)).set(users::password_hash.eq(h)).execute(conn)?;
+                            diesel::update(users::table.find(&r.user.id))
+                                .set(users::password_hash.eq(h))
+                                .execute(conn)?;
                             changes.push("password_rehashed");
                         }
                         let scope = session_scope(&r, mfa_all);
-                        let tokens = open_session(conn, &master, &r.user.id, scope)?;
+                        let (opened, session_id) = match channel {
+                            Channel::Api => {
+                                let t = open_session(conn, &master, &r.user.id, scope)?;
+                                (Opened::Tokens(t), None)
+                            }
+                            Channel::Console => {
+                                let (id, secret) = crate::auth::cookies::open(conn, &r.user.id, scope)?;
+                                (Opened::Cookie { secret, scope }, Some(id))
+                            }
+                        };
                         let mut ctx = ctx.clone();
                         ctx.actor = Some(actor_of(&r));
                         if scope == SessionScope::Full {
-                            crate::auth::accounts::mark_onboarded(conn, &ctx, &r.party, &crate::clock::now_text(), events)?;
+                            crate::auth::accounts::mark_onboarded(
+                                conn,
+                                &ctx,
+                                &r.party,
+                                &crate::clock::now_text(),
+                                events,
+                            )?;
                         }
                         events.push(
                             Event::new(&ctx, "authn_login", "session", Outcome::Allowed)
                                 .object(r.user.id.clone(), Some(&r.party.code))
-                                .details(serde_json::json!({"scope": scope.as_str(), "mfa": totp_step.is_some(), "changes": changes})),
+                                .details(serde_json::json!({
+                                    "scope": scope.as_str(),
+                                    "mfa": totp_step.is_some(),
+                                    "changes": changes,
+                                    "channel": if session_id.is_some() { "console" } else { "api" },
+                                })),
                         );
-                        Ok(Ok(tokens))
+                        Ok(Ok(opened))
                     }
                     (record, _) => {
                         throttle::record_failure(conn, &account_key, throttle::ACCOUNT, now)?;
@@ -373,6 +427,24 @@ pub async fn logout(state: &Identity<'_>, auth: Authenticated) -> Result<(), Api
                         .object(auth.session_id.clone(), Some(&auth.record.party.code)),
                 );
                 Ok(())
+            })
+        })
+        .await
+}
+
+/// End every session of the signed-in user, on every device and channel.
+pub async fn logout_everywhere(state: &Identity<'_>, auth: Authenticated) -> Result<usize, ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn, events| {
+                let ended = revoke_sessions(conn, &auth.record.user.id, "logout_everywhere")?;
+                events.push(
+                    Event::new(&auth.ctx, "authn_logout_everywhere", "session", Outcome::Allowed)
+                        .object(auth.record.user.id.clone(), Some(&auth.record.party.code))
+                        .details(serde_json::json!({"sessions_ended": ended})),
+                );
+                Ok(ended)
             })
         })
         .await

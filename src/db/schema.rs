@@ -99,6 +99,8 @@ diesel::table! {
         expires_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
         revoke_reason -> Nullable<Text>,
+        cookie_hash -> Nullable<Text>,
+        last_seen_at -> Nullable<BigInt>,
     }
 }
 
