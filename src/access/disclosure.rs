@@ -82,6 +82,11 @@ impl CaseDisclosure {
     pub fn into_body(self) -> String {
         self.text
     }
+
+    /// The JSON text, for a page that shows it (the web console).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
 }
 
 /// A stored rendering of a case as the store read it: text only, nothing decided yet.
@@ -137,6 +142,11 @@ pub struct CaseSummary {
 impl CaseSummary {
     pub fn decision(&self) -> &Decision {
         &self.decision
+    }
+
+    /// The JSON text, for a page that shows it (the web console).
+    pub fn text(&self) -> &str {
+        self.text.get()
     }
 }
 

@@ -16,21 +16,26 @@ use crate::state::AppState;
     responses((status = 200, body = AuditPage)))]
 #[get("/api/v1/audit")]
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner()?;
+    Ok(HttpResponse::Ok().json(page(&state, &p, q).await?))
+}
+
+/// A page of the audit events the caller's auditor scope includes, the read itself audited:
+/// the one path of the API and the web console.
+pub async fn page(state: &AppState, p: &Principal, q: AuditQuery) -> Result<query::AuditPage, ApiError> {
     let Some(scope) = access::audit_scope(&p.subject()) else {
         state.audit.record(Event::new(&p.ctx, "audit_read", "audit_log", Outcome::Denied)).await?;
         return Err(ApiError::Forbidden);
     };
-    let q = q.into_inner()?;
     let filters = serde_json::json!({
         "actor": q.actor, "party": q.party, "action": q.action, "object_type": q.object_type,
         "object_id": q.object_id, "outcome": q.outcome, "from": q.from, "to": q.to,
     });
-    let s2 = scope.clone();
-    let page = state.db.run(move |c| query::search(c, &s2, q)).await?;
+    let page = state.db.run(move |c| query::search(c, &scope, q)).await?;
     let ev = Event::new(&p.ctx, "audit_read", "audit_log", Outcome::Allowed)
         .details(serde_json::json!({"filters": filters, "events": page.items.len()}));
     state.audit.record(ev).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Recompute the hash chain and report its state (ST auditors and administrators).
@@ -38,6 +43,11 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AuditQuery>
     responses((status = 200, body = VerifyReport)))]
 #[get("/api/v1/audit/verify")]
 pub async fn verify(state: web::Data<AppState>, p: Principal) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(verification(&state, &p).await?))
+}
+
+/// The chain's verification, audited: the one path of the API and the web console.
+pub async fn verification(state: &AppState, p: &Principal) -> Result<crate::audit::VerifyReport, ApiError> {
     if !access::may_verify_audit(&p.subject()) {
         state.audit.record(Event::new(&p.ctx, "audit_verify", "audit_log", Outcome::Denied)).await?;
         return Err(ApiError::Forbidden);
@@ -46,7 +56,7 @@ pub async fn verify(state: web::Data<AppState>, p: Principal) -> Result<HttpResp
     let ev = Event::new(&p.ctx, "audit_verify", "audit_log", Outcome::Allowed)
         .details(serde_json::json!({"ok": report.ok, "events": report.events}));
     state.audit.record(ev).await?;
-    Ok(HttpResponse::Ok().json(report))
+    Ok(report)
 }
 
 /// What a proof request names.

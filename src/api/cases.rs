@@ -5,12 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::access::disclosure::CaseDisclosure;
 use crate::api::http::{BulkJson, Json, Query};
 use crate::api::support::{if_match, refusal};
 use crate::audit::{Event, Outcome};
 use crate::auth::Principal;
 use crate::cases::idempotency::{Key, Snapshot};
-use crate::cases::service::{self, BatchRequest, BatchResult, CaseQuery, Read, Retraction, Viewed};
+use crate::cases::service::{self, BatchRequest, BatchResult, CasePage, CaseQuery, Read, Retraction, Viewed};
 use crate::cases::store::VersionInfo;
 use crate::error::{ApiError, Problem};
 use crate::formato::catalog::Catalog;
@@ -99,15 +100,22 @@ pub async fn batch(
     ))]
 #[get("/api/v1/cases/{id}")]
 pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    let case = read(&state, &p, id.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, case.etag().to_owned()))
+        .content_type("application/json")
+        .body(case.into_body()))
+}
+
+/// Read a case as the caller may see it, the read (or the refusal, as 404) audited before
+/// anything leaves: the one path of the API and the web console.
+pub async fn read(state: &AppState, p: &Principal, id: String) -> Result<CaseDisclosure, ApiError> {
+    let (s, ctx) = (p.subject(), p.ctx.clone());
     match state.db.run(move |c| service::get(c, &s, &ctx, &id)).await? {
         Read::Visible(case, event) => {
             // The read is recorded before the data leaves; if it cannot be, nothing is sent.
             state.audit.record(event).await?;
-            Ok(HttpResponse::Ok()
-                .insert_header((header::ETAG, case.etag().to_owned()))
-                .content_type("application/json")
-                .body(case.into_body()))
+            Ok(case)
         }
         Read::Hidden(event) => {
             state.audit.record(event).await?;
@@ -195,8 +203,14 @@ pub struct CasePageDoc {
     ))]
 #[get("/api/v1/cases")]
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<CaseQuery>) -> Result<HttpResponse, ApiError> {
+    let page = list_page(&state, &p, q.into_inner()?).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// A page of the cases visible to the caller, audited for every country whose cases it
+/// disclosed: the one path of the API and the web console.
+pub async fn list_page(state: &AppState, p: &Principal, q: CaseQuery) -> Result<CasePage, ApiError> {
     let s = p.subject();
-    let q = q.into_inner()?;
     // What the query asked for, without its values (a search text or a date could be personal).
     let search = q.q.is_some();
     let filters: Vec<&str> = [
@@ -211,10 +225,10 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<CaseQuery>)
     .filter_map(|(name, given)| given.then_some(name))
     .collect();
     let r = state.db.run(move |c| service::list(c, &s, q)).await;
-    let (page, owners) = refusal(&state, &p, "case_list", "case", None, r).await?;
+    let (page, owners) = refusal(state, p, "case_list", "case", None, r).await?;
     let query = serde_json::json!({"search": search, "filters": filters});
     state.audit.record_all(crate::audit::owner_events(&p.ctx, "case_list", "case", owners, query)).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// The history of a case (reporting country only).

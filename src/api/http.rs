@@ -64,7 +64,8 @@ fn client_addr_of(req: &ServiceRequest, trusted: &[IpAddr]) -> Option<String> {
     Some(client.to_string())
 }
 
-fn prefers_spanish(req: &HttpRequest) -> bool {
+/// Whether the caller's `Accept-Language` prefers Spanish to English.
+pub fn prefers_spanish(req: &HttpRequest) -> bool {
     let Some(value) = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
@@ -112,6 +113,9 @@ fn set(headers: &mut header::HeaderMap, name: &'static str, value: &'static str)
 }
 
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+/// The web console: its own scripts, styles and images only; forms post only to itself.
+const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                           connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
                         script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
@@ -138,7 +142,10 @@ pub async fn envelope(
     };
 
     let status = res.status();
-    let res = if status.is_client_error() || status.is_server_error() {
+    // Console pages answer errors with a page of their own, in the reader's language.
+    let html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let console = html || res.request().path().starts_with("/assets/");
+    let res = if (status.is_client_error() || status.is_server_error()) && !html {
         let api_error = res
             .response()
             .error()
@@ -174,10 +181,19 @@ pub async fn envelope(
     }
     set(headers, "strict-transport-security", "max-age=63072000; includeSubDomains");
     set(headers, "x-content-type-options", "nosniff");
-    set(headers, "cache-control", "no-store");
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        set(headers, "cache-control", "no-store");
+    }
     set(headers, "x-frame-options", "DENY");
     set(headers, "referrer-policy", "no-referrer");
-    set(headers, "content-security-policy", if is_docs { DOCS_CSP } else { API_CSP });
+    let csp = if is_docs {
+        DOCS_CSP
+    } else if console {
+        CONSOLE_CSP
+    } else {
+        API_CSP
+    };
+    set(headers, "content-security-policy", csp);
     headers.remove(header::SERVER);
     if let Some(ct) = headers.get(header::CONTENT_TYPE)
         && ct.as_bytes() == b"application/json"

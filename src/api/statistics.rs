@@ -103,13 +103,24 @@ pub async fn table(
     q: Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let params = q.into_inner()?;
-    let (query, _) = refusal(&state, &p, "statistics_query", "statistics", None, service::parse(&params, None)).await?;
-    let (s, k) = (p.subject(), state.stats.clone());
-    let _slot = refusal(&state, &p, "statistics_query", "statistics", None, slot(&state).await).await?;
-    let r = state.db.run(move |c| service::run(c, &s, &query, &k)).await;
-    let result = refusal(&state, &p, "statistics_query", "statistics", None, r).await?;
-    audited(&state, &p, "statistics_query", &[&result]).await?;
+    let result = query_table(&state, &p, &params).await?;
     Ok(respond(&req, &params, &result))
+}
+
+/// Run a statistics table query under disclosure control, audited: the one path of the API and
+/// the web console.
+pub async fn query_table(
+    state: &AppState,
+    p: &Principal,
+    params: &BTreeMap<String, String>,
+) -> Result<StatisticsResult, ApiError> {
+    let (query, _) = refusal(state, p, "statistics_query", "statistics", None, service::parse(params, None)).await?;
+    let (s, k) = (p.subject(), state.stats.clone());
+    let _slot = refusal(state, p, "statistics_query", "statistics", None, slot(state).await).await?;
+    let r = state.db.run(move |c| service::run(c, &s, &query, &k)).await;
+    let result = refusal(state, p, "statistics_query", "statistics", None, r).await?;
+    audited(state, p, "statistics_query", &[&result]).await?;
+    Ok(result)
 }
 
 /// Route legs as from-country → to-country flows (`route`, as `GT > MX`) with transport means

@@ -18,7 +18,7 @@ use crate::db::DbConn;
 use crate::db::schema::audit_events;
 use crate::error::{ApiError, FieldError};
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Default, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Events of this acting user id.
