@@ -185,7 +185,8 @@ pub fn configure_app(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) 
         .app_data(http::query_config())
         .app_data(http::path_config())
         .app_data(web::Data::new(http::TrustedProxies(state.settings.trusted_proxies.clone())))
-        .configure(crate::api::configure);
+        .configure(crate::api::configure)
+        .configure(crate::console::configure);
     if state.settings.docs {
         cfg.service(
             utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")

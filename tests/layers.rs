@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The only modules that may name the web layer.
-const WEB_LAYER: &[&str] = &["api", "server"];
-const MAY_NAME_WEB: &[&str] = &["api", "server", "cli", "main"];
+const WEB_LAYER: &[&str] = &["api", "console", "server"];
+const MAY_NAME_WEB: &[&str] = &["api", "console", "server", "cli", "main"];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
 

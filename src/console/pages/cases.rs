@@ -1,0 +1,179 @@
+//! Officers and analysts: the case list (the API's filters, search and pagination) and the case
+//! page. Both call the API's own read paths (`api::cases::list_page`, `api::cases::read`), so
+//! the console shows exactly what `access` released to the caller and every page is audited as
+//! the matching API read.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use maud::{Markup, html};
+use serde_json::Value;
+
+use crate::access::disclosure::Decision;
+use crate::cases::service::CaseQuery;
+use crate::console::i18n::Lang;
+use crate::console::layout::{self, Shell, notice, url_encode};
+use crate::console::render;
+use crate::console::session::{Member, Refused};
+use crate::formato::catalog;
+use crate::state::AppState;
+
+/// The list's filters, as the form sends them (empty means "any").
+const FILTERS: [&str; 5] = ["reporting_country", "case_type", "case_status", "q", "cursor"];
+
+fn query_of(params: &BTreeMap<String, String>) -> CaseQuery {
+    let get = |k: &str| params.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    CaseQuery {
+        reporting_country: get("reporting_country").map(|c| c.to_ascii_uppercase()),
+        case_type: get("case_type"),
+        case_status: get("case_status"),
+        q: get("q"),
+        cursor: get("cursor"),
+        limit: Some(25),
+        ..CaseQuery::default()
+    }
+}
+
+fn enum_select(lang: Lang, name: &str, label: &str, selected: Option<&str>) -> Markup {
+    let values = catalog::enum_def(name).map(|e| e.values.as_slice()).unwrap_or(&[]);
+    html! {
+        div {
+            label for=(name) { (label) }
+            select id=(name) name=(name) {
+                option value="" { (lang.t("Any", "Cualquiera")) }
+                @for v in values {
+                    option value=(v.code) selected[selected == Some(v.code)] { (lang.t(v.label_en, v.label_es)) }
+                }
+            }
+        }
+    }
+}
+
+/// A summary value: its text, or the withheld marker.
+fn cell(lang: Lang, path: &str, v: Option<&Value>) -> Markup {
+    match v {
+        None | Some(Value::Null) => html! { span.muted { "—" } },
+        Some(v) if render::withheld_basis(v).is_some() => {
+            render::withheld(lang, render::withheld_basis(v).unwrap_or(""))
+        }
+        Some(Value::String(s)) => match catalog::field(path).and_then(|f| f.enum_name) {
+            Some(e) => html! { (render::enum_label(lang, e, s)) },
+            None => html! { (s) },
+        },
+        Some(v) => html! { (v.to_string()) },
+    }
+}
+
+#[get("/cases")]
+pub async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    m: Member,
+    params: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, Refused> {
+    let lang = m.lang;
+    let params = params.into_inner();
+    let page = crate::api::cases::list_page(&state, &m.p, query_of(&params)).await.map_err(|e| Refused::of(&req, e))?;
+    let items: Vec<Value> = page.items.iter().filter_map(|s| serde_json::from_str(s.text()).ok()).collect();
+    let own = &m.p.record.party.code;
+    let next = page.next_cursor.as_ref().map(|c| {
+        let mut q: Vec<String> = FILTERS
+            .iter()
+            .filter(|k| **k != "cursor")
+            .filter_map(|k| params.get(*k).filter(|v| !v.is_empty()).map(|v| format!("{k}={}", url_encode(v))))
+            .collect();
+        q.push(format!("cursor={}", url_encode(c)));
+        format!("/cases?{}", q.join("&"))
+    });
+    let body = html! {
+        form.filters method="get" action="/cases" role="search" {
+            div {
+                label for="q" { (lang.t("Search", "Buscar")) }
+                input #q name="q" type="search" maxlength="200" value=(params.get("q").map(String::as_str).unwrap_or(""));
+            }
+            div {
+                label for="reporting_country" { (lang.t("Reporting country", "País que informa")) }
+                input #reporting_country name="reporting_country" type="text" maxlength="2" size="3" pattern="[A-Za-z]{2}"
+                    value=(params.get("reporting_country").map(String::as_str).unwrap_or(""));
+            }
+            (enum_select(lang, "case_type", &render::label(lang, "case_type"), params.get("case_type").map(String::as_str)))
+            (enum_select(lang, "case_status", &render::label(lang, "case_status"), params.get("case_status").map(String::as_str)))
+            div { button type="submit" { (lang.t("Filter", "Filtrar")) } }
+        }
+        @if items.is_empty() {
+            p { (lang.t("No case matches.", "Ningún caso coincide.")) }
+        } @else {
+            div.table-wrap {
+                table {
+                    caption.muted { (lang.t("Newest first. Other countries' cases show only what they shared.", "Los más recientes primero. Los casos de otros países muestran solo lo que compartieron.")) }
+                    thead { tr {
+                        th scope="col" { (lang.t("Case", "Caso")) }
+                        th scope="col" { (lang.t("Country", "País")) }
+                        th scope="col" { (render::label(lang, "case_type")) }
+                        th scope="col" { (render::label(lang, "case_status")) }
+                        th scope="col" { (render::label(lang, "date_detected")) }
+                        th scope="col" class="num" { (lang.t("Persons", "Personas")) }
+                        th scope="col" { (lang.t("Updated", "Actualizado")) }
+                    } }
+                    tbody {
+                        @for it in &items {
+                            @let id = it.get("case_id").and_then(Value::as_str).unwrap_or("");
+                            @let country = it.get("reporting_country").and_then(Value::as_str).unwrap_or("");
+                            tr {
+                                td { a href={ "/cases/" (id) } { code { (&id[..id.len().min(8)]) } } " "
+                                    @if country == own { span.badge { (lang.t("own", "propio")) } }
+                                    @if it.get("retracted") == Some(&Value::Bool(true)) { span.badge { (lang.t("retracted", "retirado")) } } }
+                                td { (country) }
+                                td { (cell(lang, "case_type", it.get("case_type"))) }
+                                td { (cell(lang, "case_status", it.get("case_status"))) }
+                                td { (cell(lang, "date_detected", it.get("date_detected"))) }
+                                td.num { (cell(lang, "persons_affected_count", it.get("persons_affected_count"))) }
+                                td { (cell(lang, "updated_at", it.get("updated_at"))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(next) = next {
+            nav.pager aria-label=(lang.t("Pages", "Páginas")) { a href=(next) rel="next" { (lang.t("Older cases →", "Casos anteriores →")) } }
+        }
+    };
+    let shell = Shell { lang, user: Some(&m.p.0), csrf: Some(&m.csrf), path: "/cases" };
+    Ok(layout::ok(&shell, lang.t("Cases", "Casos"), body))
+}
+
+#[get("/cases/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    m: Member,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Refused> {
+    let lang = m.lang;
+    let case = crate::api::cases::read(&state, &m.p, id.into_inner()).await.map_err(|e| Refused::of(&req, e))?;
+    let doc: Value =
+        serde_json::from_str(case.text()).map_err(|_| Refused::of(&req, crate::error::ApiError::Internal))?;
+    let country = doc.get("reporting_country").and_then(Value::as_str).unwrap_or("");
+    let case_id = doc.get("case_id").and_then(Value::as_str).unwrap_or("");
+    let version = doc.get("version").and_then(Value::as_i64).unwrap_or(0);
+    let foreign = matches!(case.decision(), Decision::Redacted { .. });
+    let withheld = case.withheld().len();
+    let body = html! {
+        p {
+            span.badge { (lang.t("Reporting country", "País que informa")) ": " (country) } " "
+            span.badge { (lang.t("Version", "Versión")) " " (version) } " "
+            @if doc.get("retracted") == Some(&Value::Bool(true)) { span.badge { (lang.t("Retracted", "Retirado")) } }
+        }
+        @if foreign {
+            (notice(&match lang {
+                Lang::En => format!("Shared by {country}. {withheld} fields are withheld under its legal reservations; each is marked with its legal basis."),
+                Lang::Es => format!("Compartido por {country}. {withheld} campos están reservados por sus reservas legales; cada uno lleva su fundamento legal."),
+            }, false))
+        }
+        (render::case(lang, &doc))
+    };
+    let shell = Shell { lang, user: Some(&m.p.0), csrf: Some(&m.csrf), path: "/cases" };
+    let title = format!("{} {}", lang.t("Case", "Caso"), &case_id[..case_id.len().min(8)]);
+    Ok(layout::ok(&shell, &title, body))
+}

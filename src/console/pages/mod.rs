@@ -1,0 +1,7 @@
+//! The console's pages, by capability.
+
+pub mod account;
+pub mod audit;
+pub mod cases;
+pub mod home;
+pub mod statistics;
