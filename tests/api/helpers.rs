@@ -162,6 +162,11 @@ fn start(data_dir: PathBuf, db_url: String, tweak: impl FnOnce(&mut Layer)) -> T
 }
 
 pub fn https_client(ca: &std::path::Path) -> awc::Client {
+    https_client_with(ca, true)
+}
+
+/// An HTTPS client trusting `ca`, following redirects or not.
+pub fn https_client_with(ca: &std::path::Path, follow_redirects: bool) -> awc::Client {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
@@ -173,10 +178,10 @@ pub fn https_client(ca: &std::path::Path) -> awc::Client {
         .unwrap()
         .with_root_certificates(roots)
         .with_no_client_auth();
-    awc::Client::builder()
+    let builder = awc::Client::builder()
         .connector(awc::Connector::new().rustls_0_23(Arc::new(config)))
-        .timeout(std::time::Duration::from_secs(60))
-        .finish()
+        .timeout(std::time::Duration::from_secs(60));
+    if follow_redirects { builder.finish() } else { builder.disable_redirects().finish() }
 }
 
 impl TestApp {
@@ -384,4 +389,119 @@ impl TestApp {
             .load(&mut self.conn())
             .unwrap()
     }
+}
+
+/// A TOTP code the server has not yet accepted for this user: the current step's, or the next
+/// step's (accepted within the ±1 step window) when the current one was used already.
+#[allow(dead_code)]
+pub fn fresh_totp(app: &TestApp, user_id: &str, secret: &str) -> String {
+    let last: Option<i64> =
+        schema::users::table.find(user_id).select(schema::users::totp_last_step).get_result(&mut app.conn()).unwrap();
+    loop {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let step = (now / 30) as i64;
+        let wanted = last.map_or(step, |l| step.max(l + 1));
+        if wanted <= step + 1 {
+            return enlace::auth::mfa::code_at(secret, wanted as u64 * 30).unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+
+/// A person at a browser: the console over HTTPS, without following redirects, with the
+/// cookies the server set (a minimal cookie jar: name → value).
+#[allow(dead_code)]
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    client: awc::Client,
+    pub cookies: std::collections::BTreeMap<String, String>,
+    /// Every `Set-Cookie` line received, as sent (for checking flags).
+    pub set_cookies: Vec<String>,
+}
+
+#[allow(dead_code)]
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Browser<'a> {
+        let client = https_client_with(&app.data_dir.join("tls/dev-ca.pem"), false);
+        Browser { app, client, cookies: Default::default(), set_cookies: vec![] }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn keep(&mut self, res: &awc::http::header::HeaderMap) {
+        for line in res.get_all("set-cookie") {
+            let line = line.to_str().unwrap().to_owned();
+            let (pair, attrs) = line.split_once(';').unwrap_or((&line, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            let removed = attrs.to_ascii_lowercase().contains("max-age=0");
+            if removed || value.is_empty() {
+                self.cookies.remove(name.trim());
+            } else {
+                self.cookies.insert(name.trim().to_owned(), value.trim().to_owned());
+            }
+            self.set_cookies.push(line);
+        }
+    }
+
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, format!("{}{}", self.app.base, path));
+        if !self.cookies.is_empty() {
+            req = req.insert_header(("Cookie", self.cookie_header()));
+        }
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        let mut res = match form {
+            Some(fields) => req.send_form(&fields.to_vec()).await,
+            None => req.send().await,
+        }
+        .expect("request sent");
+        let body = res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec();
+        let headers = res.headers().clone();
+        self.keep(&headers);
+        Resp { status: res.status().as_u16(), headers, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.request("GET", path, None, &[]).await
+    }
+
+    /// Submit a form of the page at `page` as a browser would: with the CSRF token the page holds.
+    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Resp {
+        let html = self.get(page).await.text();
+        let csrf = csrf_of(&html).unwrap_or_else(|| panic!("no CSRF token on {page}: {html}"));
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.request("POST", action, Some(&all), &[]).await
+    }
+
+    /// Sign in through the console's form (with a fresh TOTP code when the user has a factor).
+    pub async fn sign_in(&mut self, user: &TestUser) -> Resp {
+        let code = user.totp_secret.as_ref().map(|s| fresh_totp(self.app, &user.id, s)).unwrap_or_default();
+        let res = self
+            .submit(
+                "/sign-in",
+                "/sign-in",
+                &[("username", &user.username), ("password", &user.password), ("totp", &code)],
+            )
+            .await;
+        assert_eq!(res.status, 303, "console sign-in: {}", res.text());
+        res
+    }
+}
+
+/// The CSRF token of the first form of a page.
+#[allow(dead_code)]
+pub fn csrf_of(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(html[at..].split('"').next()?.to_owned())
 }

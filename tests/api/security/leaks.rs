@@ -162,6 +162,30 @@ async fn no_foreign_identity_finds_a_canary_anywhere_nor_does_the_log() {
             }
         }
     }
+    // The web console: every identity signs in with a browser's cookie and crawls every page it
+    // can name (anonymous visitors are sent to the sign-in page, with nothing else).
+    let mut pages = 0usize;
+    for who in &callers {
+        let party = who.map_or("", |i| i.party.as_str());
+        let canaries = w.foreign_canaries(party);
+        let mut browser = Browser::new(&w.app);
+        if let Some(i) = who {
+            browser.sign_in(&i.user).await;
+        }
+        for path in console_paths(&w, &mut browser).await {
+            let res = browser.get(&path).await;
+            pages += 1;
+            assert!(res.status < 500, "console {path}: {}", res.status);
+            if who.is_none() {
+                assert_eq!(res.status, 303, "anonymous console {path}");
+                assert!(res.header("location").unwrap_or_default().starts_with("/sign-in"), "anonymous console {path}");
+            }
+            for h in hits(&world::full_text(&res), &canaries, who.is_none()) {
+                leaks.push(format!("{} console GET {path}: {h}", who.map_or("anonymous".into(), |i| i.label())));
+            }
+        }
+    }
+    super::figure(format!("console leak scan: {} identities and anonymous, {pages} pages", w.identities.len()));
     // The log: no canary, no password, no token.
     let log = String::from_utf8_lossy(&sink.lock().unwrap()).into_owned();
     assert!(!log.is_empty(), "the log was captured");
@@ -183,6 +207,37 @@ async fn no_foreign_identity_finds_a_canary_anywhere_nor_does_the_log() {
     ));
     assert!(leaks.is_empty(), "{}", leaks.join("\n"));
     assert!(log_hits.is_empty(), "the server log holds {log_hits:?}");
+}
+
+/// The console pages a browser can reach: every page of the case list (following its "next"
+/// links), every case of the world, statistics tables (HTML and CSV), the audit log, the account.
+async fn console_paths(w: &World, browser: &mut Browser<'_>) -> Vec<String> {
+    let mut paths = vec!["/".to_owned(), "/account".to_owned()];
+    let mut next = Some("/cases".to_owned());
+    while let Some(p) = next.take() {
+        let html = browser.get(&p).await.text();
+        next = html
+            .split("rel=\"next\"")
+            .next()
+            .filter(|_| html.contains("rel=\"next\""))
+            .and_then(|before| before.rsplit("href=\"").next())
+            .and_then(|h| h.split('"').next())
+            .map(|h| h.replace("&amp;", "&"));
+        paths.push(p);
+    }
+    paths.push("/cases?q=CANARY".to_owned());
+    paths.extend(w.cases.iter().map(|c| format!("/cases/{}", c.id)));
+    paths.extend(
+        [
+            "/statistics?measure=cases&dim1=reporting_country&dim2=case_type",
+            "/statistics?measure=persons&dim1=citizenship",
+            "/statistics?measure=victims&dim1=year",
+            "/statistics.csv?measure=victims&group_by=sex",
+            "/audit",
+        ]
+        .map(str::to_owned),
+    );
+    paths
 }
 
 /// A response with what legitimately varies between two identical requests removed.

@@ -1,0 +1,376 @@
+//! The web console over HTTP, as a browser without JavaScript uses it: cookies, redirects and
+//! form posts (the browser suite drives a real Chromium through the same flows).
+
+use std::collections::BTreeSet;
+
+use diesel::prelude::*;
+use enlace::access::Role;
+use enlace::db::schema;
+use serde_json::json;
+
+use crate::cases::{canary_case, catalog, expected_reserved};
+use crate::helpers::*;
+
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+fn location(res: &Resp) -> String {
+    res.header("location").unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn anonymous_visitors_are_sent_to_sign_in_and_get_nothing_else() {
+    let app = spawn_app().await;
+    let mut b = Browser::new(&app);
+    for (path, to) in [
+        ("/", "/sign-in"),
+        ("/cases", "/sign-in?next=/cases"),
+        ("/cases/0193a8f2-0000-7000-8000-000000000000", "/sign-in?next=/cases/0193a8f2-0000-7000-8000-000000000000"),
+        ("/statistics?measure=cases", "/sign-in?next=/statistics%3Fmeasure%3Dcases"),
+        ("/audit", "/sign-in?next=/audit"),
+        ("/account", "/sign-in?next=/account"),
+        ("/password", "/sign-in?next=/password"),
+        ("/mfa", "/sign-in?next=/mfa"),
+    ] {
+        let res = b.get(path).await;
+        assert_eq!(res.status, 303, "{path}");
+        assert_eq!(location(&res), to, "{path}");
+        assert!(res.body.is_empty(), "{path}: {}", res.text());
+    }
+    // A state-changing post without a session is refused the same way.
+    let res = b.request("POST", "/sign-out", Some(&[("csrf", "x")]), &[]).await;
+    assert_eq!(res.status, 303);
+    let res = b.get("/sign-in").await;
+    assert_eq!(res.status, 200);
+    assert!(res.header("content-type").unwrap().starts_with("text/html"));
+    assert_eq!(res.header("content-security-policy").as_deref(), Some(CSP));
+    assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(res.header("x-frame-options").as_deref(), Some("DENY"));
+    let html = res.text();
+    assert!(html.contains("<html lang=\"en\">") && html.contains("name=\"password\""), "{html}");
+    assert!(!html.contains("<script>") && !html.contains(" style="), "no inline script or style");
+    // The stylesheet and script are served from the binary, cacheable for a year.
+    for asset in html.split("\"/assets/").skip(1).filter_map(|s| s.split('"').next()) {
+        let res = b.get(&format!("/assets/{asset}")).await;
+        assert_eq!(res.status, 200, "{asset}");
+        assert_eq!(res.header("cache-control").as_deref(), Some("public, max-age=31536000, immutable"));
+    }
+}
+
+#[actix_web::test]
+async fn pages_follow_the_browser_language_and_keep_the_users_choice() {
+    let app = spawn_app().await;
+    let mut b = Browser::new(&app);
+    let res = b.request("GET", "/sign-in", None, &[("Accept-Language", "es-GT,es;q=0.9,en;q=0.5")]).await;
+    assert!(res.text().contains("<html lang=\"es\">") && res.text().contains("Contraseña"));
+    let res = b.get("/language?to=en&back=/sign-in").await;
+    assert_eq!((res.status, location(&res)), (303, "/sign-in".to_owned()));
+    let kept = b.set_cookies.iter().find(|c| c.starts_with("__Host-enlace-lang=en")).expect("language cookie");
+    assert!(kept.contains("Secure") && kept.contains("Path=/") && kept.contains("Max-Age="), "{kept}");
+    let res = b.request("GET", "/sign-in", None, &[("Accept-Language", "es")]).await;
+    assert!(res.text().contains("<html lang=\"en\">"), "the kept choice wins over the browser's");
+    // An open redirect is not possible through the switch.
+    let res = b.get("/language?to=es&back=//evil.example/x").await;
+    assert_eq!(location(&res), "/");
+}
+
+#[actix_web::test]
+async fn a_session_lives_in_a_host_cookie_and_every_form_needs_its_csrf_token() {
+    let app = spawn_app().await;
+    let officer = app.user("GT", &[Role::Officer]).await;
+    let mut b = Browser::new(&app);
+    let res = b.sign_in(&officer).await;
+    assert_eq!(location(&res), "/");
+    let cookie = b.set_cookies.iter().find(|c| c.starts_with("__Host-enlace=")).expect("session cookie").clone();
+    for flag in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} missing: {cookie}");
+    }
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    let secret = b.cookies["__Host-enlace"].clone();
+    // The server keeps only a digest of the secret.
+    let stored: Vec<Option<String>> = schema::sessions::table
+        .filter(schema::sessions::user_id.eq(&officer.id))
+        .select(schema::sessions::cookie_hash)
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(stored.iter().flatten().any(|h| h == &enlace::digest::sha256_hex(secret.as_bytes())));
+    assert!(stored.iter().flatten().all(|h| h != &secret));
+    let home = b.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains(&officer.username));
+
+    // Posts without the token, with another session's token, or from another origin: refused, audited.
+    let other = {
+        let mut o = Browser::new(&app);
+        let second = app.user("GT", &[Role::Officer]).await;
+        o.sign_in(&second).await;
+        csrf_of(&o.get("/").await.text()).unwrap()
+    };
+    let own = csrf_of(&home.text()).unwrap();
+    assert_ne!(own, other);
+    let before = app.audit_count("console_csrf_refused");
+    for (fields, headers) in [
+        (vec![], vec![]),
+        (vec![("csrf", other.as_str())], vec![]),
+        (vec![("csrf", own.as_str())], vec![("Origin", "https://evil.example")]),
+        (vec![("csrf", own.as_str())], vec![("Sec-Fetch-Site", "cross-site")]),
+        (vec![("csrf", own.as_str())], vec![("Origin", "null")]),
+        (vec![("csrf", own.as_str())], vec![("Origin", "https://evil.example"), ("Sec-Fetch-Site", "same-site")]),
+    ] {
+        let res = b.request("POST", "/sign-out", Some(&fields), &headers).await;
+        assert_eq!(res.status, 403, "{fields:?} {headers:?}");
+        assert!(res.header("content-type").unwrap().starts_with("text/html"));
+    }
+    assert_eq!(app.audit_count("console_csrf_refused"), before + 6);
+    assert_eq!(b.get("/").await.status, 200, "still signed in");
+    // A form body of the wrong type is not taken either.
+    let res = b.request("POST", "/sign-out", None, &[("Content-Type", "application/json")]).await;
+    assert_eq!(res.status, 415);
+
+    // Signing out ends the session on the server: the old cookie opens nothing.
+    let res = b.submit("/", "/sign-out", &[]).await;
+    assert_eq!((res.status, location(&res)), (303, "/sign-in?done=out".to_owned()));
+    assert!(!b.cookies.contains_key("__Host-enlace"), "the cookie is removed");
+    b.cookies.insert("__Host-enlace".into(), secret);
+    let res = b.get("/").await;
+    assert_eq!((res.status, location(&res)), (303, "/sign-in".to_owned()));
+    assert!(app.audit_count("authn_token_invalid") >= 1);
+}
+
+#[actix_web::test]
+async fn an_idle_session_ends_and_sign_out_everywhere_ends_api_sessions_too() {
+    let app = spawn_app().await;
+    let officer = app.user("GT", &[Role::Officer]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&officer).await;
+    // Idle for longer than the timeout: the next request finds no session.
+    diesel::update(schema::sessions::table.filter(schema::sessions::cookie_hash.is_not_null()))
+        .set(schema::sessions::last_seen_at.eq(Some(enlace::clock::unix_now() - 31 * 60)))
+        .execute(&mut app.conn())
+        .unwrap();
+    let res = b.get("/cases").await;
+    assert_eq!((res.status, location(&res)), (303, "/sign-in?next=/cases".to_owned()));
+    let reasons: Vec<Option<String>> = schema::sessions::table
+        .filter(schema::sessions::cookie_hash.is_not_null())
+        .select(schema::sessions::revoke_reason)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(reasons, vec![Some("idle".to_owned())]);
+
+    // Sign out everywhere: the API token of another device stops working as well.
+    assert_eq!(app.get("/api/v1/me", Some(&officer.token)).await.status, 200);
+    b.sign_in(&officer).await;
+    let res = b.submit("/account", "/sign-out-everywhere", &[]).await;
+    assert_eq!((res.status, location(&res)), (303, "/sign-in?done=everywhere".to_owned()));
+    assert_eq!(app.get("/api/v1/me", Some(&officer.token)).await.status, 401);
+    assert_eq!(b.get("/").await.status, 303);
+    assert_eq!(app.audit_count("authn_logout_everywhere"), 1);
+}
+
+#[actix_web::test]
+async fn a_first_sign_in_changes_the_password_then_enrols_a_second_factor() {
+    let app = spawn_app().await;
+    let username = "primera.vez";
+    let initial = "Clave inicial 8f3k2p9q";
+    let id =
+        enlace::admin::bootstrap::create_user(&mut app.conn(), "GT", &[Role::CountryAdmin], username, initial, true)
+            .unwrap();
+    let mut user = TestUser {
+        id,
+        username: username.into(),
+        password: initial.into(),
+        party: "GT".into(),
+        roles: vec![Role::CountryAdmin],
+        token: String::new(),
+        refresh: String::new(),
+        totp_secret: None,
+    };
+    let mut b = Browser::new(&app);
+    let res = b.sign_in(&user).await;
+    assert_eq!(location(&res), "/password");
+    assert_eq!(location(&b.get("/cases").await), "/password", "a restricted session reaches only its step");
+    // A mistake is shown beside its field, and changes nothing.
+    let new = "Una clave propia 4x7w";
+    let res = b
+        .submit(
+            "/password",
+            "/password",
+            &[("current_password", initial), ("new_password", new), ("confirm_password", "otra")],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    let html = res.text();
+    assert!(html.contains("id=\"err-confirm_password\"") && html.contains("aria-invalid=\"true\""), "{html}");
+    let res = b
+        .submit(
+            "/password",
+            "/password",
+            &[("current_password", initial), ("new_password", "short"), ("confirm_password", "short")],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("id=\"err-new_password\""), "{}", res.text());
+    let res = b
+        .submit(
+            "/password",
+            "/password",
+            &[("current_password", initial), ("new_password", new), ("confirm_password", new)],
+        )
+        .await;
+    assert_eq!((res.status, location(&res)), (303, "/sign-in?done=password".to_owned()));
+    user.password = new.into();
+
+    // The administrator's role requires a second factor: enrolment with a QR code.
+    let res = b.sign_in(&user).await;
+    assert_eq!(location(&res), "/mfa");
+    let html = b.get("/mfa").await.text();
+    assert!(html.contains("<svg") && html.contains("id=\"totp-secret\""), "{html}");
+    let secret = html.split("id=\"totp-secret\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let csrf = csrf_of(&html).unwrap();
+    let res = b.request("POST", "/mfa", Some(&[("csrf", &csrf), ("code", "000000")]), &[]).await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains(&secret), "the same key is shown again after a wrong code");
+    let code = enlace::auth::mfa::code_at(&secret, enlace::clock::unix_now() as u64).unwrap();
+    let res = b.request("POST", "/mfa", Some(&[("csrf", &csrf), ("code", &code)]), &[]).await;
+    assert_eq!((res.status, location(&res)), (303, "/".to_owned()));
+    assert_eq!(b.get("/").await.status, 200, "the session is now full");
+    // The next sign-in needs the code.
+    user.totp_secret = Some(secret);
+    let mut again = Browser::new(&app);
+    let res = again.submit("/sign-in", "/sign-in", &[("username", username), ("password", new), ("totp", "")]).await;
+    assert_eq!(res.status, 401);
+    assert!(res.text().contains("not correct"));
+    again.sign_in(&user).await;
+    assert_eq!(again.get("/").await.status, 200);
+}
+
+#[actix_web::test]
+async fn another_countrys_officer_sees_markers_where_values_were_reserved() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let mx = app.user("MX", &[Role::Officer]).await;
+    let catalog = catalog(&app, &gt.token).await;
+    let per_case = ["case_status"];
+    let reserved = expected_reserved(&catalog, &[], &per_case.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    let (mut case, canaries) = canary_case(11, "GT", &catalog, &reserved, &per_case);
+    case["sharing"] = json!({"scope": "network"});
+    let res = app.post("/api/v1/cases", Some(&gt.token), &case).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = res.json()["case_id"].as_str().unwrap().to_owned();
+
+    let mut own = Browser::new(&app);
+    own.sign_in(&gt).await;
+    let page = own.get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(canaries.iter().all(|c| html.contains(c.as_str())), "the reporting country sees its case whole");
+    assert!(!html.contains("data-withheld"));
+
+    let mut foreign = Browser::new(&app);
+    foreign.sign_in(&mx).await;
+    let reads = app.audit_count("case_read");
+    let page = foreign.get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(app.audit_count("case_read"), reads + 1, "a console read is audited as an API read");
+    let html = page.text();
+    let leaked: Vec<&String> = canaries.iter().filter(|c| html.contains(c.as_str())).collect();
+    assert!(leaked.is_empty(), "{leaked:?}");
+    let api = app.get(&format!("/api/v1/cases/{id}"), Some(&mx.token)).await.text();
+    let markers = api.matches("\"withheld\":true").count();
+    assert!(markers >= reserved.len().min(10), "{markers}");
+    assert_eq!(html.matches("data-withheld=\"true\"").count(), markers, "one visible marker per withheld field");
+    assert!(html.contains("legal basis"));
+    // Handling codes come first, whatever the policy.
+    let handling = html.find("class=\"handling\"").unwrap();
+    assert!(handling < html.find("id=\"sec-A\"").unwrap());
+    // The list shows the case, with its reserved status withheld.
+    let list = foreign.get("/cases").await.text();
+    assert!(list.contains(&format!("/cases/{id}")) && list.contains("data-withheld"), "{list}");
+    // A national case of GT, or a case that does not exist: the same 404 page.
+    let national = {
+        let mut c = case.clone();
+        c["sharing"] = json!({"scope": "national"});
+        let res = app.post("/api/v1/cases", Some(&gt.token), &c).await;
+        res.json()["case_id"].as_str().unwrap().to_owned()
+    };
+    let a = foreign.get(&format!("/cases/{national}")).await;
+    let b = foreign.get("/cases/0193a8f2-0000-7000-8000-000000000000").await;
+    assert_eq!((a.status, b.status), (404, 404));
+    let strip = |s: String| s.split("<code>").next().unwrap_or("").to_owned();
+    assert_eq!(strip(a.text()), strip(b.text()));
+}
+
+#[actix_web::test]
+async fn the_statistics_page_shows_the_published_table_and_its_chart() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let analyst = app.user("MX", &[Role::Analyst]).await;
+    for seed in 0..6 {
+        let case = serde_json::to_value(enlace::formato::sample::typical_case(seed, "GT")).unwrap();
+        assert_eq!(app.post("/api/v1/cases", Some(&gt.token), &case).await.status, 201);
+    }
+    let mut b = Browser::new(&app);
+    b.sign_in(&analyst).await;
+    let form = b.get("/statistics").await;
+    assert_eq!(form.status, 200);
+    assert!(form.text().contains("name=\"measure\""));
+    for (page, api, chart) in [
+        ("measure=cases&dim1=case_type", "measure=cases&group_by=case_type", "<rect"),
+        ("measure=persons&dim1=reporting_country&dim2=sex", "measure=persons&group_by=reporting_country,sex", "<rect"),
+        ("measure=victims&dim1=year", "measure=victims&group_by=year", "<line "),
+    ] {
+        let res = b.get(&format!("/statistics?{page}")).await;
+        assert_eq!(res.status, 200, "{page}");
+        let html = res.text();
+        assert!(html.contains("<svg") && html.contains(chart), "{page}");
+        let json = app.get(&format!("/api/v1/statistics?{api}"), Some(&analyst.token)).await.json();
+        let suppressed = json["table"]["suppressed_cells"].as_u64().unwrap() as usize;
+        let shown: usize =
+            html.split("id=\"suppressed-count\">").nth(1).unwrap().split('<').next().unwrap().parse().unwrap();
+        assert_eq!(shown, suppressed, "{page}");
+        // Each withheld cell is marked in the table (and in the chart), never given a number.
+        let table = html.split("id=\"stats-table\"").nth(1).unwrap();
+        let cells_marked = table.split("<tbody class=\"margins\">").next().unwrap().matches("data-suppressed").count();
+        assert_eq!(cells_marked, suppressed, "{page}");
+        for cell in json["table"]["cells"].as_array().unwrap() {
+            if let Some(n) = cell["value"].as_u64() {
+                assert!(table.contains(&format!("<td class=\"num\">{n}</td>")), "{page}: {n}");
+            }
+        }
+    }
+    // A bad period is shown beside its field.
+    let res = b.get("/statistics?measure=cases&from=last+year").await;
+    assert_eq!(res.status, 400);
+    assert!(res.text().contains("id=\"err-from\""), "{}", res.text());
+    // CSV: the same query path.
+    let queries = app.audit_count("statistics_query");
+    let res = b.get("/statistics.csv?measure=cases&group_by=case_type").await;
+    assert_eq!(res.status, 200);
+    assert!(res.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(app.audit_count("statistics_query"), queries + 1);
+}
+
+#[actix_web::test]
+async fn the_console_routes_follow_the_same_roles_as_the_api() {
+    let app = spawn_app().await;
+    let mut seen = BTreeSet::new();
+    for (party, role, page, status) in [
+        ("MX", Role::StatisticsReader, "/cases", 403),
+        ("MX", Role::Auditor, "/statistics?measure=cases", 403),
+        ("MX", Role::Officer, "/audit", 403),
+        ("MX", Role::Auditor, "/audit", 200),
+        ("MX", Role::Analyst, "/cases", 200),
+        ("MX", Role::Analyst, "/statistics?measure=cases", 200),
+    ] {
+        let user = app.user(party, &[role]).await;
+        let mut b = Browser::new(&app);
+        b.sign_in(&user).await;
+        let res = b.get(page).await;
+        assert_eq!(res.status, status, "{role:?} {page}: {}", res.text());
+        seen.insert(page);
+        // The navigation offers only what the role may open.
+        let home = b.get("/").await.text();
+        assert_eq!(home.contains("href=\"/cases\""), matches!(role, Role::Officer | Role::Analyst), "{role:?}");
+    }
+    assert_eq!(seen.len(), 3);
+}
