@@ -164,10 +164,20 @@ pub async fn retract(
     body: Json<Retraction>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
-    let id2 = id.clone();
+    Ok(viewed_response(retract_case(&state, &p, id.into_inner(), if_match(&req), body).await?))
+}
+
+/// Retract a case as `p` (the API's and the console's one path): refusals audited alike.
+pub async fn retract_case(
+    state: &AppState,
+    p: &Principal,
+    id: String,
+    tag: Option<String>,
+    body: Retraction,
+) -> Result<Viewed, ApiError> {
+    let (s, ctx, id2) = (p.subject(), p.ctx.clone(), id.clone());
     let r = state.db.run(move |c| service::retract(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
-    Ok(viewed_response(refusal(&state, &p, "case_retract", "case", Some(&id), r).await?))
+    refusal(state, p, "case_retract", "case", Some(&id), r).await
 }
 
 /// A case as the caller may see it: the submitted record (`CaseInput`) with its system fields

@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account::language)
         .service(cases::list)
         .service(cases::show)
+        .service(cases::retract)
         .service(statistics::page)
         .service(statistics::csv)
         .service(audit::page);

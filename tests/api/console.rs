@@ -374,3 +374,54 @@ async fn the_console_routes_follow_the_same_roles_as_the_api() {
     }
     assert_eq!(seen.len(), 3);
 }
+
+#[actix_web::test]
+async fn an_officer_retracts_an_own_case_with_a_reason_and_no_one_else_can() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let mx = app.user("MX", &[Role::Officer]).await;
+    let mut case = serde_json::to_value(enlace::formato::sample::typical_case(3, "GT")).unwrap();
+    case["sharing"] = json!({"scope": "network"});
+    let res = app.post("/api/v1/cases", Some(&gt.token), &case).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = res.json()["case_id"].as_str().unwrap().to_owned();
+    let page = format!("/cases/{id}");
+    let action = format!("/cases/{id}/retract");
+
+    // Another country's officer: no form, and a forged post is refused as the API refuses it
+    // (403: the case is visible to MX, the retraction is not its to make).
+    let mut foreign = Browser::new(&app);
+    foreign.sign_in(&mx).await;
+    assert!(!foreign.get(&page).await.text().contains(&action));
+    let res = foreign.submit("/", &action, &[("reason", "no es nuestro")]).await;
+    let api =
+        app.send("DELETE", &format!("/api/v1/cases/{id}"), Some(&mx.token), Some(&json!({"reason": "x"})), &[]).await;
+    assert_eq!((res.status, api.status), (403, 403));
+
+    let mut own = Browser::new(&app);
+    own.sign_in(&gt).await;
+    let html = own.get(&page).await.text();
+    assert!(html.contains(&format!("action=\"{action}\"")), "{html}");
+    let etag =
+        html.split("name=\"etag\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().replace("&quot;", "\"");
+    // Without a reason: the error beside its field, nothing retracted.
+    let res = own.submit(&page, &action, &[("reason", "   "), ("etag", &etag)]).await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("id=\"err-reason\""), "{}", res.text());
+    // A stale version: 412, nothing retracted.
+    let res = own.submit(&page, &action, &[("reason", "Duplicado"), ("etag", "\"0\"")]).await;
+    assert_eq!(res.status, 412, "{}", res.text());
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}"), Some(&mx.token)).await.status, 200);
+    // Without the CSRF token: refused.
+    let res = own.request("POST", &action, Some(&[("reason", "Duplicado")]), &[]).await;
+    assert_eq!(res.status, 403);
+
+    let retractions = app.audit_count("case_retract");
+    let res = own.submit(&page, &action, &[("reason", "Registro duplicado"), ("etag", &etag)]).await;
+    assert_eq!((res.status, location(&res)), (303, format!("{page}?done=retracted")));
+    assert_eq!(app.audit_count("case_retract"), retractions + 1, "audited as the API's retraction");
+    let html = own.get(&format!("{page}?done=retracted")).await.text();
+    assert!(html.contains("Retracted") && !html.contains(&action), "{html}");
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}"), Some(&mx.token)).await.status, 404);
+    assert_eq!(foreign.get(&page).await.status, 404);
+}

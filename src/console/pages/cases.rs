@@ -5,16 +5,19 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use maud::{Markup, html};
 use serde_json::Value;
 
+use crate::access::Role;
 use crate::access::disclosure::Decision;
 use crate::cases::service::CaseQuery;
+use crate::cases::service::Retraction;
 use crate::console::i18n::Lang;
-use crate::console::layout::{self, Shell, notice, url_encode};
+use crate::console::layout::{self, FieldErrors, Shell, notice, url_encode};
 use crate::console::render;
-use crate::console::session::{Member, Refused};
+use crate::console::session::{Member, Refused, check_session_csrf, parse_form, see_other};
 use crate::formato::catalog;
 use crate::state::AppState;
 
@@ -149,21 +152,48 @@ pub async fn show(
     req: HttpRequest,
     m: Member,
     id: web::Path<String>,
+    q: web::Query<ShowQuery>,
+) -> Result<HttpResponse, Refused> {
+    let done = q.done.as_deref() == Some("retracted");
+    case_page(&state, &req, &m, id.into_inner(), &FieldErrors::none(), done, StatusCode::OK).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+}
+
+/// The case page: the case as `access` released it to the caller (audited as the API read),
+/// and for the reporting country's officers the retraction form.
+async fn case_page(
+    state: &AppState,
+    req: &HttpRequest,
+    m: &Member,
+    id: String,
+    errors: &FieldErrors,
+    retracted_now: bool,
+    status: StatusCode,
 ) -> Result<HttpResponse, Refused> {
     let lang = m.lang;
-    let case = crate::api::cases::read(&state, &m.p, id.into_inner()).await.map_err(|e| Refused::of(&req, e))?;
+    let case = crate::api::cases::read(state, &m.p, id).await.map_err(|e| Refused::of(req, e))?;
     let doc: Value =
-        serde_json::from_str(case.text()).map_err(|_| Refused::of(&req, crate::error::ApiError::Internal))?;
+        serde_json::from_str(case.text()).map_err(|_| Refused::of(req, crate::error::ApiError::Internal))?;
     let country = doc.get("reporting_country").and_then(Value::as_str).unwrap_or("");
     let case_id = doc.get("case_id").and_then(Value::as_str).unwrap_or("");
     let version = doc.get("version").and_then(Value::as_i64).unwrap_or(0);
+    let retracted = doc.get("retracted") == Some(&Value::Bool(true));
     let foreign = matches!(case.decision(), Decision::Redacted { .. });
     let withheld = case.withheld().len();
+    // Only a hint of what the service allows: the service decides when the form is sent.
+    let may_retract = !foreign && !retracted && m.p.record.roles.contains(&Role::Officer);
     let body = html! {
+        @if retracted_now {
+            (notice(lang.t("The case was retracted.", "El caso fue retirado."), false))
+        }
         p {
             span.badge { (lang.t("Reporting country", "País que informa")) ": " (country) } " "
             span.badge { (lang.t("Version", "Versión")) " " (version) } " "
-            @if doc.get("retracted") == Some(&Value::Bool(true)) { span.badge { (lang.t("Retracted", "Retirado")) } }
+            @if retracted { span.badge { (lang.t("Retracted", "Retirado")) } }
         }
         @if foreign {
             (notice(&match lang {
@@ -172,8 +202,54 @@ pub async fn show(
             }, false))
         }
         (render::case(lang, &doc))
+        @if may_retract {
+            details.retract open[errors.has("reason")] {
+                summary { (lang.t("Retract this case", "Retirar este caso")) }
+                p.muted { (lang.t(
+                    "A retracted case is kept for your country and the audit trail; it disappears for every other country and from statistics.",
+                    "Un caso retirado se conserva para su país y el registro de auditoría; desaparece para los demás países y de las estadísticas.",
+                )) }
+                form.stack method="post" action={ "/cases/" (case_id) "/retract" } {
+                    input type="hidden" name="csrf" value=(m.csrf);
+                    input type="hidden" name="etag" value=(case.etag());
+                    div {
+                        label for="reason" { (lang.t("Reason", "Motivo")) span.hint { (lang.t("Required, up to 1000 characters.", "Obligatorio, hasta 1000 caracteres.")) } }
+                        textarea id="reason" name="reason" rows="3" maxlength="1000" required
+                            aria-invalid=[errors.has("reason").then_some("true")]
+                            aria-describedby=[errors.has("reason").then_some("err-reason")] {}
+                        (errors.show(lang, "reason"))
+                    }
+                    div { button type="submit" { (lang.t("Retract", "Retirar")) } }
+                }
+            }
+        }
     };
     let shell = Shell { lang, user: Some(&m.p.0), csrf: Some(&m.csrf), path: "/cases" };
     let title = format!("{} {}", lang.t("Case", "Caso"), &case_id[..case_id.len().min(8)]);
-    Ok(layout::ok(&shell, &title, body))
+    Ok(layout::respond(status, layout::page(&shell, &title, body)))
+}
+
+/// Retract one of the caller's country's cases with a reason, through the API's own path
+/// (`api::cases::retract_case`: the same service, refusals and audit event). The form carries
+/// the ETag of the version shown, so a case changed in the meantime is not retracted unseen.
+#[post("/cases/{id}/retract")]
+pub async fn retract(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    m: Member,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Refused> {
+    let form = parse_form(&req, &body)?;
+    check_session_csrf(&state, &req, &m.p.ctx, &form, &m.csrf).await?;
+    let id = id.into_inner();
+    let etag = Some(form.text("etag")).filter(|t| !t.is_empty());
+    let body = Retraction { reason: form.get("reason").unwrap_or("").to_owned() };
+    match crate::api::cases::retract_case(&state, &m.p, id.clone(), etag, body).await {
+        Ok(_) => Ok(see_other(&format!("/cases/{id}?done=retracted"))),
+        Err(e @ crate::error::ApiError::Validation(_)) => {
+            case_page(&state, &req, &m, id, &FieldErrors::of(&e), false, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(Refused::of(&req, e)),
+    }
 }
