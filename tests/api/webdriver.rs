@@ -30,6 +30,24 @@ pub fn available() -> bool {
     std::path::Path::new("/usr/bin/chromedriver").exists() && std::path::Path::new("/usr/bin/chromium").exists()
 }
 
+/// Whether the browser tests may run here: yes when Chromium is installed. Without it they
+/// fail when `ENLACE_REQUIRE_BROWSER` is set (`.ci/run` sets it after installing Chromium) and
+/// otherwise say loudly that they did not run, so `cargo test` works on a machine with only a
+/// Rust toolchain.
+pub fn ready() -> bool {
+    if available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("ENLACE_REQUIRE_BROWSER").is_none(),
+        "install the browser: apt-get install -y chromium chromium-driver"
+    );
+    eprintln!(
+        "NOT RUN: the browser tests need Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)"
+    );
+    false
+}
+
 impl Driver {
     /// Start chromedriver and a headless Chromium window `width` pixels wide.
     pub fn start(width: u32) -> Driver {
@@ -88,6 +106,22 @@ impl Driver {
 
     pub fn goto(&self, url: &str) {
         self.call("POST", "/url", Some(json!({"url": url})));
+    }
+
+    /// Run `act` (a click or keys that submit or follow a link) and wait, at most 10 s, until
+    /// the next document has loaded: WebDriver returns from a click before the navigation it
+    /// starts, so reading the page at once would read the old one.
+    pub fn navigating(&self, act: impl FnOnce()) {
+        self.script("window.__enlaceOld = true; return true;");
+        act();
+        for _ in 0..200 {
+            let v = self.script("return window.__enlaceOld === undefined && document.readyState === 'complete';");
+            if v == Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("no new page loaded after 10 s on {}", self.url());
     }
 
     pub fn url(&self) -> String {
@@ -210,5 +244,10 @@ pub fn axe_source() -> String {
         assert!(out.success());
         std::fs::rename(dir.join("package/axe.min.js"), &file).unwrap();
     }
-    std::fs::read_to_string(file).unwrap()
+    let source = std::fs::read_to_string(file).unwrap();
+    assert_eq!(enlace::digest::sha256_hex(source.as_bytes()), AXE_SHA256, "axe-core {VERSION} is not the pinned file");
+    source
 }
+
+/// SHA-256 of `axe.min.js` in axe-core 4.10.3 as published on the npm registry.
+const AXE_SHA256: &str = "880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb";
