@@ -25,20 +25,8 @@ fn stored(secret: &str) -> String {
 
 /// Open a console session for a user and return the cookie secret (shown only to the browser).
 pub fn open(conn: &mut DbConn, user_id: &str, scope: SessionScope) -> Result<(String, String), ApiError> {
-    let now = crate::clock::unix_now();
-    let session_id = uuid::Uuid::now_v7().to_string();
     let secret = super::random_token();
-    diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(&session_id),
-            sessions::user_id.eq(user_id),
-            sessions::scope.eq(scope.as_str()),
-            sessions::created_at.eq(now),
-            sessions::expires_at.eq(now + super::service::SESSION_TTL_SECONDS),
-            sessions::cookie_hash.eq(Some(stored(&secret))),
-            sessions::last_seen_at.eq(Some(now)),
-        ))
-        .execute(conn)?;
+    let session_id = super::service::insert_session(conn, user_id, scope, Some(stored(&secret)))?;
     Ok((session_id, secret))
 }
 

@@ -139,8 +139,22 @@ fn open_session(
     user_id: &str,
     scope: SessionScope,
 ) -> Result<TokenResponse, ApiError> {
+    let session_id = insert_session(conn, user_id, scope, None)?;
+    issue_tokens(conn, master, user_id, &session_id, scope)
+}
+
+/// Insert a session row (the one place sessions are created, for API tokens and console
+/// cookies alike) and return its id. A console session stores its cookie's digest and when
+/// it was last used, for the idle timeout.
+pub(super) fn insert_session(
+    conn: &mut DbConn,
+    user_id: &str,
+    scope: SessionScope,
+    cookie_hash: Option<String>,
+) -> Result<String, ApiError> {
     let now = crate::clock::unix_now();
     let session_id = uuid::Uuid::now_v7().to_string();
+    let last_seen = cookie_hash.is_some().then_some(now);
     diesel::insert_into(sessions::table)
         .values((
             sessions::id.eq(&session_id),
@@ -148,9 +162,11 @@ fn open_session(
             sessions::scope.eq(scope.as_str()),
             sessions::created_at.eq(now),
             sessions::expires_at.eq(now + SESSION_TTL_SECONDS),
+            sessions::cookie_hash.eq(cookie_hash),
+            sessions::last_seen_at.eq(last_seen),
         ))
         .execute(conn)?;
-    issue_tokens(conn, master, user_id, &session_id, scope)
+    Ok(session_id)
 }
 
 fn issue_tokens(
