@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::access::cases::CaseView;
 use crate::access::disclosure::CaseDisclosure;
 use crate::api::http::{BulkJson, Json, Query};
 use crate::api::support::{if_match, refusal};
@@ -253,12 +254,16 @@ pub async fn versions(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (s, id) = (p.subject(), id.into_inner());
-    let id2 = id.clone();
+    Ok(HttpResponse::Ok().json(history(&state, &p, id.into_inner()).await?))
+}
+
+/// A case's version history as `p` may read it (the API's and the console's one path, audited).
+pub async fn history(state: &AppState, p: &Principal, id: String) -> Result<Vec<VersionInfo>, ApiError> {
+    let (s, id2) = (p.subject(), id.clone());
     let r = state.db.run(move |c| service::versions(c, &s, &id2)).await;
-    let (history, party) = refusal(&state, &p, "case_versions", "case", Some(&id), r).await?;
+    let (history, party) = refusal(state, p, "case_versions", "case", Some(&id), r).await?;
     state.audit.record(Event::new(&p.ctx, "case_versions", "case", Outcome::Allowed).object(id, Some(&party))).await?;
-    Ok(HttpResponse::Ok().json(history))
+    Ok(history)
 }
 
 /// One past version of a case, whole (reporting country only).
@@ -273,15 +278,20 @@ pub async fn version(
     p: Principal,
     path: web::Path<(String, i32)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (s, (id, n)) = (p.subject(), path.into_inner());
-    let id2 = id.clone();
+    let (id, n) = path.into_inner();
+    Ok(HttpResponse::Ok().json(past_version(&state, &p, id, n).await?))
+}
+
+/// One past version of a case as `p` may read it (the API's and the console's one path, audited).
+pub async fn past_version(state: &AppState, p: &Principal, id: String, n: i32) -> Result<CaseView, ApiError> {
+    let (s, id2) = (p.subject(), id.clone());
     let r = state.db.run(move |c| service::version(c, &s, &id2, n)).await;
-    let (view, party) = refusal(&state, &p, "case_version_read", "case", Some(&id), r).await?;
+    let (view, party) = refusal(state, p, "case_version_read", "case", Some(&id), r).await?;
     let ev = Event::new(&p.ctx, "case_version_read", "case", Outcome::Allowed)
         .object(id, Some(&party))
         .details(serde_json::json!({"version": n}));
     state.audit.record(ev).await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// The Formato estándar catalog: every field path with Spanish and English labels, type, enum

@@ -36,6 +36,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::list)
         .service(cases::show)
         .service(cases::retract)
+        .service(cases::versions)
+        .service(cases::version_diff)
         .service(statistics::page)
         .service(statistics::csv)
         .service(audit::page);

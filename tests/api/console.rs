@@ -425,3 +425,45 @@ async fn an_officer_retracts_an_own_case_with_a_reason_and_no_one_else_can() {
     assert_eq!(app.get(&format!("/api/v1/cases/{id}"), Some(&mx.token)).await.status, 404);
     assert_eq!(foreign.get(&page).await.status, 404);
 }
+
+#[actix_web::test]
+async fn the_reporting_country_sees_each_versions_changes_and_no_one_else_does() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let mx = app.user("MX", &[Role::Officer]).await;
+    let mut case = serde_json::to_value(enlace::formato::sample::typical_case(4, "GT")).unwrap();
+    case["sharing"] = json!({"scope": "network"});
+    let res = app.post("/api/v1/cases", Some(&gt.token), &case).await;
+    let id = res.json()["case_id"].as_str().unwrap().to_owned();
+    case["sharing"] = json!({"scope": "listed", "countries": ["MX"]});
+    let res =
+        app.send("PUT", &format!("/api/v1/cases/{id}"), Some(&gt.token), Some(&case), &[("If-Match", "\"v1\"")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    let mut own = Browser::new(&app);
+    own.sign_in(&gt).await;
+    assert!(own.get(&format!("/cases/{id}")).await.text().contains(&format!("href=\"/cases/{id}/versions\"")));
+    let reads = app.audit_count("case_versions");
+    let list = own.get(&format!("/cases/{id}/versions")).await;
+    assert_eq!(list.status, 200);
+    assert_eq!(app.audit_count("case_versions"), reads + 1, "audited as the API's history read");
+    let list = list.text();
+    assert!(list.contains(&format!("/cases/{id}/versions/1")) && list.contains(&format!("/cases/{id}/versions/2")));
+    let diff = own.get(&format!("/cases/{id}/versions/2")).await.text();
+    let row = |path: &str| {
+        diff.split(&format!("<code>{path}</code>")).nth(1).map(|r| r.split("</tr>").next().unwrap_or("").to_owned())
+    };
+    let scope = row("sharing.scope").unwrap_or_else(|| panic!("{diff}"));
+    assert!(scope.contains("<del>network</del>") && scope.contains("<ins>listed</ins>"), "{scope}");
+    assert!(row("sharing.countries[0]").unwrap().contains("<ins>MX</ins>"));
+    assert!(row("persons[0].sex").is_none(), "unchanged fields are not listed");
+
+    // Another country that can read the case still gets no history: 404, as the API answers.
+    let mut foreign = Browser::new(&app);
+    foreign.sign_in(&mx).await;
+    assert_eq!(foreign.get(&format!("/cases/{id}")).await.status, 200);
+    assert!(!foreign.get(&format!("/cases/{id}")).await.text().contains("/versions"));
+    for page in [format!("/cases/{id}/versions"), format!("/cases/{id}/versions/2")] {
+        assert_eq!(foreign.get(&page).await.status, 404, "{page}");
+    }
+}

@@ -201,6 +201,9 @@ async fn case_page(
                 Lang::Es => format!("Compartido por {country}. {withheld} campos están reservados por sus reservas legales; cada uno lleva su fundamento legal."),
             }, false))
         }
+        @if !foreign {
+            p { a href={ "/cases/" (case_id) "/versions" } { (lang.t("Version history", "Historial de versiones")) } }
+        }
         (render::case(lang, &doc))
         @if may_retract {
             details.retract open[errors.has("reason")] {
@@ -252,4 +255,140 @@ pub async fn retract(
         }
         Err(e) => Err(Refused::of(&req, e)),
     }
+}
+
+/// The reporting country's version history of one of its cases (the API's path: 404 for anyone
+/// else, audited as `case_versions`).
+#[get("/cases/{id}/versions")]
+pub async fn versions(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    m: Member,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Refused> {
+    let lang = m.lang;
+    let id = id.into_inner();
+    let history = crate::api::cases::history(&state, &m.p, id.clone()).await.map_err(|e| Refused::of(&req, e))?;
+    let body = html! {
+        p { a href={ "/cases/" (id) } { (lang.t("Back to the case", "Volver al caso")) } }
+        div.table-wrap {
+            table {
+                caption { (lang.t("Versions, oldest first", "Versiones, de la más antigua a la más reciente")) }
+                thead { tr {
+                    th scope="col" { (lang.t("Version", "Versión")) }
+                    th scope="col" { (lang.t("Change", "Cambio")) }
+                    th scope="col" { (lang.t("When", "Cuándo")) }
+                    th scope="col" { (lang.t("By", "Por")) }
+                } }
+                tbody {
+                    @for v in &history {
+                        tr {
+                            td { a href={ "/cases/" (id) "/versions/" (v.version) } { (v.version) } }
+                            td { (change_label(lang, &v.change)) }
+                            td { (v.created_at) }
+                            td { (v.created_by) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let shell = Shell { lang, user: Some(&m.p.0), csrf: Some(&m.csrf), path: "/cases" };
+    Ok(layout::ok(&shell, lang.t("Version history", "Historial de versiones"), body))
+}
+
+fn change_label(lang: Lang, change: &str) -> &'static str {
+    match change {
+        "create" => lang.t("Created", "Creado"),
+        "update" => lang.t("Updated", "Actualizado"),
+        "retract" => lang.t("Retracted", "Retirado"),
+        _ => lang.t("Changed", "Cambiado"),
+    }
+}
+
+/// Every leaf of a case document as `path → value` (`persons[0].sex`), for comparing versions.
+fn leaves(v: &Value, path: String, out: &mut BTreeMap<String, String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                leaves(v, if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                leaves(v, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Null => {}
+        Value::String(s) => {
+            out.insert(path, s.clone());
+        }
+        other => {
+            out.insert(path, other.to_string());
+        }
+    }
+}
+
+/// What changed from version n−1 to version n: every field whose value differs, was added or
+/// was removed (both versions read whole through the API's path, so only the reporting country).
+#[get("/cases/{id}/versions/{n}")]
+pub async fn version_diff(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    m: Member,
+    path: web::Path<(String, i32)>,
+) -> Result<HttpResponse, Refused> {
+    let lang = m.lang;
+    let (id, n) = path.into_inner();
+    let read = |n: i32| {
+        let (state, m, id) = (&state, &m, id.clone());
+        async move {
+            let view = crate::api::cases::past_version(state, &m.p, id, n).await?;
+            serde_json::to_value(&view).map_err(|_| crate::error::ApiError::Internal)
+        }
+    };
+    let after = read(n).await.map_err(|e| Refused::of(&req, e))?;
+    let before = if n > 1 { Some(read(n - 1).await.map_err(|e| Refused::of(&req, e))?) } else { None };
+    let (mut old, mut new) = (BTreeMap::new(), BTreeMap::new());
+    if let Some(b) = &before {
+        leaves(b, String::new(), &mut old);
+    }
+    leaves(&after, String::new(), &mut new);
+    let paths: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let changed: Vec<(&String, Option<&String>, Option<&String>)> =
+        paths.into_iter().map(|p| (p, old.get(p), new.get(p))).filter(|(_, a, b)| a != b).collect();
+    let body = html! {
+        p {
+            a href={ "/cases/" (id) "/versions" } { (lang.t("All versions", "Todas las versiones")) } " · "
+            a href={ "/cases/" (id) } { (lang.t("Back to the case", "Volver al caso")) }
+        }
+        @if before.is_none() {
+            p.muted { (lang.t("The first version: every field is new.", "La primera versión: todos los campos son nuevos.")) }
+        }
+        div.table-wrap {
+            table #diff {
+                caption { (match lang {
+                    Lang::En => format!("{} fields changed from version {} to version {n}", changed.len(), n - 1),
+                    Lang::Es => format!("{} campos cambiaron de la versión {} a la {n}", changed.len(), n - 1),
+                }) }
+                thead { tr {
+                    th scope="col" { (lang.t("Field", "Campo")) }
+                    th scope="col" { (lang.t("Before", "Antes")) }
+                    th scope="col" { (lang.t("After", "Después")) }
+                } }
+                tbody {
+                    @for (path, a, b) in &changed {
+                        tr {
+                            th scope="row" { code { (path) } }
+                            td.before { @if let Some(a) = a { del { (a) } } @else { span.muted { "—" } } }
+                            td.after { @if let Some(b) = b { ins { (b) } } @else { span.muted { "—" } } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let shell = Shell { lang, user: Some(&m.p.0), csrf: Some(&m.csrf), path: "/cases" };
+    let title = format!("{} {n}", lang.t("Version", "Versión"));
+    Ok(layout::ok(&shell, &title, body))
 }
