@@ -165,7 +165,7 @@ pub async fn withdraw(
 /// masked by the submitter before upload.** Nothing is stored when the upload is refused.
 #[utoipa::path(post, path = "/api/v1/document-alerts/{id}/images", tag = "document-alerts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Alert id")),
-    request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG or JPEG image"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A PNG or JPEG image, its type recognised from its content"),
     responses(
         (status = 201, description = "Stored; `Location` header", body = ImageInfo),
         (status = 409, body = Problem, content_type = "application/problem+json"),

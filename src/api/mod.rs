@@ -16,6 +16,7 @@ pub mod policies;
 pub mod recoveries;
 pub mod reports;
 pub mod schemas;
+pub mod shape;
 pub mod statistics;
 pub mod support;
 
@@ -178,8 +179,7 @@ impl Modify for UniqueOperationIds {
 /// The error responses of every operation, added by rule from what the operation is (handlers
 /// declare only the refusals of their own domain, such as 409 or 429, and may word any response
 /// more precisely; a rule never replaces what a handler wrote):
-/// - 400: a JSON body or query parameters that cannot be read (unknown parameters or fields,
-///   wrong types), each named;
+/// - 400: a body that is not JSON at all;
 /// - 401: every operation that needs a bearer token;
 /// - 403: every one of those that needs a full session (a session restricted to changing the
 ///   password or enrolling a second factor is refused), and any the caller's roles exclude;
@@ -188,7 +188,8 @@ impl Modify for UniqueOperationIds {
 /// - 408, 413: every operation with a body (time and size limits);
 /// - 415: a body that is absent or not of the declared type, before anything else;
 /// - 412, 428: an `If-Match` that matches nothing, or that a replacement requires and lacks;
-/// - 422: a JSON body whose content is checked (every field that fails named).
+/// - 422: a JSON body or query parameters with a problem of type, value, format or rule
+///   (every failing field named).
 struct ProblemResponses;
 
 /// Operations a restricted session may call (they take `Authenticated`, not `Principal`).
@@ -199,11 +200,6 @@ const ANY_SESSION: [(&str, &str); 5] = [
     ("post", "/api/v1/me/mfa/totp"),
     ("post", "/api/v1/me/mfa/totp/verify"),
 ];
-
-/// Operations whose JSON body is only read, not checked field by field (a wrong credential or an
-/// unknown token is 401; a publication is one boolean).
-const UNCHECKED_BODY: [(&str, &str); 3] =
-    [("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"), ("put", "/api/v1/reports/{id}/publication")];
 
 fn problem_response(description: &str) -> utoipa::openapi::Response {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
@@ -286,11 +282,7 @@ impl Modify for ProblemResponses {
                 let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
                 let creates_at_path = method == "put" && op.responses.responses.contains_key("201");
                 let rules: [(bool, &str, &str); 10] = [
-                    (
-                        json_body || query,
-                        "400",
-                        "Malformed request: unknown or unreadable parameters or fields, each named in `errors`",
-                    ),
+                    (json_body, "400", "Malformed request: the body is not JSON"),
                     (secured, "401", "No valid bearer token (missing, expired, signed out, user or party disabled)"),
                     (
                         secured && !ANY_SESSION.contains(&key),
@@ -323,9 +315,9 @@ impl Modify for ProblemResponses {
                         },
                     ),
                     (
-                        json_body && !UNCHECKED_BODY.contains(&key),
+                        json_body || query,
                         "422",
-                        "Invalid content: every failing field named in `errors`, in Spanish and English",
+                        "Invalid content: every failing field or parameter (type, value, format, rule) named in `errors`, in Spanish and English",
                     ),
                     (if_match_required, "428", "`If-Match` is required: send the ETag of the version being replaced"),
                 ];
@@ -354,7 +346,7 @@ fn default_description(status: &str) -> &'static str {
         "200" => "OK",
         "201" => "Created",
         "204" => "Done; no content",
-        "400" => "Malformed request: unknown or unreadable parameters or fields, each named in `errors`",
+        "400" => "Malformed request: the body is not JSON",
         "401" => "No valid bearer token (missing, expired, signed out, user or party disabled)",
         "403" => "Not allowed to the caller's party or roles",
         "404" => "Not found, or not visible to the caller (the same answer either way)",
@@ -379,8 +371,14 @@ pub fn openapi_json() -> &'static str {
 fn build_openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::formato::FormatoApi::openapi());
-    let modifiers: [&dyn Modify; 4] =
-        [&schemas::FormatoConstraints, &schemas::AlertSchemas, &schemas::CodeLists, &schemas::StatisticsParameters];
+    let modifiers: [&dyn Modify; 6] = [
+        &schemas::FormatoConstraints,
+        &schemas::AlertSchemas,
+        &schemas::CodeLists,
+        &schemas::StatisticsParameters,
+        &schemas::NamedCodeLists,
+        &schemas::BinaryBodies,
+    ];
     for m in modifiers {
         m.modify(&mut doc);
     }

@@ -21,7 +21,7 @@ const OBJECT: &str = "country_report";
 /// declared type); at most `max_report_bytes` (50 MiB by default; 413 beyond). The SHA-256 is
 /// recorded. Nothing is stored when the upload is refused.
 #[utoipa::path(post, path = "/api/v1/reports", tag = "reports", security(("bearer" = [])), params(ReportUpload),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The report file (PDF, DOCX or ODT)"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The report file (PDF, DOCX or ODT), its type recognised from its content"),
     responses(
         (status = 201, description = "Stored; `Location` header", body = ReportInfo),
         (status = 422, description = "Invalid report metadata or file: every failing parameter named in `errors`", body = Problem, content_type = "application/problem+json"),
@@ -96,7 +96,7 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>
 #[utoipa::path(get, path = "/api/v1/reports/{id}/file", tag = "reports", security(("bearer" = [])),
     params(("id" = String, Path, description = "Report id")),
     responses(
-        (status = 200, description = "The file", content_type = "application/pdf"),
+        (status = 200, description = "The file, of the type recognised at upload (PDF, DOCX or ODT)", content_type = "application/pdf"),
     ))]
 #[get("/api/v1/reports/{id}/file")]
 pub async fn download(

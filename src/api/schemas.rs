@@ -217,15 +217,6 @@ impl Modify for FormatoConstraints {
         }
         if let Some(sharing) = component(doc, "Sharing") {
             require(sharing, "scope");
-            if let Some(scope) = sharing.properties.get_mut("scope") {
-                *scope = RefOr::T(Schema::Object(
-                    Object::builder()
-                        .schema_type(Type::String)
-                        .enum_values(strings(["network", "listed", "national"]))
-                        .description(Some("Who sees the case: `network`, `listed` (with `countries`) or `national`."))
-                        .build(),
-                ));
-            }
         }
         if let Some(id) = component(doc, "SuspectIdentifier") {
             require(id, "value");
@@ -365,6 +356,145 @@ impl Modify for StatisticsParameters {
                         o.max_length = Some(100);
                     }
                     _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Every enumeration is defined once. The code lists the constraints above write into many
+/// properties (country codes, ICAO codes, currencies, member countries, reservable paths) become
+/// named components that those properties refer to, and the sharing scope a client may send is
+/// the `SharingScope` component itself. Client generators name an inline enumeration after its
+/// property and refuse two different lists under one name; a list given once has one name.
+pub struct NamedCodeLists;
+
+impl Modify for NamedCodeLists {
+    fn modify(&self, doc: &mut OpenApi) {
+        let cat = catalog::catalog();
+        let lists: Vec<(&str, &str, Vec<serde_json::Value>)> = [
+            ("CountryCode", "A country (ISO 3166-1 alpha-2).", countries()),
+            ("IcaoCountryCode", "A state or organisation code of ICAO Doc 9303 (alpha-3).", icao_codes()),
+            ("CurrencyCode", "A currency (ISO 4217).", currencies()),
+            ("MemberCountry", "A CRM member country (ISO 3166-1 alpha-2).", strings(codes::CRM_MEMBERS)),
+            (
+                "ReservablePath",
+                "The catalog path of a field that a reservation may withhold.",
+                strings(cat.fields.iter().filter(|f| catalog::reservable(f.path)).map(|f| f.path)),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, description, values)| Some((name, description, values?)))
+        .collect();
+        if let Some(sharing) = component(doc, "Sharing")
+            && let Some(scope) = sharing.properties.get_mut("scope")
+        {
+            let mut r = Ref::from_schema_name("SharingScope");
+            r.description = "Who sees the case: `network`, `listed` (with `countries`) or `national`.".into();
+            *scope = RefOr::Ref(r);
+        }
+        let Some(components) = doc.components.as_mut() else { return };
+        let named = |o: &Object| {
+            let values = o.enum_values.as_ref()?;
+            lists.iter().find(|(_, _, list)| list == values).map(|(name, _, _)| *name)
+        };
+        for schema in components.schemas.values_mut() {
+            refer_to_lists(schema, &named);
+        }
+        for item in doc.paths.paths.values_mut() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                for p in op.parameters.iter_mut().flatten() {
+                    if let RefOr::T(p) = p
+                        && let Some(schema) = p.schema.as_mut()
+                    {
+                        refer_to_lists(schema, &named);
+                    }
+                }
+            }
+        }
+        for (name, description, values) in lists {
+            let list = Object::builder()
+                .schema_type(Type::String)
+                .description(Some(description))
+                .enum_values(Some(values))
+                .build();
+            components.schemas.insert(name.to_owned(), RefOr::T(Schema::Object(list)));
+        }
+        let scope = Object::builder()
+            .schema_type(Type::String)
+            .description(Some("Sharing scope of a case (section 3): `network`, `listed` or `national`."))
+            .enum_values(strings(["network", "listed", "national"]))
+            .build();
+        components.schemas.insert("SharingScope".to_owned(), RefOr::T(Schema::Object(scope)));
+    }
+}
+
+/// Replace, everywhere below `schema`, a string schema whose values are a named list by a
+/// reference to that list (keeping the property's description).
+fn refer_to_lists(schema: &mut RefOr<Schema>, named: &dyn Fn(&Object) -> Option<&'static str>) {
+    match schema {
+        RefOr::T(Schema::Object(o)) => {
+            if let Some(name) = named(o) {
+                let mut r = Ref::from_schema_name(name);
+                if let Some(d) = &o.description {
+                    r.description = d.clone();
+                }
+                *schema = RefOr::Ref(r);
+                return;
+            }
+            for p in o.properties.values_mut() {
+                refer_to_lists(p, named);
+            }
+        }
+        RefOr::T(Schema::Array(a)) => {
+            if let ArrayItems::RefOrSchema(item) = &mut a.items {
+                refer_to_lists(item, named);
+            }
+        }
+        RefOr::T(Schema::OneOf(o)) => o.items.iter_mut().for_each(|s| refer_to_lists(s, named)),
+        RefOr::T(Schema::AllOf(o)) => o.items.iter_mut().for_each(|s| refer_to_lists(s, named)),
+        RefOr::T(Schema::AnyOf(o)) => o.items.iter_mut().for_each(|s| refer_to_lists(s, named)),
+        _ => {}
+    }
+}
+
+/// Files travel as raw bytes. An upload's body is `application/octet-stream` (the server decides
+/// the type from the content, whatever the declared one); a download is one of the types the
+/// server recognises. Both are binary strings, so generated clients send and return bytes.
+pub struct BinaryBodies;
+
+impl Modify for BinaryBodies {
+    fn modify(&self, doc: &mut OpenApi) {
+        use crate::files::sniff::{DocType, ImageType};
+        use utoipa::openapi::{Content, ContentBuilder};
+        let binary = || -> Content {
+            let bytes = Object::builder().schema_type(Type::String).format(Some(SchemaFormat::Custom("binary".into())));
+            ContentBuilder::new().schema(Some(bytes.build())).build()
+        };
+        let downloads: [(&str, Vec<&str>); 2] = [
+            (
+                "/api/v1/reports/{id}/file",
+                [DocType::Pdf, DocType::Docx, DocType::Odt].map(|t| t.content_type()).to_vec(),
+            ),
+            (
+                "/api/v1/document-alerts/{id}/images/{image_id}",
+                [ImageType::Png, ImageType::Jpeg].map(|t| t.content_type()).to_vec(),
+            ),
+        ];
+        for (path, item) in doc.paths.paths.iter_mut() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                if let Some(RefOr::T(body)) = op.request_body.as_mut()
+                    && !body.content.keys().any(|k| k.ends_with("json"))
+                {
+                    body.content = [("application/octet-stream".to_owned(), RefOr::T(binary()))].into_iter().collect();
+                }
+                let Some((_, types)) = downloads.iter().find(|(p, _)| p == path) else { continue };
+                if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+                    ok.content = types.iter().map(|t| ((*t).to_owned(), RefOr::T(binary()))).collect();
                 }
             }
         }
