@@ -1,6 +1,8 @@
 //! The command line: `serve`, `migrate`, `openapi`, `audit verify`, `admin create-user`,
-//! `keys rotate`. Every command reads the same settings (flags, environment, `--config` file),
-//! so `admin` and `audit` act on the database `serve` uses.
+//! `keys rotate`, … Every command that opens the database reads the same settings (flags,
+//! environment, `--config` file), so `admin` and `audit` act on the database `serve` uses; each
+//! command takes (and its `--help` lists) only the flags it uses: `serve` all of them, a command
+//! on the database the few that locate it, `sample` and `openapi` none.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,22 +21,57 @@ cases, other countries read what was shared with them with legally reserved fiel
 everything is recorded in a tamper-evident audit log."
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The settings of the server: every flag.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
     /// Optional TOML file with settings (keys as the long flags, with underscores).
-    #[arg(long, env = "ENLACE_CONFIG", global = true)]
+    #[arg(long, env = "ENLACE_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub settings: Layer,
-    #[command(subcommand)]
-    pub command: Command,
+}
+
+/// The settings of a command that works on the database without serving: where the data is,
+/// and the master key that seals the signing keys.
+#[derive(Debug, clap::Args)]
+pub struct StoreArgs {
+    /// Optional TOML file with settings (keys as the long flags of `serve`, with underscores).
+    #[arg(long, env = "ENLACE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Directory of the SQLite database and generated files [default: ./data].
+    #[arg(long, env = "ENLACE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://DATA_DIR/enlace.db].
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// File of the master key that seals the signing keys at rest [default: DATA_DIR/master.key].
+    #[arg(long, env = "ENLACE_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    fn settings(self) -> Result<Settings, String> {
+        let layer = Layer {
+            data_dir: self.data_dir,
+            database_url: self.database_url,
+            master_key_file: self.master_key_file,
+            ..Layer::default()
+        };
+        Settings::resolve(layer, self.config.as_deref()).map_err(|e| e.to_string())
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTPS API server (migrates the database first; on first run creates the TLS
     /// development certificate and the initial administrator).
-    Serve,
+    Serve(ServeArgs),
     /// Apply pending database migrations and exit.
-    Migrate,
+    Migrate(StoreArgs),
     /// Write the OpenAPI document (default: openapi/openapi.json; `-` for standard output).
     Openapi {
         #[arg(long, short, default_value = "openapi/openapi.json")]
@@ -53,6 +90,8 @@ pub enum Command {
     /// Seed a synthetic demo data set: users of every role in every party (credentials printed
     /// once), varied reservation policies, and cases across all member countries.
     Demo {
+        #[command(flatten)]
+        store: StoreArgs,
         /// How many cases to create.
         #[arg(long, default_value_t = 2000)]
         cases: usize,
@@ -78,6 +117,14 @@ pub enum Command {
         #[arg(long)]
         count: Option<usize>,
     },
+    /// Print the current authenticator code of a TOTP secret read from standard input (the
+    /// `secret` of `POST /api/v1/me/mfa/totp`), for scripts and a first sign-in without an app.
+    /// With --next, the code of the next 30-second step (a code signs in once; the server also
+    /// accepts the step after the current one).
+    Totp {
+        #[arg(long)]
+        next: bool,
+    },
     /// Statistics tools.
     Stats {
         #[command(subcommand)]
@@ -95,6 +142,8 @@ pub enum AdminCommand {
     /// Create a user. The password is read from standard input (--password-stdin) or generated
     /// and printed once; either way it must be changed at first sign-in.
     CreateUser {
+        #[command(flatten)]
+        store: StoreArgs,
         /// Party code, e.g. ST, GT, MX.
         #[arg(long)]
         party: String,
@@ -115,12 +164,16 @@ pub enum KeysCommand {
     /// lifetime. With --audit, rotate the audit log's checkpoint key instead (the old one stays
     /// published, dated, for the checkpoints it signed).
     Rotate {
+        #[command(flatten)]
+        store: StoreArgs,
         #[arg(long)]
         audit: bool,
     },
     /// Re-seal every stored signing key under a new master key (stop every node first, then
     /// replace the master key file on each with the new one and start them again).
     Rewrap {
+        #[command(flatten)]
+        store: StoreArgs,
         /// The new master key file (base64 of 32 bytes); created (0600) if it does not exist.
         #[arg(long)]
         new_master_key_file: PathBuf,
@@ -130,13 +183,13 @@ pub enum KeysCommand {
 #[derive(Debug, Subcommand)]
 pub enum StatsCommand {
     /// Compact every statistics partition changed since its last compaction, now.
-    Compact,
+    Compact(StoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Recompute the hash chain; report the first broken event and exit non-zero if any.
-    Verify,
+    Verify(StoreArgs),
     /// Verify the log from outside, as a country's auditor: signed checkpoints, their consistency
     /// with the one kept from the previous run, and the inclusion of every event it may read
     /// (no database needed; run it from cron). Exit 1 names what failed.
@@ -144,40 +197,55 @@ pub enum AuditCommand {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    if let Command::Audit { command: AuditCommand::Follow(args) } = cli.command {
-        crate::telemetry::init(crate::config::LogFormat::Text);
-        return crate::follow::run(args);
-    }
-    let settings = match Settings::resolve(cli.settings, cli.config.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("enlace: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    crate::telemetry::init(settings.log_format);
     let result = match cli.command {
-        Command::Serve => serve(settings),
-        Command::Migrate => open_migrated(&settings).map(|_| ExitCode::SUCCESS),
+        Command::Audit { command: AuditCommand::Follow(args) } => {
+            crate::telemetry::init(crate::config::LogFormat::Text);
+            return crate::follow::run(args);
+        }
+        Command::Serve(args) => match Settings::resolve(args.settings, args.config.as_deref()) {
+            Ok(settings) => {
+                crate::telemetry::init(settings.log_format);
+                serve(settings)
+            }
+            Err(e) => {
+                eprintln!("enlace: {e}");
+                return ExitCode::from(2);
+            }
+        },
         Command::Openapi { output } => write_openapi(&output),
-        Command::Audit { command: AuditCommand::Verify } => audit_verify(&settings),
-        Command::Audit { command: AuditCommand::Follow(_) } => Ok(ExitCode::from(2)),
-        Command::Admin { command: AdminCommand::CreateUser { party, roles, username, password_stdin } } => {
-            create_user(&settings, &party, &roles, &username, password_stdin)
-        }
-        Command::Keys { command: KeysCommand::Rotate { audit } } => rotate_keys(&settings, audit),
-        Command::Keys { command: KeysCommand::Rewrap { new_master_key_file } } => {
-            rewrap(&settings, &new_master_key_file)
-        }
-        Command::Demo { cases, seed, full } => demo(&settings, cases, seed, full),
-        Command::Stats { command: StatsCommand::Compact } => stats_compact(&settings),
         Command::Sample { country, full, seed, count } => sample(&country, full, seed, count),
+        Command::Totp { next } => totp(next),
+        Command::Migrate(store) => on_store(store, |s| open_migrated(s).map(|_| ExitCode::SUCCESS)),
+        Command::Audit { command: AuditCommand::Verify(store) } => on_store(store, audit_verify),
+        Command::Admin { command: AdminCommand::CreateUser { store, party, roles, username, password_stdin } } => {
+            on_store(store, |s| create_user(s, &party, &roles, &username, password_stdin))
+        }
+        Command::Keys { command: KeysCommand::Rotate { store, audit } } => on_store(store, |s| rotate_keys(s, audit)),
+        Command::Keys { command: KeysCommand::Rewrap { store, new_master_key_file } } => {
+            on_store(store, |s| rewrap(s, &new_master_key_file))
+        }
+        Command::Demo { store, cases, seed, full } => on_store(store, |s| demo(s, cases, seed, full)),
+        Command::Stats { command: StatsCommand::Compact(store) } => on_store(store, stats_compact),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("enlace: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Run a command on the database its settings locate (exit 2 when they are invalid).
+fn on_store(store: StoreArgs, f: impl FnOnce(&Settings) -> Result<ExitCode, String>) -> Result<ExitCode, String> {
+    match store.settings() {
+        Ok(settings) => {
+            crate::telemetry::init(settings.log_format);
+            f(&settings)
+        }
+        Err(e) => {
+            eprintln!("enlace: {e}");
+            Ok(ExitCode::from(2))
         }
     }
 }
@@ -334,6 +402,15 @@ fn sample(country: &str, full: bool, seed: u64, count: Option<usize>) -> Result<
     Ok(ExitCode::SUCCESS)
 }
 
+fn totp(next: bool) -> Result<ExitCode, String> {
+    let mut secret = String::new();
+    std::io::stdin().read_line(&mut secret).map_err(|e| e.to_string())?;
+    let now = crate::clock::unix_now() as u64 + if next { 30 } else { 0 };
+    let code = crate::auth::mfa::code_at(secret.trim(), now).ok_or("standard input is not a base32 TOTP secret")?;
+    println!("{code}");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn stats_compact(settings: &Settings) -> Result<ExitCode, String> {
     let mut conn = open_migrated(settings)?;
     let started = std::time::Instant::now();
@@ -362,4 +439,45 @@ fn demo(settings: &Settings, cases: usize, seed: u64, full: bool) -> Result<Exit
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// The long flags `enlace <path> --help` lists.
+    fn flags(path: &[&str]) -> Vec<String> {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut sub = &cmd;
+        for name in path {
+            sub = sub.find_subcommand(name).unwrap_or_else(|| panic!("no command {name}"));
+        }
+        sub.get_arguments().filter_map(|a| a.get_long()).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn each_command_lists_only_the_flags_it_uses() {
+        let serve = flags(&["serve"]);
+        for f in ["bind", "data-dir", "database-url", "tls-cert", "stats-k", "master-key-file", "config"] {
+            assert!(serve.contains(&f.to_owned()), "serve takes --{f}: {serve:?}");
+        }
+        for path in [&["audit", "verify"][..], &["keys", "rotate"], &["migrate"], &["stats", "compact"], &["demo"]] {
+            let f = flags(path);
+            assert!(f.contains(&"database-url".to_owned()) && f.contains(&"data-dir".to_owned()), "{path:?}: {f:?}");
+            for server_only in ["bind", "tls-cert", "stats-k", "workers", "docs", "max-body-bytes"] {
+                assert!(!f.contains(&server_only.to_owned()), "{path:?} lists --{server_only}: {f:?}");
+            }
+        }
+        assert_eq!(flags(&["sample"]), ["country", "full", "seed", "count", "help"]);
+        assert_eq!(flags(&["openapi"]), ["output", "help"]);
+        assert_eq!(flags(&["totp"]), ["next", "help"]);
+        assert!(
+            flags(&[]).iter().all(|f| f == "help" || f == "version"),
+            "no setting before the command: {:?}",
+            flags(&[])
+        );
+    }
 }

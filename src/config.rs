@@ -14,86 +14,86 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct Layer {
     /// Address and port to listen on [default: 127.0.0.1:8443].
-    #[arg(long, env = "ENLACE_BIND", global = true)]
+    #[arg(long, env = "ENLACE_BIND")]
     pub bind: Option<SocketAddr>,
     /// Directory for the SQLite database, development TLS material and generated files [default: ./data].
-    #[arg(long, env = "ENLACE_DATA_DIR", global = true)]
+    #[arg(long, env = "ENLACE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://DATA_DIR/enlace.db].
-    #[arg(long, env = "DATABASE_URL", global = true)]
+    #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
     /// Maximum pooled database connections [default: 8 on SQLite, 16 on PostgreSQL].
-    #[arg(long, env = "ENLACE_DB_POOL_SIZE", global = true)]
+    #[arg(long, env = "ENLACE_DB_POOL_SIZE")]
     pub db_pool_size: Option<u32>,
     /// PEM certificate chain for HTTPS. Without it (and --tls-key) a development CA and a
     /// localhost certificate are generated into DATA_DIR/tls.
-    #[arg(long, env = "ENLACE_TLS_CERT", global = true)]
+    #[arg(long, env = "ENLACE_TLS_CERT")]
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS.
-    #[arg(long, env = "ENLACE_TLS_KEY", global = true)]
+    #[arg(long, env = "ENLACE_TLS_KEY")]
     pub tls_key: Option<PathBuf>,
     /// PEM CA bundle to verify agency client certificates (mTLS). Off when not set.
-    #[arg(long, env = "ENLACE_TLS_CLIENT_CA", global = true)]
+    #[arg(long, env = "ENLACE_TLS_CLIENT_CA")]
     pub tls_client_ca: Option<PathBuf>,
     /// With --tls-client-ca: `required` (default) refuses clients without a certificate, `optional` accepts them.
-    #[arg(long, env = "ENLACE_TLS_CLIENT_AUTH", global = true)]
+    #[arg(long, env = "ENLACE_TLS_CLIENT_AUTH")]
     pub tls_client_auth: Option<ClientAuth>,
     /// Serve plain HTTP instead of HTTPS, for deployments behind a TLS-terminating proxy.
-    #[arg(long, env = "ENLACE_PLAIN_HTTP", num_args = 0..=1, default_missing_value = "true", global = true)]
+    #[arg(long, env = "ENLACE_PLAIN_HTTP", num_args = 0..=1, default_missing_value = "true")]
     pub plain_http: Option<bool>,
     /// Allow --plain-http on a non-loopback address.
-    #[arg(long, env = "ENLACE_PLAIN_HTTP_ANY_INTERFACE", num_args = 0..=1, default_missing_value = "true", global = true)]
+    #[arg(long, env = "ENLACE_PLAIN_HTTP_ANY_INTERFACE", num_args = 0..=1, default_missing_value = "true")]
     pub plain_http_any_interface: Option<bool>,
     /// Proxy addresses whose X-Forwarded-For is trusted (comma-separated IPs).
-    #[arg(long, env = "ENLACE_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    #[arg(long, env = "ENLACE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<IpAddr>>,
     /// HTTP worker threads [default: number of CPUs].
-    #[arg(long, env = "ENLACE_WORKERS", global = true)]
+    #[arg(long, env = "ENLACE_WORKERS")]
     pub workers: Option<usize>,
     /// Maximum request body in bytes [default: 1048576].
-    #[arg(long, env = "ENLACE_MAX_BODY_BYTES", global = true)]
+    #[arg(long, env = "ENLACE_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
     /// Log format: `text` or `json` [default: text].
-    #[arg(long, env = "ENLACE_LOG_FORMAT", global = true)]
+    #[arg(long, env = "ENLACE_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
     /// Require a second factor for every role, not only st_admin and country_admin.
-    #[arg(long, env = "ENLACE_MFA_ALL_ROLES", num_args = 0..=1, default_missing_value = "true", global = true)]
+    #[arg(long, env = "ENLACE_MFA_ALL_ROLES", num_args = 0..=1, default_missing_value = "true")]
     pub mfa_all_roles: Option<bool>,
     /// Serve Swagger UI at /docs [default: true].
-    #[arg(long, env = "ENLACE_DOCS", num_args = 0..=1, default_missing_value = "true", global = true)]
+    #[arg(long, env = "ENLACE_DOCS", num_args = 0..=1, default_missing_value = "true")]
     pub docs: Option<bool>,
     /// Concurrent password hash computations (each takes ~19 MiB) [default: half the CPUs, at least 1].
-    #[arg(long, env = "ENLACE_HASH_CONCURRENCY", global = true)]
+    #[arg(long, env = "ENLACE_HASH_CONCURRENCY")]
     pub hash_concurrency: Option<usize>,
     /// Statistics suppression threshold k: published counts from 1 to k−1 are withheld [default: 10].
-    #[arg(long, env = "ENLACE_STATS_K", global = true)]
+    #[arg(long, env = "ENLACE_STATS_K")]
     pub stats_k: Option<u32>,
     /// Cell key method: the maximum deviation D of a published count from the true count [default: 2].
-    #[arg(long, env = "ENLACE_STATS_MAX_DEVIATION", global = true)]
+    #[arg(long, env = "ENLACE_STATS_MAX_DEVIATION")]
     pub stats_max_deviation: Option<u32>,
     /// Cell key method: the variance V of the perturbation [default: 1].
-    #[arg(long, env = "ENLACE_STATS_VARIANCE", global = true)]
+    #[arg(long, env = "ENLACE_STATS_VARIANCE")]
     pub stats_variance: Option<f64>,
     /// Cell key method: no published count lies in 1…js [default: 2].
-    #[arg(long, env = "ENLACE_STATS_JS", global = true)]
+    #[arg(long, env = "ENLACE_STATS_JS")]
     pub stats_js: Option<u32>,
     /// How often this node compacts the statistics partitions changed by case writes, in
     /// milliseconds; 0 turns the background compaction off (`enlace stats compact` does it) [default: 1000].
-    #[arg(long, env = "ENLACE_STATS_COMPACTION_MS", global = true)]
+    #[arg(long, env = "ENLACE_STATS_COMPACTION_MS")]
     pub stats_compaction_ms: Option<u64>,
     /// Largest specimen image of a document alert, in bytes [default: 5242880].
-    #[arg(long, env = "ENLACE_MAX_IMAGE_BYTES", global = true)]
+    #[arg(long, env = "ENLACE_MAX_IMAGE_BYTES")]
     pub max_image_bytes: Option<u64>,
     /// Largest country report file, in bytes [default: 52428800].
-    #[arg(long, env = "ENLACE_MAX_REPORT_BYTES", global = true)]
+    #[arg(long, env = "ENLACE_MAX_REPORT_BYTES")]
     pub max_report_bytes: Option<u64>,
     /// File of the master key that seals the signing keys at rest (base64 of 32 bytes). Without
     /// it, DATA_DIR/master.key is used, and created at first start (development).
-    #[arg(long, env = "ENLACE_MASTER_KEY_FILE", global = true)]
+    #[arg(long, env = "ENLACE_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
     /// Waiting period of a country administrator recovery after its approval, during which the
     /// country may cancel it, in hours [default: 72].
-    #[arg(long, env = "ENLACE_RECOVERY_DELAY_HOURS", global = true)]
+    #[arg(long, env = "ENLACE_RECOVERY_DELAY_HOURS")]
     pub recovery_delay_hours: Option<u32>,
 }
 
