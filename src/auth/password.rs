@@ -99,6 +99,16 @@ pub fn dummy_hash() -> &'static str {
 
 const COMMON: &str = include_str!("common_passwords.txt");
 
+/// Passwords written in this project's documentation (present and past), which anyone may read:
+/// refused like common ones. The README test checks that its examples are among them.
+pub const DOCUMENTED_EXAMPLES: [&str; 5] = [
+    "…your own passphrase…",
+    "...your own passphrase...",
+    "a long new passphrase of yours",
+    "a long initial passphrase",
+    "your own passphrase",
+];
+
 /// Check the password policy. `field` names the request field in the error.
 pub fn check_policy(password: &str, username: &str, field: &str) -> Result<(), ApiError> {
     let chars = password.chars().count();
@@ -116,10 +126,15 @@ pub fn check_policy(password: &str, username: &str, field: &str) -> Result<(), A
             format!("debe tener como máximo {MAX_LEN} caracteres"),
         )
     } else if is_common(&lower)
+        || DOCUMENTED_EXAMPLES.iter().any(|e| e.to_lowercase() == lower.trim())
         || (!username.is_empty() && lower.contains(&username.to_lowercase()))
         || password.chars().all(|c| password.starts_with(c))
     {
-        ("too_common", "is too common or guessable".to_owned(), "es demasiado común o fácil de adivinar".to_owned())
+        (
+            "too_common",
+            "is too common, guessable or an example from the documentation".to_owned(),
+            "es demasiado común, fácil de adivinar o un ejemplo de la documentación".to_owned(),
+        )
     } else {
         return Ok(());
     };

@@ -17,7 +17,7 @@ use crate::audit::{self, Actor, AuditWriter, Event, Outcome, RequestContext};
 use crate::auth::accounts::{self as store, UserRecord};
 use crate::db::schema::{refresh_tokens, sessions, users};
 use crate::db::{Db, DbConn};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, SecondFactor};
 use crate::sealing::MasterKey;
 
 /// Absolute lifetime of a session (refresh tokens rotate inside it).
@@ -267,24 +267,31 @@ pub async fn sign_in(
 
     // 3. Second factor.
     let now = crate::clock::unix_now() as u64;
+    // A wrong password answers `Unauthorized` whatever the code; with the right one, the caller
+    // is told what is wrong with the code.
     let mut totp_step = None;
-    let mut failure = record.is_none();
+    let mut failure = record.is_none().then_some(ApiError::Unauthorized);
     if let Some(r) = &record
         && r.user.totp_enabled
     {
-        match (&req.totp, &r.user.totp_secret) {
-            (None, _) => failure = true,
+        let problem = match (&req.totp, &r.user.totp_secret) {
+            (None, _) => Some(SecondFactor::Required),
             (Some(code), Some(secret)) => match mfa::matching_step(secret, code, now) {
-                Some(step) if mfa::fresh(step, r.user.totp_last_step) => totp_step = Some(step as i64),
-                _ => failure = true,
+                Some(step) if mfa::fresh(step, r.user.totp_last_step) => {
+                    totp_step = Some(step as i64);
+                    None
+                }
+                Some(_) => Some(SecondFactor::Used),
+                None => Some(SecondFactor::Invalid),
             },
-            (Some(_), None) => failure = true,
-        }
+            (Some(_), None) => Some(SecondFactor::Invalid),
+        };
+        failure = problem.map(ApiError::SecondFactor);
     }
 
     // 4. Record the outcome with its audit event, in one transaction.
-    let rehash = match (&record, failure) {
-        (Some(r), false) if password::needs_rehash(&r.user.password_hash) => {
+    let rehash = match (&record, &failure) {
+        (Some(r), None) if password::needs_rehash(&r.user.password_hash) => {
             Some(hash_password(state, req.password).await?)
         }
         _ => None,
@@ -297,7 +304,7 @@ pub async fn sign_in(
             audit::write(conn, |conn, events| {
                 let now = crate::clock::unix_now();
                 match (record, failure) {
-                    (Some(r), false) => {
+                    (Some(r), None) => {
                         throttle::reset(conn, &account_key)?;
                         let mut changes = vec![];
                         if let Some(step) = totp_step {
@@ -345,16 +352,25 @@ pub async fn sign_in(
                         );
                         Ok(Ok(opened))
                     }
-                    (record, _) => {
+                    (record, Some(refusal)) => {
                         throttle::record_failure(conn, &account_key, throttle::ACCOUNT, now)?;
                         throttle::record_failure(conn, &address_key, throttle::ADDRESS, now)?;
                         let mut ev = Event::new(&ctx, "authn_login_fail", "session", Outcome::Denied);
                         if let Some(r) = record {
-                            ev = ev.object(r.user.id.clone(), Some(&r.party.code));
+                            let reason = match refusal {
+                                ApiError::SecondFactor(SecondFactor::Required) => "totp_required",
+                                ApiError::SecondFactor(SecondFactor::Used) => "totp_used",
+                                ApiError::SecondFactor(SecondFactor::Invalid) => "totp_invalid",
+                                _ => "credentials",
+                            };
+                            ev = ev
+                                .object(r.user.id.clone(), Some(&r.party.code))
+                                .details(serde_json::json!({"reason": reason}));
                         }
                         events.push(ev);
-                        Ok(Err(ApiError::Unauthorized))
+                        Ok(Err(refusal))
                     }
+                    (None, None) => Ok(Err(ApiError::Unauthorized)),
                 }
             })
         })

@@ -174,10 +174,27 @@ async fn roles_that_require_mfa_are_confined_to_enrolment_until_enrolled() {
     assert_eq!(good.status, 204, "{}", good.text());
     assert_eq!(app.get("/api/v1/users", Some(&t)).await.status, 200, "the enrolment session became full");
 
-    // From now on the code is required, and a code is accepted only once.
-    assert_eq!(app.login("gt.admin2", "Otra clave mucho mejor 77", None).await.status, 401);
+    // From now on the code is required, and a code is accepted only once. With the right
+    // password the answer says what is wrong with the code; with a wrong one it says nothing.
+    let missing = app.login("gt.admin2", "Otra clave mucho mejor 77", None).await;
+    assert_eq!((missing.status, missing.problem().as_str()), (401, "totp-required"), "{}", missing.text());
     let replay = app.login("gt.admin2", "Otra clave mucho mejor 77", Some(&code)).await;
     assert_eq!(replay.status, 401, "a used code must not be accepted again");
+    assert_eq!(replay.problem(), "totp-invalid-or-used");
+    assert!(replay.json()["detail"].as_str().unwrap().contains("Wait for the next code"), "{}", replay.text());
+    let es = app
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({"username": "gt.admin2", "password": "Otra clave mucho mejor 77", "totp": code})),
+            &[("Accept-Language", "es")],
+        )
+        .await;
+    assert!(es.json()["detail"].as_str().unwrap().contains("Espere el siguiente código"), "{}", es.text());
+    // (Four failures so far: the account's fifth would be its last free one.)
+    let res = app.login("gt.admin2", "not the password at all", Some(&code)).await;
+    assert_eq!((res.status, res.problem().as_str()), (401, "unauthorized"), "a wrong password says nothing more");
     // The next step's code works (the window accepts ±1 step).
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     let next = enlace::auth::mfa::code_at(&secret, now + 30).unwrap();
@@ -185,7 +202,11 @@ async fn roles_that_require_mfa_are_confined_to_enrolment_until_enrolled() {
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["scope"], "full");
     let far = enlace::auth::mfa::code_at(&secret, now + 120).unwrap();
-    assert_eq!(app.login("gt.admin2", "Otra clave mucho mejor 77", Some(&far)).await.status, 401);
+    let res = app.login("gt.admin2", "Otra clave mucho mejor 77", Some(&far)).await;
+    assert_eq!((res.status, res.problem().as_str()), (401, "totp-invalid-or-used"));
+    assert!(res.json()["detail"].as_str().unwrap().contains("not correct"), "{}", res.text());
+    let res = app.login("gt.admin2", "not the password at all", None).await;
+    assert_eq!((res.status, res.problem().as_str()), (401, "unauthorized"), "no code asked of a wrong password");
 }
 
 #[actix_web::test]

@@ -16,7 +16,7 @@ use crate::console::session::{
     self, Member, PRE_COOKIE, Person, Refused, SESSION_COOKIE, Visitor, check_csrf, check_session_csrf, parse_form,
     safe_next, see_other,
 };
-use crate::error::ApiError;
+use crate::error::{ApiError, SecondFactor};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -69,7 +69,7 @@ fn sign_in_page(lang: Lang, pre: &str, f: SignInForm<'_>) -> Markup {
 fn with_pre(status: StatusCode, lang: Lang, f: SignInForm<'_>) -> HttpResponse {
     let pre = crate::auth::random_token();
     let markup = sign_in_page(lang, &pre, f);
-    let mut res = layout::respond(status, markup);
+    let mut res = layout::respond(status, lang, markup);
     let _ = res.add_cookie(&session::pre_cookie(pre));
     res
 }
@@ -121,11 +121,25 @@ pub async fn sign_in(
             Ok(res)
         }
         Ok(Opened::Tokens(_)) => Err(Refused::of(&req, ApiError::Internal)),
-        Err(ApiError::Unauthorized) => {
-            let error = lang.t(
-                "The username, password or code is not correct.",
-                "El usuario, la contraseña o el código no son correctos.",
-            );
+        Err(e @ (ApiError::Unauthorized | ApiError::SecondFactor(_))) => {
+            let error = match e {
+                ApiError::SecondFactor(SecondFactor::Required) => lang.t(
+                    "Enter the code your authenticator app shows for enlace.",
+                    "Ingrese el código que su aplicación de autenticación muestra para enlace.",
+                ),
+                ApiError::SecondFactor(SecondFactor::Invalid) => lang.t(
+                    "The code is not correct. Check the clock of your device and enter the code it shows now.",
+                    "El código no es correcto. Verifique la hora de su dispositivo e ingrese el código que muestra ahora.",
+                ),
+                ApiError::SecondFactor(SecondFactor::Used) => lang.t(
+                    "That code was already used. Wait for the next code (at most 30 seconds) and enter it.",
+                    "Ese código ya se usó. Espere el siguiente código (30 segundos como máximo) e ingréselo.",
+                ),
+                _ => lang.t(
+                    "The username or password is not correct.",
+                    "El usuario o la contraseña no son correctos.",
+                ),
+            };
             let f = SignInForm { username: &username, next: &next, error: Some(error), info: None };
             Ok(with_pre(StatusCode::UNAUTHORIZED, lang, f))
         }
@@ -210,7 +224,7 @@ fn password_page(person: &Person, errors: &FieldErrors, status: StatusCode) -> H
             div { button type="submit" { (lang.t("Change password", "Cambiar la contraseña")) } }
         }
     };
-    layout::respond(status, layout::page(&shell, lang.t("Change your password", "Cambie su contraseña"), body))
+    layout::respond(status, lang, layout::page(&shell, lang.t("Change your password", "Cambie su contraseña"), body))
 }
 
 #[get("/password")]
@@ -286,6 +300,7 @@ fn mfa_page(person: &Person, secret: &str, error: Option<&str>, status: StatusCo
     };
     layout::respond(
         status,
+        lang,
         layout::page(&shell, lang.t("Set up your second factor", "Configure su segundo factor"), body),
     )
 }
