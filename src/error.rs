@@ -40,6 +40,10 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("authentication required")]
     Unauthorized,
+    /// The password was right; the second factor was missing, wrong or already used (401). Only
+    /// a caller who gave the right password learns this.
+    #[error("second factor")]
+    SecondFactor(SecondFactor),
     #[error("forbidden")]
     Forbidden,
     /// The account must first enrol MFA or change its password.
@@ -75,6 +79,17 @@ pub enum ApiError {
     Rule(Rule),
     #[error("internal error")]
     Internal,
+}
+
+/// Why a sign-in with the right password was still refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondFactor {
+    /// No code was sent for an account with a second factor.
+    Required,
+    /// The code is not the current one (nor the one before or after).
+    Invalid,
+    /// The code was already used to sign in or to enrol: each code is accepted once.
+    Used,
 }
 
 /// Rules of the exchange whose refusals say which rule refused, so that the caller knows what
@@ -114,12 +129,13 @@ impl Rule {
         }
     }
 
-    /// (slug, title, detail in English, detail in Spanish)
-    fn describe(self) -> (&'static str, &'static str, &'static str, &'static str) {
+    /// (slug, title in English, title in Spanish, detail in English, detail in Spanish)
+    fn describe(self) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
         match self {
             Rule::CountryGrantsAccess => (
                 "country-grants-access",
                 "Only the country grants access",
+                "Solo el país otorga acceso",
                 "Only a member country's own administrators grant access to it: they create its users, grant \
                  and remove its roles, and reset its users' passwords and second factors. The Technical \
                  Secretariat may disable a country's user or end its sessions.",
@@ -130,6 +146,7 @@ impl Rule {
             Rule::CountryOnboarded => (
                 "country-onboarded",
                 "Country already onboarded",
+                "País ya incorporado",
                 "This country has completed its onboarding: only its own administrators create its users. If \
                  it has lost every administrator, use the recovery procedure.",
                 "Este país ya completó su incorporación: solo sus propios administradores crean sus usuarios. \
@@ -138,6 +155,7 @@ impl Rule {
             Rule::RecoveryNotNeeded => (
                 "recovery-not-needed",
                 "Recovery not needed",
+                "Recuperación no procedente",
                 "A recovery is only for an onboarded member country with no active administrator: this one has \
                  not been onboarded yet (the ST creates its first administrators directly), or still has an \
                  active administrator (who creates users; disable accounts whose credentials were lost first).",
@@ -149,24 +167,28 @@ impl Rule {
             Rule::RecoveryOpen => (
                 "recovery-open",
                 "Recovery already open",
+                "Recuperación ya abierta",
                 "This country already has an open recovery: approve, cancel or complete that one.",
                 "Este país ya tiene una recuperación abierta: apruebe, cancele o complete esa.",
             ),
             Rule::RecoverySecondAdministrator => (
                 "recovery-second-administrator",
                 "Second administrator required",
+                "Se requiere un segundo administrador",
                 "A recovery is approved by a second ST administrator, not by the one who requested it.",
                 "Una recuperación la aprueba un segundo administrador de la ST, no quien la solicitó.",
             ),
             Rule::RecoveryNotApproved => (
                 "recovery-not-approved",
                 "Recovery not approved",
+                "Recuperación no aprobada",
                 "The recovery must first be approved by a second ST administrator.",
                 "La recuperación debe ser aprobada primero por un segundo administrador de la ST.",
             ),
             Rule::RecoveryWaiting => (
                 "recovery-waiting",
                 "Waiting period not over",
+                "Período de espera no cumplido",
                 "The recovery can be completed only after its waiting period (`effective_at`), during which \
                  the country's administrators may cancel it.",
                 "La recuperación solo puede completarse al terminar su período de espera (`effective_at`), \
@@ -175,6 +197,7 @@ impl Rule {
             Rule::RecoveryClosed => (
                 "recovery-closed",
                 "Recovery closed",
+                "Recuperación cerrada",
                 "This recovery was already cancelled or completed.",
                 "Esta recuperación ya fue cancelada o completada.",
             ),
@@ -187,118 +210,161 @@ impl ApiError {
         ApiError::Validation(vec![FieldError::new(field, code, en, es)])
     }
 
-    /// (slug, title, detail in English, detail in Spanish)
-    fn describe(&self) -> (&'static str, &'static str, &'static str, &'static str) {
+    /// (slug, title in English, title in Spanish, detail in English, detail in Spanish)
+    fn describe(&self) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
         match self {
             ApiError::Rule(rule) => rule.describe(),
             ApiError::Malformed(_) => (
                 "malformed-request",
                 "Malformed request",
+                "Solicitud mal formada",
                 "The request could not be read: see `errors` for the failing fields.",
                 "No se pudo leer la solicitud: consulte `errors` para los campos con error.",
             ),
             ApiError::Validation(_) => (
                 "validation",
                 "Validation failed",
+                "Validación fallida",
                 "The request contains invalid values: see `errors` for each failing field.",
                 "La solicitud contiene valores no válidos: consulte `errors` para cada campo.",
             ),
             ApiError::Unauthorized => (
                 "unauthorized",
                 "Authentication required",
+                "Autenticación requerida",
                 "Valid credentials or a valid access token are required.",
                 "Se requieren credenciales válidas o un token de acceso válido.",
+            ),
+            ApiError::SecondFactor(SecondFactor::Required) => (
+                "totp-required",
+                "Authenticator code required",
+                "Se requiere el código de autenticación",
+                "This account signs in with a code from its authenticator app: send it as `totp`.",
+                "Esta cuenta inicia sesión con un código de su aplicación de autenticación: envíelo en `totp`.",
+            ),
+            ApiError::SecondFactor(SecondFactor::Invalid) => (
+                "totp-invalid-or-used",
+                "Authenticator code not accepted",
+                "Código de autenticación no aceptado",
+                "The authenticator code is not correct: check the clock of the device and send the code it shows now.",
+                "El código de autenticación no es correcto: verifique la hora del dispositivo y envíe el código que muestra ahora.",
+            ),
+            ApiError::SecondFactor(SecondFactor::Used) => (
+                "totp-invalid-or-used",
+                "Authenticator code already used",
+                "Código de autenticación ya usado",
+                "This authenticator code was already used: each code is accepted once. Wait for the next code (at most 30 seconds) and send it.",
+                "Este código de autenticación ya se usó: cada código se acepta una sola vez. Espere el siguiente código (30 segundos como máximo) y envíelo.",
             ),
             ApiError::Forbidden => (
                 "forbidden",
                 "Forbidden",
+                "Prohibido",
                 "Your roles do not allow this operation.",
                 "Sus roles no permiten esta operación.",
             ),
             ApiError::RestrictedSession("mfa_enrolment") => (
                 "mfa-enrolment-required",
                 "MFA enrolment required",
+                "Registro del segundo factor requerido",
                 "Enrol a second factor (POST /api/v1/me/mfa/totp) before using the API.",
                 "Registre un segundo factor (POST /api/v1/me/mfa/totp) antes de usar la API.",
             ),
             ApiError::RestrictedSession(_) => (
                 "password-change-required",
                 "Password change required",
+                "Cambio de contraseña requerido",
                 "Change your password (POST /api/v1/me/password) before using the API.",
                 "Cambie su contraseña (POST /api/v1/me/password) antes de usar la API.",
             ),
             ApiError::NotFound => (
                 "not-found",
                 "Not found",
+                "No encontrado",
                 "The resource does not exist or is not available to you.",
                 "El recurso no existe o no está disponible para usted.",
             ),
-            ApiError::NoRoute => {
-                ("no-route", "Not found", "No endpoint matches this path.", "Ningún servicio corresponde a esta ruta.")
-            }
+            ApiError::NoRoute => (
+                "no-route",
+                "Not found",
+                "No encontrado",
+                "No endpoint matches this path.",
+                "Ningún servicio corresponde a esta ruta.",
+            ),
             ApiError::MethodNotAllowed => (
                 "method-not-allowed",
                 "Method not allowed",
+                "Método no permitido",
                 "This endpoint does not support this HTTP method.",
                 "Este servicio no admite este método HTTP.",
             ),
             ApiError::Conflict(_) => (
                 "conflict",
                 "Conflict",
+                "Conflicto",
                 "The request conflicts with the current state of the resource.",
                 "La solicitud entra en conflicto con el estado actual del recurso.",
             ),
             ApiError::PreconditionFailed => (
                 "precondition-failed",
                 "Precondition failed",
+                "Precondición fallida",
                 "The resource has changed since you read it (If-Match does not match its ETag).",
                 "El recurso cambió desde que lo leyó (If-Match no coincide con su ETag).",
             ),
             ApiError::PreconditionRequired => (
                 "precondition-required",
                 "Precondition required",
+                "Precondición requerida",
                 "Send If-Match with the ETag of the version you are updating.",
                 "Envíe If-Match con el ETag de la versión que actualiza.",
             ),
             ApiError::PayloadTooLarge => (
                 "payload-too-large",
                 "Payload too large",
+                "Cuerpo demasiado grande",
                 "The request body exceeds the size limit of this endpoint.",
                 "El cuerpo de la solicitud excede el límite de tamaño de este servicio.",
             ),
             ApiError::RequestTimeout => (
                 "request-timeout",
                 "Request timeout",
+                "Tiempo de solicitud agotado",
                 "The request body did not arrive in time; the connection is closed.",
                 "El cuerpo de la solicitud no llegó a tiempo; se cierra la conexión.",
             ),
             ApiError::UnsupportedMediaType => (
                 "unsupported-media-type",
                 "Unsupported media type",
+                "Tipo de contenido no admitido",
                 "The body is not of an accepted type: JSON endpoints take application/json; uploads are checked by their content.",
                 "El cuerpo no es de un tipo admitido: los servicios JSON reciben application/json; los archivos se verifican por su contenido.",
             ),
             ApiError::IdempotencyMismatch => (
                 "idempotency-key-reused",
                 "Idempotency key reused",
+                "Clave de idempotencia reutilizada",
                 "This Idempotency-Key was already used with a different request.",
                 "Esta Idempotency-Key ya se usó con una solicitud diferente.",
             ),
             ApiError::TooManyRequests { .. } => (
                 "too-many-requests",
                 "Too many requests",
+                "Demasiadas solicitudes",
                 "Too many attempts. Retry after the time given in Retry-After.",
                 "Demasiados intentos. Reintente después del tiempo indicado en Retry-After.",
             ),
             ApiError::Unavailable => (
                 "unavailable",
                 "Service unavailable",
+                "Servicio no disponible",
                 "The service cannot complete the request right now. Retry later.",
                 "El servicio no puede completar la solicitud en este momento. Reintente más tarde.",
             ),
             ApiError::Internal => (
                 "internal",
                 "Internal error",
+                "Error interno",
                 "An unexpected error occurred. Quote the request id when reporting it.",
                 "Ocurrió un error inesperado. Cite el identificador de solicitud al reportarlo.",
             ),
@@ -314,10 +380,10 @@ impl ApiError {
 
     /// Render the problem document in a language (`es` or anything else = English).
     pub fn problem(&self, spanish: bool, request_id: &str) -> Problem {
-        let (slug, title, en, es) = self.describe();
+        let (slug, title_en, title_es, en, es) = self.describe();
         Problem {
             problem_type: format!("urn:enlace:problem:{slug}"),
-            title: title.to_owned(),
+            title: if spanish { title_es } else { title_en }.to_owned(),
             status: self.status_code().as_u16(),
             detail: if spanish { es } else { en }.to_owned(),
             request_id: request_id.to_owned(),
@@ -332,6 +398,7 @@ pub struct Problem {
     /// Stable identifier of the kind of problem, e.g. `urn:enlace:problem:validation`.
     #[serde(rename = "type")]
     pub problem_type: String,
+    /// Short summary of the kind of problem, in the language of `detail`.
     pub title: String,
     pub status: u16,
     /// Explanation in Spanish or English, following `Accept-Language`.
@@ -348,7 +415,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) | ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::SecondFactor(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::RestrictedSession(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -370,7 +437,7 @@ impl ResponseError for ApiError {
         if let ApiError::TooManyRequests { retry_after } = self {
             builder.insert_header(("Retry-After", retry_after.to_string()));
         }
-        if let ApiError::Unauthorized = self {
+        if let ApiError::Unauthorized | ApiError::SecondFactor(_) = self {
             builder.insert_header(("WWW-Authenticate", "Bearer"));
         }
         // The `http` middleware re-renders this with the caller's language and the request id.

@@ -12,7 +12,7 @@ pub const CURSOR_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 pub const MAX_PAGE: i64 = 100;
 
 fn bad(field: &str, en: &str, es: &str) -> ApiError {
-    ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
+    ApiError::Validation(vec![FieldError::new(field, "invalid_value", en, es)])
 }
 
 /// The `limit` parameter: 1 to `MAX_PAGE`, 50 when absent.

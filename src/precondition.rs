@@ -2,6 +2,7 @@
 //! replaceable resource uses. A versioned resource's tag is `"v<version>"`. `If-Match` holds `*`
 //! or a comma-separated list of entity tags, compared strongly: a weak tag (`W/"…"`) never matches.
 //! Where a replacement requires it, a missing `If-Match` is 428; one that matches nothing is 412.
+//! `If-None-Match` on a cacheable read compares weakly (§13.1.2) and answers 304 when it matches.
 
 use crate::error::ApiError;
 
@@ -27,6 +28,14 @@ pub fn check(if_match: Option<&str>, current: &str, required: bool) -> Result<()
     }
 }
 
+/// Whether an `If-None-Match` value matches the current entity tag `current` (weak comparison:
+/// `W/"x"` and `"x"` are the same tag), so that a cacheable read may answer 304 Not Modified.
+pub fn none_match_hits(if_none_match: &str, current: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let value = if_none_match.trim();
+    value == "*" || value.split(',').any(|tag| opaque(tag) == opaque(current))
+}
+
 /// `check` for a versioned resource.
 pub fn check_version(if_match: Option<&str>, version: i32, required: bool) -> Result<(), ApiError> {
     check(if_match, &etag(version), required)
@@ -48,5 +57,9 @@ mod tests {
         assert!(check_version(None, 1, false).is_ok());
         assert!(matches!(check_version(Some("\"v1\""), 2, true), Err(ApiError::PreconditionFailed)));
         assert!(check_version(Some("\"v2\""), 2, true).is_ok());
+        assert!(none_match_hits("W/\"v3\"", "\"v3\""), "If-None-Match compares weakly");
+        assert!(none_match_hits("\"v1\", \"v3\"", "\"v3\""));
+        assert!(none_match_hits("*", "\"v3\""));
+        assert!(!none_match_hits("\"v2\"", "\"v3\""));
     }
 }

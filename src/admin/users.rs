@@ -247,7 +247,7 @@ pub fn list(conn: &mut DbConn, actor: &Subject, q: UserQuery) -> Result<UserPage
     require_admin(actor)?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(ApiError::Malformed(vec![FieldError::new(
+        return Err(ApiError::Validation(vec![FieldError::new(
             "limit",
             "out_of_range",
             "must be between 1 and 200",

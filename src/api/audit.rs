@@ -128,7 +128,7 @@ fn b64(h: &[u8]) -> String {
 }
 
 fn bad_param(field: &str, en: &str, es: &str) -> ApiError {
-    ApiError::Malformed(vec![crate::error::FieldError::new(field, "out_of_range", en, es)])
+    ApiError::Validation(vec![crate::error::FieldError::new(field, "out_of_range", en, es)])
 }
 
 async fn auditor(state: &AppState, p: &Principal, action: &str) -> Result<(), ApiError> {

@@ -23,7 +23,14 @@ fn idempotency_key(req: &HttpRequest, what: &impl Serialize) -> Result<Option<Ke
     match req.headers().get("idempotency-key") {
         None => Ok(None),
         Some(v) => {
-            let key = v.to_str().map_err(|_| ApiError::Malformed(vec![]))?;
+            let key = v.to_str().map_err(|_| {
+                ApiError::field(
+                    "Idempotency-Key",
+                    "invalid_value",
+                    "must be visible ASCII characters",
+                    "debe tener solo caracteres ASCII visibles",
+                )
+            })?;
             let canonical = serde_json::to_string(what).map_err(|_| ApiError::Internal)?;
             Key::new(key, &format!("{} {}\n{canonical}", req.method(), req.path())).map(Some)
         }
@@ -295,12 +302,35 @@ pub async fn past_version(state: &AppState, p: &Principal, id: String, n: i32) -
 }
 
 /// The Formato estándar catalog: every field path with Spanish and English labels, type, enum
-/// values, personal-data class and default reservation flag.
-#[utoipa::path(get, path = "/api/v1/formato", tag = "cases", security(("bearer" = [])),
-    responses((status = 200, body = Catalog)))]
+/// values, personal-data class and default reservation flag. Public (it holds no case data), so a
+/// national IT team can build against it before it has accounts; cacheable, with a strong `ETag`
+/// (the SHA-256 of the body) and 304 on a matching `If-None-Match`.
+#[utoipa::path(get, path = "/api/v1/formato", tag = "cases",
+    params(("If-None-Match" = Option<String>, Header, description = "An `ETag` of an earlier answer")),
+    responses(
+        (status = 200, body = Catalog, headers(("ETag" = String, description = "SHA-256 of the body"))),
+        (status = 304, description = "Not modified: the catalog is the one named in `If-None-Match`"),
+    ))]
 #[get("/api/v1/formato")]
-pub async fn catalog(_p: Principal) -> HttpResponse {
-    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let body = JSON.get_or_init(|| serde_json::to_string(crate::formato::catalog::catalog()).unwrap_or_default());
-    HttpResponse::Ok().content_type("application/json").body(body.as_str())
+pub async fn catalog(req: HttpRequest) -> HttpResponse {
+    static JSON: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (body, etag) = JSON.get_or_init(|| {
+        let body = serde_json::to_string(crate::formato::catalog::catalog()).unwrap_or_default();
+        let etag = format!("\"{}\"", crate::digest::sha256_hex(body.as_bytes()));
+        (body, etag)
+    });
+    let cache = ("Cache-Control", "public, max-age=3600, must-revalidate");
+    let hit = req
+        .headers()
+        .get(actix_web::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| crate::precondition::none_match_hits(v, etag));
+    if hit {
+        return HttpResponse::NotModified().insert_header(("ETag", etag.as_str())).insert_header(cache).finish();
+    }
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("ETag", etag.as_str()))
+        .insert_header(cache)
+        .body(body.as_str())
 }

@@ -163,6 +163,7 @@ pub async fn envelope(
             }
         }
         let body = serde_json::to_string(&problem).unwrap_or_default();
+        set(new.headers_mut(), "content-language", if spanish { "es" } else { "en" });
         let new = new.set_body(BoxBody::new(body));
         ServiceResponse::new(req, new)
     } else {
@@ -303,7 +304,7 @@ impl<T> BulkJson<T> {
     }
 }
 
-fn json_body<T: DeserializeOwned + 'static>(
+fn json_body<T: DeserializeOwned + utoipa::ToSchema + 'static>(
     req: &HttpRequest,
     payload: &mut Payload,
     factor: usize,
@@ -360,7 +361,7 @@ fn read_json_body(
     })
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -370,7 +371,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
+impl<T: DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for BulkJson<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -395,24 +396,48 @@ impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
     }
 }
 
-/// Deserialize JSON, naming the failing path (e.g. `persons[2].sex`) on error.
+/// Deserialize JSON, naming every failing field on error.
 ///
 /// JSON has one number type: `3.0` is the integer 3 (and JSON Schema's `integer` admits it), so
 /// an integer field given a whole number with a fraction or exponent (`3.0`, `3e0`) takes it as
 /// that integer. Only when the plain reading fails on such a number is the body re-read with
 /// those numbers spelled as integers; everything else is read exactly as sent.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    match parse_json_as_sent(bytes) {
-        Err(e) if e.float_for_integer => match whole_numbers_as_integers(bytes) {
-            Some(respelled) => parse_json_as_sent(&respelled).map_err(|e| e.error),
-            None => Err(e.error),
+///
+/// A body that is not JSON at all is 400 `malformed-request`. A JSON body that does not fit its
+/// type is 422 `validation` naming every member that does not (read off the published schema of
+/// `T` by `shape`), not only the first one the parser met.
+pub fn parse_json<T: DeserializeOwned + utoipa::ToSchema>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = match parse_json_as_sent(bytes) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let failure = match (first.float_for_integer, whole_numbers_as_integers(bytes)) {
+        (true, Some(respelled)) => match parse_json_as_sent(&respelled) {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
         },
-        r => r.map_err(|e| e.error),
+        _ => first,
+    };
+    if failure.syntax {
+        return Err(failure.error);
     }
+    // A body the generic reading refuses (nesting beyond its limit) is not one anyone writes.
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Err(ApiError::Malformed(vec![FieldError::new(
+            "",
+            "invalid_json",
+            "the body is nested too deeply to be read",
+            "el cuerpo tiene demasiados niveles de anidamiento para leerlo",
+        )]));
+    };
+    let problems = crate::api::shape::body_problems(&T::name(), &value);
+    Err(if problems.is_empty() { failure.error } else { ApiError::Validation(problems) })
 }
 
 struct JsonError {
     error: ApiError,
+    /// The body is not JSON at all (as opposed to JSON of the wrong shape).
+    syntax: bool,
     /// serde refused a number with a fraction or exponent where it wanted an integer.
     float_for_integer: bool,
 }
@@ -469,27 +494,58 @@ fn parse_json_as_sent<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError>
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
-        let (code, es) = if message.starts_with("unknown field") {
-            ("unknown_field", "campo no admitido")
-        } else if message.starts_with("missing field") {
-            ("required", "campo obligatorio ausente")
-        } else if message.starts_with("unknown variant") {
-            ("invalid_value", "valor no admitido")
-        } else if inner.is_syntax() || inner.is_eof() {
-            ("invalid_json", "JSON mal formado")
-        } else {
-            ("invalid_type", "tipo de dato incorrecto")
-        };
         let field = if path == "." { String::new() } else { path };
         let float_for_integer = message.starts_with("invalid type: floating point");
-        // serde's message may quote the received value; keep only the part before " at line".
-        let message = message.split(" at line").next().unwrap_or("").to_owned();
-        JsonError { error: ApiError::Malformed(vec![FieldError::new(field, code, message, es)]), float_for_integer }
+        // Nesting beyond serde's limit is not a body anyone writes: treated as unreadable.
+        if inner.is_syntax() || inner.is_eof() || message.starts_with("recursion limit") {
+            let (line, column) = (inner.line(), inner.column());
+            let error = ApiError::Malformed(vec![FieldError::new(
+                "",
+                "invalid_json",
+                format!("the body is not valid JSON (line {line}, column {column})"),
+                format!("el cuerpo no es JSON válido (línea {line}, columna {column})"),
+            )]);
+            return JsonError { error, syntax: true, float_for_integer };
+        }
+        // Only when the published schema finds nothing wrong (it should always find what the
+        // parser found): one field, in words of our own.
+        let (code, en, es) = if message.starts_with("unknown field") {
+            ("unknown_field", "is not a field of this object", "no es un campo de este objeto")
+        } else if message.starts_with("missing field") {
+            ("required", "is required", "es obligatorio")
+        } else if message.starts_with("unknown variant") {
+            ("invalid_value", "is not one of the allowed values", "no es uno de los valores admitidos")
+        } else {
+            ("invalid_type", "has the wrong type", "tiene un tipo de dato incorrecto")
+        };
+        JsonError {
+            error: ApiError::Validation(vec![FieldError::new(field, code, en, es)]),
+            syntax: false,
+            float_for_integer,
+        }
     })
 }
 
-fn query_error(message: String) -> ApiError {
-    ApiError::Malformed(vec![FieldError::new("query", "invalid_query", message, "parámetros de consulta no válidos")])
+/// The problems of a query string that could not be read into its type: every parameter named
+/// (unknown ones, values of the wrong type or outside their list, missing required ones), read
+/// off the operation's parameters in the published document.
+fn query_error(req: &HttpRequest) -> ApiError {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let params = req
+        .match_pattern()
+        .map(|pattern| crate::api::shape::query_parameters(&pattern, req.method().as_str()))
+        .unwrap_or_default();
+    let problems = crate::api::shape::query_problems(&params, &pairs, true);
+    if problems.is_empty() {
+        ApiError::Validation(vec![FieldError::new(
+            "query",
+            "invalid_query",
+            "the query parameters could not be read: check their names and values",
+            "no se pudieron leer los parámetros de consulta: verifique sus nombres y valores",
+        )])
+    } else {
+        ApiError::Validation(problems)
+    }
 }
 
 /// Query parameters. Like `Json`, extraction never fails: `into_inner` returns the parameters
@@ -507,16 +563,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parsed = web::Query::<T>::from_query(req.query_string())
-            .map(web::Query::into_inner)
-            .map_err(|e| query_error(e.to_string()));
+        let parsed =
+            web::Query::<T>::from_query(req.query_string()).map(web::Query::into_inner).map_err(|_| query_error(req));
         std::future::ready(Ok(Query(parsed)))
     }
 }
 
 /// Configuration of the built-in extractors so that their errors are problem documents too.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _| query_error(err.to_string()).into())
+    web::QueryConfig::default().error_handler(|_, req| query_error(req).into())
 }
 
 pub fn path_config() -> web::PathConfig {

@@ -151,7 +151,7 @@ pub async fn routes(
             "statistics_routes",
             "statistics",
             None,
-            Err(ApiError::Malformed(vec![FieldError::new(
+            Err(ApiError::Validation(vec![FieldError::new(
                 "group_by",
                 "invalid_value",
                 "routes are grouped by route, transport_means and border_crossing_type",
@@ -221,7 +221,7 @@ pub async fn false_passports(
             None
         };
         if let Some((en, es)) = problem {
-            let e = ApiError::Malformed(vec![FieldError::new("semester", "invalid_value", en, es)]);
+            let e = ApiError::Validation(vec![FieldError::new("semester", "invalid_value", en, es)]);
             return refusal(&state, &p, "statistics_false_passports", "statistics", None, Err(e)).await;
         }
         params.insert("from".into(), sem.clone());
@@ -229,7 +229,7 @@ pub async fn false_passports(
     }
     let allowed = ["from", "to", "reporting_country"];
     if let Some(k) = params.keys().find(|k| !allowed.contains(&k.as_str())) {
-        let e = ApiError::Malformed(vec![FieldError::new(
+        let e = ApiError::Validation(vec![FieldError::new(
             k.clone(),
             "unknown_parameter",
             "not a parameter of this report",

@@ -120,7 +120,7 @@ pub struct AuditPage {
 }
 
 fn malformed(field: &str, en: &str, es: &str) -> ApiError {
-    ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
+    ApiError::Validation(vec![FieldError::new(field, "invalid_value", en, es)])
 }
 
 /// A cursor is a sequence number as this API writes it: 1 to 18 digits, no leading zero.

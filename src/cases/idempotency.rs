@@ -30,7 +30,7 @@ impl Key {
     /// Validate a client-supplied key (1–200 visible ASCII characters).
     pub fn new(key: &str, what: &str) -> Result<Key, ApiError> {
         if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ApiError::Malformed(vec![FieldError::new(
+            return Err(ApiError::Validation(vec![FieldError::new(
                 "Idempotency-Key",
                 "invalid_header",
                 "1 to 200 visible ASCII characters",

@@ -426,7 +426,7 @@ pub struct CasePage {
 }
 
 fn bad_query(field: &str, en: &str, es: &str) -> ApiError {
-    ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
+    ApiError::Validation(vec![FieldError::new(field, "invalid_value", en, es)])
 }
 
 fn partial_date(s: &str) -> bool {

@@ -113,13 +113,16 @@ pub fn page(shell: &Shell<'_>, title: &str, body: Markup) -> Markup {
     }
 }
 
-/// A page as an HTTP response.
-pub fn respond(status: StatusCode, markup: Markup) -> HttpResponse {
-    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
+/// A page in `lang` as an HTTP response.
+pub fn respond(status: StatusCode, lang: Lang, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CONTENT_LANGUAGE, lang.code()))
+        .body(markup.into_string())
 }
 
 pub fn ok(shell: &Shell<'_>, title: &str, body: Markup) -> HttpResponse {
-    respond(StatusCode::OK, page(shell, title, body))
+    respond(StatusCode::OK, shell.lang, page(shell, title, body))
 }
 
 /// The page of a refusal: the same status and explanation as the API's problem+json.
@@ -141,7 +144,7 @@ pub fn error_page(lang: Lang, error: &ApiError, request_id: &str) -> HttpRespons
         p { a href="/" { (lang.t("Back to the start page", "Volver a la página de inicio")) } }
     };
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    respond(status, page(&shell, title, body))
+    respond(status, shell.lang, page(&shell, title, body))
 }
 
 /// Field errors from the server, by field, for showing each beside its input.

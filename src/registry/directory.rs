@@ -386,7 +386,7 @@ pub struct DirectoryQuery {
 }
 
 fn bad(field: &str, en: &str, es: &str) -> ApiError {
-    ApiError::Malformed(vec![crate::error::FieldError::new(field, "invalid_value", en, es)])
+    ApiError::Validation(vec![crate::error::FieldError::new(field, "invalid_value", en, es)])
 }
 
 /// The entries matching the filters, by country, role and institution.

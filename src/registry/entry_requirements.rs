@@ -273,7 +273,7 @@ pub fn list(conn: &mut DbConn, s: &Subject, q: RequirementQuery) -> Result<Vec<E
     }
     if let Some(r) = q.requirement {
         let r = Requirement::parse(&r).ok_or_else(|| {
-            ApiError::Malformed(vec![FieldError::new(
+            ApiError::Validation(vec![FieldError::new(
                 "requirement",
                 "invalid_value",
                 "one of visa, consulted_visa, special_authorization, none",

@@ -125,7 +125,7 @@ pub fn is_multi_valued(measure: Measure, dimension: &str) -> bool {
 }
 
 fn bad(field: &str, en: String, es: String) -> ApiError {
-    ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
+    ApiError::Validation(vec![FieldError::new(field, "invalid_value", en, es)])
 }
 
 /// Check that a dimension exists and applies to the measure.

@@ -70,7 +70,7 @@ pub struct StatisticsResult {
 }
 
 fn bad(field: &str, en: &str, es: &str) -> ApiError {
-    ApiError::Malformed(vec![FieldError::new(field, "invalid_value", en, es)])
+    ApiError::Validation(vec![FieldError::new(field, "invalid_value", en, es)])
 }
 
 /// Parse the query parameters of `GET /statistics`.
@@ -91,7 +91,7 @@ pub fn parse(params: &BTreeMap<String, String>, fixed_measure: Option<Measure>) 
                 )
             })?,
         (None, None) => {
-            return Err(ApiError::Malformed(vec![FieldError::new(
+            return Err(ApiError::Validation(vec![FieldError::new(
                 "measure",
                 "required",
                 "measure is required",

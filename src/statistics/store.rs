@@ -63,7 +63,7 @@ fn now_ms() -> i64 {
 
 fn corrupt(e: SegmentError) -> ApiError {
     match e {
-        SegmentError::TooManyValues => ApiError::Malformed(vec![crate::error::FieldError::new(
+        SegmentError::TooManyValues => ApiError::Validation(vec![crate::error::FieldError::new(
             "group_by",
             "invalid_value",
             "the table would have too many cells: add filters or fewer dimensions",

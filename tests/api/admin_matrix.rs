@@ -267,8 +267,8 @@ async fn country_auditors_see_only_their_countrys_events() {
     let cursor = p1["next_cursor"].as_str().unwrap().to_owned();
     let p2 = app.get(&format!("/api/v1/audit?limit=3&cursor={cursor}"), Some(&st_auditor.token)).await.json();
     assert!(p2["items"][0]["seq"].as_i64().unwrap() < p1["items"][2]["seq"].as_i64().unwrap());
-    assert_eq!(app.get("/api/v1/audit?cursor=abc", Some(&st_auditor.token)).await.status, 400);
-    assert_eq!(app.get("/api/v1/audit?limit=100000", Some(&st_auditor.token)).await.status, 400);
+    assert_eq!(app.get("/api/v1/audit?cursor=abc", Some(&st_auditor.token)).await.status, 422);
+    assert_eq!(app.get("/api/v1/audit?limit=100000", Some(&st_auditor.token)).await.status, 422);
 }
 
 #[actix_web::test]
@@ -294,7 +294,7 @@ async fn nobody_raises_their_own_roles_or_grants_beyond_their_reach() {
     let st_user = app.get(&format!("/api/v1/users/{}", st.id), Some(&gt_admin.token)).await;
     assert_eq!(st_user.status, 404);
     let forced = app.post("/api/v1/users", Some(&st.token), &json!({"username": "x.y", "display_name": "S", "email": "s@gt.example", "party": "GT", "roles": ["officer"], "status": "active", "id": "1"})).await;
-    assert_eq!(forced.status, 400, "unknown fields are rejected");
+    assert_eq!(forced.status, 422, "unknown fields are rejected");
     let by_st = app.post("/api/v1/users", Some(&st.token), &json!({"username": "gt.nuevo", "display_name": "Nuevo", "email": "nuevo@gt.example", "party": "GT", "roles": ["officer"]})).await;
     assert_eq!(by_st.status, 403, "GT is onboarded: only its administrators create its users");
     assert_eq!(by_st.problem(), "country-onboarded");

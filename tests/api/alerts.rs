@@ -152,7 +152,7 @@ async fn alert_role_and_party_matrix() {
     }
     let mut unknown = alert("A1");
     unknown["holder_photo"] = json!("x");
-    assert_eq!(app.post("/api/v1/document-alerts", Some(&gt.token), &unknown).await.status, 400);
+    assert_eq!(app.post("/api/v1/document-alerts", Some(&gt.token), &unknown).await.status, 422);
 
     // Audit: writes, reads (allowed and denied), lists.
     assert_eq!(

@@ -19,6 +19,29 @@ async fn health_and_readiness_answer_with_security_headers() {
 }
 
 #[actix_web::test]
+async fn the_formato_catalog_is_public_and_cacheable() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/formato", None).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let catalog = res.json();
+    assert!(catalog["fields"].as_array().is_some_and(|f| f.len() > 200), "the whole catalog");
+    let etag = res.header("etag").expect("ETag");
+    assert_eq!(etag, format!("\"{}\"", enlace::digest::sha256_hex(&res.body)), "strong tag of the body");
+    assert!(res.header("cache-control").is_some_and(|c| c.starts_with("public")));
+    let weak = format!("W/{etag}");
+    let listed = format!("\"other\", {etag}");
+    for tag in [etag.as_str(), weak.as_str(), listed.as_str(), "*"] {
+        let again = app.send("GET", "/api/v1/formato", None, None, &[("If-None-Match", tag)]).await;
+        assert_eq!(again.status, 304, "If-None-Match: {tag}");
+        assert!(again.body.is_empty());
+        assert_eq!(again.header("etag").as_deref(), Some(etag.as_str()));
+    }
+    let stale = app.send("GET", "/api/v1/formato", None, None, &[("If-None-Match", "\"stale\"")]).await;
+    assert_eq!(stale.status, 200);
+    assert_eq!(stale.body, res.body);
+}
+
+#[actix_web::test]
 async fn readiness_fails_while_migrations_are_pending() {
     use diesel::RunQueryDsl;
     let app = spawn_app().await;
@@ -118,20 +141,51 @@ async fn malformed_bodies_are_rejected_with_the_field_named() {
     assert_eq!(res.json()["errors"][0]["code"], "invalid_json");
 
     let res = app.post(login, None, &json!({"username": "a", "password": "b", "role": "st_admin"})).await;
-    assert_eq!(res.status, 400, "{}", res.text());
+    assert_eq!((res.status, res.problem().as_str()), (422, "validation"), "{}", res.text());
     let err = &res.json()["errors"][0];
-    assert_eq!(err["code"], "unknown_field");
-    assert!(err["message"].as_str().unwrap().contains("role"), "{err}");
+    assert_eq!((err["field"].as_str(), err["code"].as_str()), (Some("role"), Some("unknown_field")), "{err}");
 
     let res = app.post(login, None, &json!({"username": "a"})).await;
-    assert_eq!(res.status, 400);
+    assert_eq!(res.status, 422);
     assert_eq!(res.json()["errors"][0]["code"], "required");
-    assert!(res.json()["errors"][0]["message"].as_str().unwrap().contains("password"));
+    assert_eq!(res.json()["errors"][0]["field"], "password");
 
-    let res = app.post(login, None, &json!({"username": 5, "password": "x"})).await;
-    assert_eq!(res.status, 400);
-    assert_eq!(res.json()["errors"][0]["field"], "username");
-    assert_eq!(res.json()["errors"][0]["code"], "invalid_type");
+    // Every failing field at once, with the allowed values, in the caller's language.
+    let res = app
+        .send(
+            "POST",
+            login,
+            None,
+            Some(&json!({"username": 5, "password": ["x"], "totp": 7, "extra": 1})),
+            &[("Accept-Language", "es")],
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    let v = res.json();
+    let fields: Vec<&str> = v["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    for f in ["username", "password", "totp", "extra"] {
+        assert!(fields.contains(&f), "{f} named: {v}");
+    }
+    assert_eq!(v["title"], "Validación fallida");
+    assert_eq!(res.header("content-language").as_deref(), Some("es"));
+    let username = v["errors"].as_array().unwrap().iter().find(|e| e["field"] == "username").unwrap();
+    assert_eq!(username["message_es"], "debe ser un texto", "{v}");
+    assert!(!res.text().contains("expected"), "no library text: {v}");
+
+    // An unknown enum value names the allowed ones; a server-set field says so.
+    let gt = app.user("GT", &[enlace::access::Role::Officer]).await;
+    let mut case = serde_json::to_value(enlace::formato::sample::typical_case(4, "GT")).unwrap();
+    case["case_type"] = json!("piracy");
+    case["reporting_country"] = json!("GT");
+    let res = app.post("/api/v1/cases", Some(&gt.token), &case).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    let v = res.json();
+    let of = |f: &str| v["errors"].as_array().unwrap().iter().find(|e| e["field"] == f).cloned().unwrap_or_default();
+    assert_eq!(of("case_type")["code"], "invalid_value", "{v}");
+    assert!(of("case_type")["message"].as_str().unwrap().contains("trafficking"), "{v}");
+    assert!(of("case_type")["message_es"].as_str().unwrap().contains("trafficking"), "{v}");
+    assert_eq!(of("reporting_country")["code"], "server_set", "{v}");
+    assert_eq!(res.header("content-language").as_deref(), Some("en"));
 
     let res = app.send_raw("POST", login, "text/plain", b"{}".to_vec()).await;
     assert_eq!(res.status, 415);
@@ -139,14 +193,13 @@ async fn malformed_bodies_are_rejected_with_the_field_named() {
 
     // JSON has one number type: a whole number written `3.0` or `3e0` is the integer 3 (as JSON
     // Schema's `integer` has it); a fraction is still refused where an integer is wanted.
-    let gt = app.user("GT", &[enlace::access::Role::Officer]).await;
     let mut case = serde_json::to_value(enlace::formato::sample::typical_case(3, "GT")).unwrap();
     let n = case["persons"].as_array().map_or(0, Vec::len);
     case["persons_affected_count"] = json!(n);
     let plain = serde_json::to_string(&case).unwrap();
     let field = format!("\"persons_affected_count\":{n}");
     assert!(plain.contains(&field));
-    for (spelling, status) in [(format!("{n}.0"), 201), (format!("{n}e0"), 201), (format!("{n}.5"), 400)] {
+    for (spelling, status) in [(format!("{n}.0"), 201), (format!("{n}e0"), 201), (format!("{n}.5"), 422)] {
         let body = plain.replace(&field, &format!("\"persons_affected_count\":{spelling}"));
         let res = app.send_bytes("POST", "/api/v1/cases", &gt.token, "application/json", body.into_bytes()).await;
         assert_eq!(res.status, status, "{spelling}: {}", res.text());

@@ -130,11 +130,11 @@ async fn directory_validation_and_stale_report() {
     let mut unknown = contact("HN", "consular");
     unknown["home_address"] = json!("x");
     let res = app.post("/api/v1/directory", Some(&hn.token), &unknown).await;
-    assert_eq!(res.status, 400);
+    assert_eq!(res.status, 422);
     assert_eq!(res.json()["errors"][0]["code"], "unknown_field");
     let mut role = contact("HN", "consular");
     role["contact_role"] = json!("chief");
-    assert_eq!(app.post("/api/v1/directory", Some(&hn.token), &role).await.status, 400);
+    assert_eq!(app.post("/api/v1/directory", Some(&hn.token), &role).await.status, 422);
 
     let old = app.post("/api/v1/directory", Some(&hn.token), &contact("HN", "consular")).await.json();
     let fresh = app.post("/api/v1/directory", Some(&hn.token), &contact("HN", "network_liaison")).await.json();
@@ -219,7 +219,7 @@ async fn entry_requirements_matrix_filters_and_audit() {
         assert_eq!(res.json()["items"][0]["requirement"], "special_authorization");
         assert_eq!(app.get(&format!("/api/v1/entry-requirements/{id}"), Some(&u.token)).await.status, 200);
     }
-    assert_eq!(app.get("/api/v1/entry-requirements?requirement=maybe", Some(&st.token)).await.status, 400);
+    assert_eq!(app.get("/api/v1/entry-requirements?requirement=maybe", Some(&st.token)).await.status, 422);
     assert_eq!(app.get("/api/v1/entry-requirements", Some(&obs.token)).await.status, 403);
     assert_eq!(app.get(&format!("/api/v1/entry-requirements/{id}"), Some(&obs.token)).await.status, 404);
 

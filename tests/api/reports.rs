@@ -145,7 +145,7 @@ async fn report_matrix_types_limits_and_publication() {
             pdf(100),
         )
         .await;
-    assert_eq!(res.status, 400);
+    assert_eq!(res.status, 422);
     assert_eq!(stored_files(&app), files, "nothing stored by refused uploads");
 
     // Members read everything; observers nothing until the ST publishes.

@@ -344,7 +344,7 @@ async fn csv_and_json_agree_and_roles_are_enforced() {
         "measure=cases&from=2025-13",
     ] {
         let res = w.app.get(&format!("/api/v1/statistics?{bad}"), Some(&mx.token)).await;
-        assert_eq!(res.status, 400, "{bad}: {}", res.text());
+        assert_eq!(res.status, 422, "{bad}: {}", res.text());
     }
     let routes = w.app.get("/api/v1/statistics/routes", Some(&mx.token)).await;
     assert_eq!(routes.status, 200, "{}", routes.text());

@@ -229,7 +229,7 @@ async fn case_page(
     };
     let shell = Shell { lang, user: Some(&m.p.0), csrf: Some(&m.csrf), path: "/cases" };
     let title = format!("{} {}", lang.t("Case", "Caso"), &case_id[..case_id.len().min(8)]);
-    Ok(layout::respond(status, layout::page(&shell, &title, body)))
+    Ok(layout::respond(status, shell.lang, layout::page(&shell, &title, body)))
 }
 
 /// Retract one of the caller's country's cases with a reason, through the API's own path

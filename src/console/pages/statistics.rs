@@ -213,7 +213,11 @@ pub async fn page(
                     ul { @for e in &errors.0 { li { code { (e.field) } ": " (if lang.spanish() { &e.message_es } else { &e.message }) } } }
                 }
             };
-            return Ok(layout::respond(actix_web::http::StatusCode::BAD_REQUEST, layout::page(&shell, title, body)));
+            return Ok(layout::respond(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                shell.lang,
+                layout::page(&shell, title, body),
+            ));
         }
         Err(e) => return Err(Refused::of(&req, e)),
     };
