@@ -327,3 +327,49 @@ async fn an_outdated_hash_is_upgraded_at_sign_in() {
         schema::users::table.find(&u.id).select(schema::users::password_hash).get_result(&mut app.conn()).unwrap();
     assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
 }
+
+/// The README's first-hour block, as a newcomer pastes it, against a fresh server: `cargo run
+/// --release --` is the binary under test (a `cargo` on `PATH` that runs it), and the one line the
+/// README asks the reader to write, the passphrase, is theirs.
+#[actix_web::test]
+async fn the_readmes_first_hour_commands_reach_a_signed_in_st_admin() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app().await;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme.split("### The first administrator's way in (API)").nth(1).expect("the section");
+    let block = section.split("```sh\n").nth(1).and_then(|b| b.split("\n```").next()).expect("its block");
+    assert!(block.starts_with("export NEW_PW='…your own passphrase…'\n"), "{block}");
+    let shim = app.data_dir.join("shim");
+    std::fs::create_dir_all(&shim).unwrap();
+    let cargo = format!(
+        "#!/bin/sh\nwhile [ \"$1\" != \"--\" ]; do shift; done; shift; exec '{}' \"$@\"\n",
+        env!("CARGO_BIN_EXE_enlace")
+    );
+    std::fs::write(shim.join("cargo"), cargo).unwrap();
+    std::fs::set_permissions(shim.join("cargo"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", shim.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |script: String| {
+        let (base, data, path) = (app.base.clone(), app.data_dir.clone(), path.clone());
+        actix_web::web::block(move || {
+            std::process::Command::new("bash")
+                .arg("-c")
+                .arg(script)
+                .env("PATH", path)
+                .env("ENLACE", base)
+                .env("DATA", data)
+                .output()
+                .unwrap()
+        })
+    };
+    // Pasted as it stands, the placeholder passphrase is refused, and the script stops there.
+    let out = run(block.to_owned()).await.unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("too_common") && !text.contains("session_scope"), "{text}");
+    // With a passphrase of one's own, every step.
+    let own = block.replacen("…your own passphrase…", "Una frase de paso propia y larga 2026", 1);
+    let out = run(own).await.unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("\"session_scope\":\"full\"") && text.contains("\"st_admin\""), "{text}");
+}
