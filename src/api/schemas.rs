@@ -441,7 +441,15 @@ fn refer_to_lists(schema: &mut RefOr<Schema>, named: &dyn Fn(&Object) -> Option<
                 if let Some(d) = &o.description {
                     r.description = d.clone();
                 }
-                *schema = RefOr::Ref(r);
+                // A property that may be `null` stays so: the list, or null.
+                let nullable = matches!(&o.schema_type, SchemaType::Array(ts) if ts.contains(&Type::Null));
+                *schema = if nullable {
+                    let null = Object::builder().schema_type(Type::Null).build();
+                    let one = utoipa::openapi::schema::OneOfBuilder::new().item(RefOr::Ref(r)).item(null);
+                    RefOr::T(Schema::OneOf(one.build()))
+                } else {
+                    RefOr::Ref(r)
+                };
                 return;
             }
             for p in o.properties.values_mut() {
