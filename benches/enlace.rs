@@ -590,11 +590,13 @@ fn bench_micro() {
             path: "persons[].sex".into(),
             flag: enlace::formato::Flag::Reserved,
             legal_basis: Some("Ley de protección de datos, art. 12".into()),
+            legislation_topic: None,
         },
         enlace::access::cases::PolicyEntry {
             path: "persons[].citizenship".into(),
             flag: enlace::formato::Flag::Reserved,
             legal_basis: Some("Ley de protección de datos, art. 12".into()),
+            legislation_topic: None,
         },
     ];
     let today = enlace::clock::today();

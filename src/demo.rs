@@ -103,17 +103,38 @@ pub fn policies(conn: &mut DbConn) -> Result<(), ApiError> {
     for (i, c) in CRM_MEMBERS.iter().enumerate() {
         let fields = match i % 4 {
             0 => vec![
-                PolicyEntry { path: "persons[].sex".into(), flag: Flag::Reserved, legal_basis: Some(basis(c)) },
-                PolicyEntry { path: "persons[].citizenship".into(), flag: Flag::Reserved, legal_basis: Some(basis(c)) },
+                PolicyEntry {
+                    path: "persons[].sex".into(),
+                    flag: Flag::Reserved,
+                    legal_basis: Some(basis(c)),
+                    legislation_topic: None,
+                },
+                PolicyEntry {
+                    path: "persons[].citizenship".into(),
+                    flag: Flag::Reserved,
+                    legal_basis: Some(basis(c)),
+                    legislation_topic: None,
+                },
             ],
-            1 => vec![PolicyEntry { path: "summary".into(), flag: Flag::Shared, legal_basis: None }],
+            1 => vec![PolicyEntry {
+                path: "summary".into(),
+                flag: Flag::Shared,
+                legal_basis: None,
+                legislation_topic: None,
+            }],
             2 => vec![
                 PolicyEntry {
                     path: "assistance[].immigration_relief".into(),
                     flag: Flag::Reserved,
                     legal_basis: Some("8 U.S.C. 1367".into()),
+                    legislation_topic: None,
                 },
-                PolicyEntry { path: "detection_locality".into(), flag: Flag::Reserved, legal_basis: Some(basis(c)) },
+                PolicyEntry {
+                    path: "detection_locality".into(),
+                    flag: Flag::Reserved,
+                    legal_basis: Some(basis(c)),
+                    legislation_topic: None,
+                },
             ],
             _ => vec![],
         };

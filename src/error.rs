@@ -113,6 +113,10 @@ pub enum Rule {
     RecoveryWaiting,
     /// The recovery was already cancelled or completed (409).
     RecoveryClosed,
+    /// A legislation update round is already open (409).
+    LegislationRoundOpen,
+    /// The legislation update round was already closed (409).
+    LegislationRoundClosed,
 }
 
 impl Rule {
@@ -125,7 +129,9 @@ impl Rule {
             | Rule::RecoveryOpen
             | Rule::RecoveryNotApproved
             | Rule::RecoveryWaiting
-            | Rule::RecoveryClosed => StatusCode::CONFLICT,
+            | Rule::RecoveryClosed
+            | Rule::LegislationRoundOpen
+            | Rule::LegislationRoundClosed => StatusCode::CONFLICT,
         }
     }
 
@@ -200,6 +206,22 @@ impl Rule {
                 "Recuperación cerrada",
                 "This recovery was already cancelled or completed.",
                 "Esta recuperación ya fue cancelada o completada.",
+            ),
+            Rule::LegislationRoundOpen => (
+                "legislation-round-open",
+                "Update round already open",
+                "Ronda de actualización ya abierta",
+                "An update round of the legislation matrix is already open: close it before opening another.",
+                "Ya hay una ronda de actualización de la matriz de legislación abierta: ciérrela antes de abrir \
+                 otra.",
+            ),
+            Rule::LegislationRoundClosed => (
+                "legislation-round-closed",
+                "Update round closed",
+                "Ronda de actualización cerrada",
+                "This update round of the legislation matrix is closed: it takes no more confirmations.",
+                "Esta ronda de actualización de la matriz de legislación está cerrada: ya no admite \
+                 confirmaciones.",
             ),
         }
     }

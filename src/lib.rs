@@ -32,6 +32,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod digest;

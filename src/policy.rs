@@ -396,6 +396,16 @@ fn check(update: &PolicyUpdate, now: OffsetDateTime) -> Result<OffsetDateTime, A
                 "un campo reservado requiere su fundamento legal",
             ));
         }
+        if let Some(t) = &e.legislation_topic
+            && crate::registry::legislation::find_topic(t).is_none()
+        {
+            issues.push(FieldError::new(
+                at("legislation_topic"),
+                "invalid_value",
+                "a topic of the legislation matrix (`LegislationTopic`)",
+                "un tema de la matriz de legislación (`LegislationTopic`)",
+            ));
+        }
         if basis.chars().count() > 300 {
             issues.push(FieldError::new(
                 at("legal_basis"),
@@ -431,6 +441,25 @@ pub fn update(
     audit::write(conn, |conn, events| {
         // Anything already due takes effect first: the version written now follows it.
         activate_party(conn, ctx, party, &now_text, events, dependents)?;
+        let uncited: Vec<FieldError> = update
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((i, e.legislation_topic.as_deref()?)))
+            .filter_map(|(i, t)| match crate::registry::legislation::exists(conn, party, t) {
+                Ok(true) => None,
+                Ok(false) => Some(Ok(FieldError::new(
+                    format!("fields[{i}].legislation_topic"),
+                    "no_entry",
+                    "your country has no entry for this topic in the legislation matrix: add it first",
+                    "su país no tiene una entrada para este tema en la matriz de legislación: agréguela primero",
+                ))),
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_, _>>()?;
+        if !uncited.is_empty() {
+            return Err(ApiError::Validation(uncited));
+        }
         let latest = latest_version(conn, party)?.max(version(conn, party)?);
         crate::precondition::check_version(if_match, latest, true)?;
         let version = latest + 1;

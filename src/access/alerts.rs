@@ -215,6 +215,7 @@ mod tests {
             path: "documents[].issuing_state".into(),
             flag: Flag::Reserved,
             legal_basis: Some("Ley 9, art. 1".into()),
+            legislation_topic: None,
         }];
         let r = reservations(&policy, &["issuing_authority_notes".into(), "document.holder_ref".into()]);
         assert!(cases::is_reserved(&r, "document.issuing_state"));

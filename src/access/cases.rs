@@ -112,6 +112,10 @@ pub struct PolicyEntry {
         pattern = "^[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:(?:[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]|[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][\\s\\S]{0,298}[^\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?$"
     )]
     pub legal_basis: Option<String>,
+    /// The topic of the country's own entry in the legislation matrix that this legal basis
+    /// rests on (the entry must exist), e.g. `data_protection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legislation_topic: Option<String>,
 }
 
 /// A reservation in force on one field of one case.
@@ -386,11 +390,12 @@ mod tests {
     #[test]
     fn policy_overrides_defaults_in_both_directions_and_cases_add() {
         let policy = vec![
-            PolicyEntry { path: "summary".into(), flag: Flag::Shared, legal_basis: None },
+            PolicyEntry { path: "summary".into(), flag: Flag::Shared, legal_basis: None, legislation_topic: None },
             PolicyEntry {
                 path: "persons[].sex".into(),
                 flag: Flag::Reserved,
                 legal_basis: Some("Ley 1234, art. 5".into()),
+                legislation_topic: None,
             },
         ];
         let r = reservations(&policy, &["case_type".into(), "case_id".into()]);

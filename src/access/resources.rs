@@ -1,6 +1,6 @@
 //! PURE: who may read and maintain the companion resources of the private area (SPEC §7) other
 //! than alerts: the liaison directory (M3), entry requirements (M5), country activity reports
-//! (R13) and countries' manual false-passport aggregates (M2).
+//! (R13), countries' manual false-passport aggregates (M2) and the legislation matrix.
 //!
 //! "Members" here are the users of member countries and of the ST. Observers (IOM, UNHCR, RROCM,
 //! …) see nothing of the directory or of entry requirements ("visible to authenticated members
@@ -96,6 +96,23 @@ pub fn may_read_false_passport_report(s: &Subject, country: &str) -> bool {
         && (s.has(Role::Officer) || s.has(Role::CountryAdmin) || s.has(Role::Analyst))
 }
 
+/// Legislation matrix: every signed-in party reads it (it is public law, compared), observers
+/// included.
+pub fn may_read_legislation(_s: &Subject) -> bool {
+    true
+}
+
+/// Legislation matrix: a member country's rows are written, and its answer to an update round
+/// given, by that country's administrators only (not the ST, not another country).
+pub fn may_write_legislation(s: &Subject, country: &str) -> bool {
+    s.party_kind == PartyKind::Member && administers(s, country)
+}
+
+/// Legislation matrix: the ST's administrators open and close update rounds.
+pub fn may_run_legislation_rounds(s: &Subject) -> bool {
+    s.party_kind == PartyKind::Secretariat && s.has(Role::StAdmin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +149,19 @@ mod tests {
         assert!(!may_delete_report(&mx, &draft));
         assert!(may_delete_report(&subject("GT", PartyKind::Member, &[Role::Officer]), &draft));
         assert!(!may_publish_report(&mx));
+    }
+
+    #[test]
+    fn legislation_is_kept_by_each_country_and_rounds_run_by_the_st() {
+        let hn_admin = subject("HN", PartyKind::Member, &[Role::CountryAdmin]);
+        let hn_officer = subject("HN", PartyKind::Member, &[Role::Officer]);
+        let st = subject("ST", PartyKind::Secretariat, &[Role::StAdmin]);
+        let iom = subject("OIM", PartyKind::Observer, &[Role::StatisticsReader]);
+        assert!(may_read_legislation(&iom) && may_read_legislation(&hn_officer));
+        assert!(may_write_legislation(&hn_admin, "HN"));
+        assert!(!may_write_legislation(&hn_admin, "GT"));
+        assert!(!may_write_legislation(&hn_officer, "HN"));
+        assert!(!may_write_legislation(&st, "HN") && !may_write_legislation(&st, "ST"));
+        assert!(may_run_legislation_rounds(&st) && !may_run_legislation_rounds(&hn_admin));
     }
 }

@@ -12,6 +12,7 @@ pub mod entry_requirements;
 pub mod false_passport_reports;
 pub mod health;
 pub mod http;
+pub mod legislation;
 pub mod policies;
 pub mod recoveries;
 pub mod reports;
@@ -128,6 +129,15 @@ api_routes![
     entry_requirements::get,
     entry_requirements::update,
     entry_requirements::remove,
+    legislation::matrix,
+    legislation::rounds,
+    legislation::open_round,
+    legislation::get_round,
+    legislation::close_round,
+    legislation::confirm,
+    legislation::get,
+    legislation::put,
+    legislation::versions,
     reports::upload,
     reports::list,
     reports::get,

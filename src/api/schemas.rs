@@ -265,7 +265,32 @@ impl Modify for CodeLists {
         set("RequirementInput", "member_country", &country);
         set("RequirementInput", "nationality", &country);
         set("AlertInput", "known_route_countries", &country);
+        let member = |o: &mut Object| o.enum_values = strings(codes::CRM_MEMBERS);
+        let topic = |o: &mut Object| o.enum_values = strings(crate::registry::legislation::topic_codes());
+        set("LegislationEntry", "country", &member);
+        set("LegislationEntry", "topic", &topic);
+        set("PolicyEntry", "legislation_topic", &topic);
+        set("LegislationTopicLabels", "code", &topic);
+        set("LegislationMatrix", "countries", &member);
+        set("LegislationRound", "pending", &member);
+        set("LegislationConfirmation", "country", &member);
         set("ContactInput", "languages", &|o: &mut Object| o.pattern = Some("^[a-z]{2}$".into()));
+        for (path, item) in doc.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/legislation") {
+                continue;
+            }
+            for op in [&mut item.get, &mut item.put, &mut item.post].into_iter().flatten() {
+                for p in op.parameters.iter_mut().flatten() {
+                    let RefOr::T(p) = p else { continue };
+                    let Some(o) = p.schema.as_mut().and_then(scalar) else { continue };
+                    match p.name.as_str() {
+                        "country" => member(o),
+                        "topic" => topic(o),
+                        _ => {}
+                    }
+                }
+            }
+        }
         if let Some(kind) = component(doc, "NewParty").and_then(|o| o.properties.get_mut("kind")) {
             *kind = RefOr::T(Schema::Object(
                 Object::builder()
@@ -377,6 +402,11 @@ impl Modify for NamedCodeLists {
             ("IcaoCountryCode", "A state or organisation code of ICAO Doc 9303 (alpha-3).", icao_codes()),
             ("CurrencyCode", "A currency (ISO 4217).", currencies()),
             ("MemberCountry", "A CRM member country (ISO 3166-1 alpha-2).", strings(codes::CRM_MEMBERS)),
+            (
+                "LegislationTopic",
+                "A topic of the legislation matrix (its labels are in `GET /api/v1/legislation`).",
+                strings(crate::registry::legislation::topic_codes()),
+            ),
             (
                 "ReservablePath",
                 "The catalog path of a field that a reservation may withhold.",

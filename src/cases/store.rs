@@ -756,8 +756,13 @@ fn samples() -> Vec<(Value, Vec<Reservation>)> {
         serde_json::json!({"user_id": "00000000-0000-7000-8000-000000000001", "party": "GT", "role": "officer"});
     let at = "2026-01-02T03:04:05Z";
     let policy = vec![
-        PolicyEntry { path: "persons[].sex".into(), flag: Flag::Reserved, legal_basis: Some("Ley 1, art. 2".into()) },
-        PolicyEntry { path: "summary".into(), flag: Flag::Shared, legal_basis: None },
+        PolicyEntry {
+            path: "persons[].sex".into(),
+            flag: Flag::Reserved,
+            legal_basis: Some("Ley 1, art. 2".into()),
+            legislation_topic: None,
+        },
+        PolicyEntry { path: "summary".into(), flag: Flag::Shared, legal_basis: None, legislation_topic: None },
     ];
     let inputs = [sample::full_case(1, "GT"), sample::full_case(2, "GT"), sample::typical_case(3, "GT")];
     let mut out = vec![];

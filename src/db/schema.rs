@@ -492,3 +492,54 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(document_alerts, document_alert_shares, document_alert_images);
+
+diesel::table! {
+    legislation_entries (country, topic) {
+        country -> Text,
+        topic -> Text,
+        status -> Text,
+        instrument -> Nullable<Text>,
+        article -> Nullable<Text>,
+        in_force_since -> Nullable<Text>,
+        notes_es -> Nullable<Text>,
+        notes_en -> Nullable<Text>,
+        source_url -> Nullable<Text>,
+        last_reviewed -> Text,
+        version -> Integer,
+        updated_at -> Text,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    legislation_versions (country, topic, version) {
+        country -> Text,
+        topic -> Text,
+        version -> Integer,
+        document -> Text,
+        changed_at -> Text,
+        changed_by -> Text,
+    }
+}
+
+diesel::table! {
+    legislation_rounds (id) {
+        id -> Text,
+        title -> Text,
+        deadline -> Text,
+        opened_at -> Text,
+        opened_by -> Text,
+        closed_at -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+        open_flag -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    legislation_confirmations (round_id, country) {
+        round_id -> Text,
+        country -> Text,
+        confirmed_at -> Text,
+        confirmed_by -> Text,
+    }
+}

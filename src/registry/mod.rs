@@ -1,10 +1,11 @@
 //! Reference registers of the private area, each country maintaining its own rows and every
 //! member reading all: the liaison directory (SPEC §7 M3) and entry requirements by nationality
-//! (M5). Who may do what is decided by `access::resources`; writes are transactional with their
+//! (M5), and the comparative matrix of the members' legislation. Who may do what is decided by `access::resources`; writes are transactional with their
 //! audit event; names, e-mails and phone numbers never reach logs or audit details.
 
 pub mod directory;
 pub mod entry_requirements;
+pub mod legislation;
 
 use crate::error::FieldError;
 

@@ -317,6 +317,7 @@ mod tests {
                 path: "persons[].sex".into(),
                 flag: crate::formato::catalog::Flag::Reserved,
                 legal_basis: Some("x".into()),
+                legislation_topic: None,
             }],
             &["persons[].citizenship".into()],
         );

@@ -31,8 +31,12 @@ pub fn records_version() -> &'static str {
     VERSION.get_or_init(|| {
         use crate::access::cases::{PolicyEntry, reservations};
         use crate::formato::{Flag, derive::stored_document, sample};
-        let policy =
-            [PolicyEntry { path: "persons[].sex".into(), flag: Flag::Reserved, legal_basis: Some("Ley 1".into()) }];
+        let policy = [PolicyEntry {
+            path: "persons[].sex".into(),
+            flag: Flag::Reserved,
+            legal_basis: Some("Ley 1".into()),
+            legislation_topic: None,
+        }];
         let mut all = Vec::new();
         for input in [sample::full_case(1, "GT"), sample::full_case(2, "GT"), sample::typical_case(3, "GT")] {
             let document = stored_document(&input, "GT");

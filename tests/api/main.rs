@@ -15,6 +15,7 @@ mod cases;
 mod console;
 mod country_control;
 mod http_conventions;
+mod legislation;
 mod policies;
 mod registry;
 mod reports;

@@ -4,6 +4,7 @@
 //! non-interference; the token corpus on every operation; resource limits.
 
 mod leaks;
+mod legislation;
 mod matrix;
 mod oracle;
 mod resources;
