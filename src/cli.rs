@@ -88,7 +88,9 @@ pub enum Command {
         command: AdminCommand,
     },
     /// Seed a synthetic demo data set: users of every role in every party (credentials printed
-    /// once), varied reservation policies, and cases across all member countries.
+    /// once), varied reservation policies, cases across all member countries, and the companion
+    /// resources (alerts with images, directory, entry requirements, reports, legislation).
+    /// Refuses a database or data directory holding anything it did not create.
     Demo {
         #[command(flatten)]
         store: StoreArgs,
@@ -101,6 +103,10 @@ pub enum Command {
         /// Fill every field of every case (else typical cases with fewer optional fields).
         #[arg(long)]
         full: bool,
+        /// Add demo data even to a database or data directory that holds other data (its users
+        /// would gain known passwords: never on a live installation).
+        #[arg(long)]
+        force: bool,
     },
     /// Print synthetic cases in the Formato estándar as JSON (valid request bodies): one case,
     /// or with --count a batch body `{"cases": [...]}`.
@@ -224,7 +230,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Keys { command: KeysCommand::Rewrap { store, new_master_key_file } } => {
             on_store(store, |s| rewrap(s, &new_master_key_file))
         }
-        Command::Demo { store, cases, seed, full } => on_store(store, |s| demo(s, cases, seed, full)),
+        Command::Demo { store, cases, seed, full, force } => on_store(store, |s| demo(s, cases, seed, full, force)),
         Command::Stats { command: StatsCommand::Compact(store) } => on_store(store, stats_compact),
     };
     match result {
@@ -419,14 +425,40 @@ fn stats_compact(settings: &Settings) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn demo(settings: &Settings, cases: usize, seed: u64, full: bool) -> Result<ExitCode, String> {
+fn demo(settings: &Settings, cases: usize, seed: u64, full: bool, force: bool) -> Result<ExitCode, String> {
     let mut conn = open_migrated(settings)?;
+    let held = crate::demo::foreign_contents(&mut conn, &settings.data_dir).map_err(|e| e.to_string())?;
+    match held {
+        Some(held) if !force => {
+            eprintln!(
+                "enlace demo: refusing to write into {} (database: {}): it holds data the demo did not create ({held}).\n\
+                 Demo users have known passwords. Use a new directory, e.g. `--data-dir ./demo-data`, \
+                 or --force to add demo data anyway.",
+                settings.data_dir.display(),
+                if settings.database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" },
+            );
+            return Ok(ExitCode::from(2));
+        }
+        Some(held) => println!("--force: adding demo data beside what was there ({held})"),
+        None => {}
+    }
+    let seeded_before = crate::demo::mark(&mut conn).map_err(|e| e.to_string())?;
     crate::auth::tokens::ensure_key(&mut conn, &settings.master_key()?).map_err(|e| e.to_string())?;
     let credentials = crate::demo::users(&mut conn)?;
     crate::demo::policies(&mut conn).map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
     let n = crate::demo::cases(&mut conn, cases, seed, full).map_err(|e| e.to_string())?;
     println!("{n} demo cases stored in {:.1} s", started.elapsed().as_secs_f64());
+    if seeded_before {
+        println!("the companion resources (alerts, directory, …) were seeded by an earlier run");
+    } else {
+        let c = crate::demo::companions(&mut conn, &settings.data_dir).map_err(|e| e.to_string())?;
+        println!(
+            "{} alerts with {} images, {} directory entries, {} entry requirements, {} reports (1 published to \
+             observers), {} legislation entries",
+            c.alerts, c.images, c.contacts, c.entry_requirements, c.reports, c.legislation_entries
+        );
+    }
     let started = std::time::Instant::now();
     let parts = crate::statistics::store::compact(&mut conn, true, usize::MAX).map_err(|e| e.to_string())?;
     println!("{parts} statistics partitions compacted in {:.1} s", started.elapsed().as_secs_f64());
@@ -438,6 +470,11 @@ fn demo(settings: &Settings, cases: usize, seed: u64, full: bool) -> Result<Exit
             println!("  {:<28} {:<22} {:<8} {}", c.username, c.password, c.party, c.role.as_str());
         }
     }
+    println!(
+        "serve it with: enlace serve --data-dir {}{}",
+        settings.data_dir.display(),
+        if settings.database_url.starts_with("postgres") { " --database-url \"$DATABASE_URL\"" } else { "" }
+    );
     Ok(ExitCode::SUCCESS)
 }
 

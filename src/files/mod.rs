@@ -111,6 +111,22 @@ impl Drop for Received {
     }
 }
 
+/// Bytes already in memory (the demo's seeded files) as a received file under `tmp_dir`.
+pub fn received_from_bytes(tmp_dir: &Path, bytes: &[u8]) -> Result<Received, ApiError> {
+    crate::private_fs::create_dir(tmp_dir).map_err(io_error)?;
+    let path = tmp_dir.join(format!("upload-{}", uuid::Uuid::new_v4().simple()));
+    let mut f = crate::private_fs::create_new(&path).map_err(io_error)?;
+    let received = Received {
+        path,
+        size: bytes.len() as u64,
+        sha256: crate::audit::chain::hex(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref()),
+        head: bytes[..bytes.len().min(HEAD)].to_vec(),
+        kept: false,
+    };
+    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(io_error)?;
+    Ok(received)
+}
+
 pub fn io_error(e: std::io::Error) -> ApiError {
     tracing::error!(error = %e, "file storage error");
     ApiError::Internal

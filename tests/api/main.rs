@@ -14,6 +14,7 @@ mod browser;
 mod cases;
 mod console;
 mod country_control;
+mod demo;
 mod http_conventions;
 mod legislation;
 mod policies;
