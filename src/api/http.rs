@@ -319,9 +319,11 @@ fn read_json_body(
     payload: &mut Payload,
     factor: usize,
 ) -> Pin<Box<dyn Future<Output = Result<web::BytesMut, ApiError>>>> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
+    let content_type = req.headers().get(header::CONTENT_TYPE);
+    // No body at all (no type, nothing sent) reads as `{}`, so that the answer names the
+    // required fields (e.g. a retraction's `reason`) instead of the media type.
+    let untyped = content_type.is_none();
+    let is_json = content_type
         .and_then(|v| v.to_str().ok())
         .map(|v| {
             let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -336,6 +338,16 @@ fn read_json_body(
     let mut stream = payload.take();
     let deadline = tokio::time::Instant::now() + JSON_BODY_TIMEOUT;
     Box::pin(async move {
+        if untyped && declared.unwrap_or(0) == 0 {
+            let mut sent = 0;
+            while let Some(chunk) = next_chunk(&mut stream, deadline).await? {
+                sent += chunk.map(|c| c.len()).unwrap_or(1);
+                if sent > 0 {
+                    break;
+                }
+            }
+            return if sent == 0 { Ok(web::BytesMut::from(&b"{}"[..])) } else { Err(ApiError::UnsupportedMediaType) };
+        }
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }

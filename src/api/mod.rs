@@ -196,7 +196,8 @@ impl Modify for UniqueOperationIds {
 /// - 404: every operation on an object named in the path (absent and hidden look the same),
 ///   except a `PUT` that creates what is absent (it answers 201);
 /// - 408, 413: every operation with a body (time and size limits);
-/// - 415: a body that is absent or not of the declared type, before anything else;
+/// - 415: a body not of the declared type, before anything else (no body at all reads as `{}`,
+///   answered 422 naming the required fields);
 /// - 412, 428: an `If-Match` that matches nothing, or that a replacement requires and lacks;
 /// - 422: a JSON body or query parameters with a problem of type, value, format or rule
 ///   (every failing field named).

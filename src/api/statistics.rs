@@ -48,12 +48,15 @@ async fn slot(state: &AppState) -> Result<tokio::sync::SemaphorePermit<'_>, ApiE
     }
 }
 
-fn respond(req: &HttpRequest, params: &BTreeMap<String, String>, r: &StatisticsResult) -> HttpResponse {
+/// The result as CSV, or as JSON with its dimensions and values labelled in the request's
+/// language (`Content-Language` says which).
+fn respond(req: &HttpRequest, params: &BTreeMap<String, String>, mut r: StatisticsResult) -> HttpResponse {
     if wants_csv(req, params) {
-        HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(service::to_csv(r))
-    } else {
-        HttpResponse::Ok().json(r)
+        return HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(service::to_csv(&r));
     }
+    let spanish = crate::api::http::prefers_spanish(req);
+    service::label(&mut r, spanish);
+    HttpResponse::Ok().insert_header((header::CONTENT_LANGUAGE, if spanish { "es" } else { "en" })).json(r)
 }
 
 /// A statistics table: `measure` (`cases`, `persons`, `victims`, `smuggled_persons`, `minors`,
@@ -104,7 +107,7 @@ pub async fn table(
 ) -> Result<HttpResponse, ApiError> {
     let params = q.into_inner()?;
     let result = query_table(&state, &p, &params).await?;
-    Ok(respond(&req, &params, &result))
+    Ok(respond(&req, &params, result))
 }
 
 /// Run a statistics table query under disclosure control, audited: the one path of the API and
@@ -169,7 +172,7 @@ pub async fn routes(
     let r = state.db.run(move |c| service::run(c, &s, &query, &k)).await;
     let result = refusal(&state, &p, "statistics_routes", "statistics", None, r).await?;
     audited(&state, &p, "statistics_routes", &[&result]).await?;
-    Ok(respond(&req, &params, &result))
+    Ok(respond(&req, &params, result))
 }
 
 /// The semester report of persons detected with false passports.

@@ -71,6 +71,9 @@ pub fn published_value() -> utoipa::openapi::Schema {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Entry {
     pub key: Vec<Option<String>>,
+    /// The key's values labelled in the request's language (`Content-Language`), `null` where
+    /// the key is.
+    pub labels: Vec<Option<String>>,
     /// A count, or `"<k"` when withheld.
     #[schema(schema_with = published_value)]
     pub value: Published,
@@ -145,7 +148,7 @@ pub fn publish(input: &Input, control: Control) -> Table {
     for key in &cells_keys {
         let value = control.publish(tally(key));
         withheld += usize::from(value == Published::Suppressed);
-        cells.push(Entry { key: key.iter().cloned().map(Some).collect(), value });
+        cells.push(Entry { key: key.iter().cloned().map(Some).collect(), labels: vec![], value });
     }
     // Margins: every subset of dimensions kept (bit set) whose summed-out dimensions are all
     // single-valued, from the largest subsets down to the grand total.
@@ -166,7 +169,7 @@ pub fn publish(input: &Input, control: Control) -> Table {
         for (key, total) in totals {
             let value = control.publish(total);
             withheld_margins += usize::from(value == Published::Suppressed);
-            margins.push(Entry { key, value });
+            margins.push(Entry { key, labels: vec![], value });
         }
     }
     Table { cells, margins, suppressed_cells: withheld, suppressed_margins: withheld_margins }

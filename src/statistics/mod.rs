@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod disclosure;
 pub mod facts;
+pub mod labels;
 pub mod manual;
 pub mod ptable;
 pub mod query;

@@ -51,6 +51,8 @@ pub struct StatisticsResult {
     #[schema(value_type = String)]
     pub measure: Measure,
     pub dimensions: Vec<String>,
+    /// The dimensions' labels in the request's language (`Content-Language`).
+    pub dimension_labels: Vec<String>,
     /// Dimensions that count an entity once per value (their cells do not add up to totals).
     pub multi_valued: Vec<String>,
     /// Equality filters applied (dimension → value), plus the period bounds.
@@ -191,6 +193,7 @@ fn finish(
     }
     let data_as_of = crate::clock::now_text();
     Ok(StatisticsResult {
+        dimension_labels: vec![],
         measure: q.measure,
         multi_valued: q.dimensions.iter().zip(&multi).filter(|(_, m)| **m).map(|(d, _)| d.clone()).collect(),
         dimensions: q.dimensions.clone(),
@@ -298,6 +301,16 @@ pub fn run_false_passports(
         .collect();
     sources.sort_by(|a, b| (&a.reporting_country, &a.semester).cmp(&(&b.reporting_country, &b.semester)));
     Ok((finish(q, counts, figures, p)?, sources))
+}
+
+/// Label the dimensions and every cell's and margin's values in Spanish or English.
+pub fn label(r: &mut StatisticsResult, spanish: bool) {
+    r.dimension_labels = r.dimensions.iter().map(|d| super::labels::dimension(spanish, d)).collect();
+    let dims = r.dimensions.clone();
+    for e in r.table.cells.iter_mut().chain(r.table.margins.iter_mut()) {
+        e.labels =
+            e.key.iter().zip(&dims).map(|(v, d)| v.as_deref().map(|v| super::labels::value(spanish, d, v))).collect();
+    }
 }
 
 /// The result as CSV: one row per cell, then one per margin (`*` for a summed dimension).

@@ -191,6 +191,34 @@ async fn malformed_bodies_are_rejected_with_the_field_named() {
     assert_eq!(res.status, 415);
     assert_eq!(res.problem(), "unsupported-media-type");
 
+    // A retraction sent with no body at all: the answer names the missing reason, in the
+    // request's language, and nothing is retracted.
+    let id = app
+        .post(
+            "/api/v1/cases",
+            Some(&gt.token),
+            &serde_json::to_value(enlace::formato::sample::typical_case(3, "GT")).unwrap(),
+        )
+        .await
+        .json()["case_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (lang, words) in [("en", "required"), ("es", "obligatori")] {
+        let res = app
+            .send("DELETE", &format!("/api/v1/cases/{id}"), Some(&gt.token), None, &[("Accept-Language", lang)])
+            .await;
+        assert_eq!(res.status, 422, "{}", res.text());
+        let v = res.json();
+        let reason =
+            v["errors"].as_array().unwrap().iter().find(|e| e["field"] == "reason").cloned().unwrap_or_default();
+        assert_eq!(reason["code"], "required", "{v}");
+        let message = if lang == "es" { &reason["message_es"] } else { &reason["message"] };
+        assert!(message.as_str().unwrap_or("").contains(words), "{lang}: {v}");
+        assert_eq!(res.header("content-language").as_deref(), Some(lang));
+    }
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}"), Some(&gt.token)).await.json()["retracted"], false);
+
     // JSON has one number type: a whole number written `3.0` or `3e0` is the integer 3 (as JSON
     // Schema's `integer` has it); a fraction is still refused where an integer is wanted.
     let mut case = serde_json::to_value(enlace::formato::sample::typical_case(3, "GT")).unwrap();

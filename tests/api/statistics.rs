@@ -332,6 +332,25 @@ async fn csv_and_json_agree_and_roles_are_enforced() {
     }
     assert_eq!(w.app.get(&format!("{q}&format=csv"), Some(&mx.token)).await.text(), text);
 
+    // Labels in the request's language beside the codes; the figures are the same.
+    for (lang, dims, female) in
+        [("es", ["País que informa", "Sexo"], "Femenino (F)"), ("en", ["Reporting country", "Sex"], "Female (F)")]
+    {
+        let res = w.app.send("GET", q, Some(&mx.token), None, &[("Accept-Language", lang)]).await;
+        assert_eq!(res.header("content-language").as_deref(), Some(lang));
+        let v = res.json();
+        assert_eq!(v["dimension_labels"], json!(dims), "{lang}");
+        let cell = v["table"]["cells"].as_array().unwrap().iter().find(|c| c["key"][1] == "female").cloned().unwrap();
+        assert_eq!(cell["labels"][1], female, "{lang}");
+        assert_eq!(cell["labels"][0], cell["key"][0], "country codes stay codes");
+        let margin = v["table"]["margins"].as_array().unwrap().last().cloned().unwrap();
+        assert_eq!(margin["labels"], json!([null, null]), "a summed dimension has no label");
+        assert_eq!(
+            v["table"]["cells"].as_array().unwrap().iter().map(|c| c["value"].clone()).collect::<Vec<_>>(),
+            json_r["table"]["cells"].as_array().unwrap().iter().map(|c| c["value"].clone()).collect::<Vec<_>>()
+        );
+    }
+
     for (party, role) in [("GT", Role::Auditor), ("ST", Role::StAdmin), ("GT", Role::CountryAdmin)] {
         let u = w.app.user(party, &[role]).await;
         assert_eq!(w.app.get(q, Some(&u.token)).await.status, 403, "{role:?}");

@@ -11,7 +11,6 @@ use maud::{Markup, html};
 use crate::console::chart;
 use crate::console::i18n::Lang;
 use crate::console::layout::{self, FieldErrors, Shell, notice, url_encode};
-use crate::console::render;
 use crate::console::session::{Member, Refused};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -30,32 +29,12 @@ const MEASURES: [(&str, &str, &str); 7] = [
 
 /// The label of a dimension.
 fn dimension_label(lang: Lang, d: &str) -> String {
-    match d {
-        "reporting_country" => lang.t("Reporting country", "País que informa").to_owned(),
-        "year" => lang.t("Year", "Año").to_owned(),
-        "semester" => lang.t("Semester", "Semestre").to_owned(),
-        "month" => lang.t("Month", "Mes").to_owned(),
-        "route" => lang.t("Route (from > to)", "Ruta (desde > hasta)").to_owned(),
-        "origin_class" => lang.t("Origin", "Origen").to_owned(),
-        _ => {
-            let paths = [d.to_owned(), format!("persons[].{d}"), format!("suspects[].{d}"), format!("documents[].{d}")];
-            paths
-                .iter()
-                .find(|p| crate::formato::catalog::field(p).is_some())
-                .map(|p| render::label(lang, p))
-                .unwrap_or_else(|| d.replace('_', " "))
-        }
-    }
+    crate::statistics::labels::dimension(lang.spanish(), d)
 }
 
 /// The label of a dimension's value (enumeration values in the reader's language).
 fn value_label(lang: Lang, d: &str, v: &str) -> String {
-    match v {
-        "not_disclosed" => lang.t("not disclosed", "no divulgado").to_owned(),
-        "unknown" => lang.t("unknown", "desconocido").to_owned(),
-        _ if crate::formato::catalog::enum_def(d).is_some() => render::enum_label(lang, d, v),
-        _ => v.to_owned(),
-    }
+    crate::statistics::labels::value(lang.spanish(), d, v)
 }
 
 fn figure(v: &Published, lang: Lang) -> Markup {
