@@ -68,7 +68,7 @@ pub async fn matrix(
         (status = 200, description = "The entry; `ETag` header", body = Entry),
     ))]
 #[get("/api/v1/legislation/{country}/{topic}")]
-pub async fn get(
+pub async fn get_entry(
     state: web::Data<AppState>,
     p: Principal,
     path: web::Path<(String, String)>,
@@ -97,7 +97,7 @@ pub async fn get(
             content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/legislation/{country}/{topic}")]
-pub async fn put(
+pub async fn put_entry(
     state: web::Data<AppState>,
     p: Principal,
     req: HttpRequest,
@@ -123,7 +123,7 @@ pub async fn put(
         (status = 200, body = LegislationVersionList),
     ))]
 #[get("/api/v1/legislation/{country}/{topic}/versions")]
-pub async fn versions(
+pub async fn entry_versions(
     state: web::Data<AppState>,
     p: Principal,
     path: web::Path<(String, String)>,

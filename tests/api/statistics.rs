@@ -741,7 +741,15 @@ async fn a_figure_is_the_same_in_every_table_after_compaction_restart_and_on_bot
         app.restart(|_| {}).await
     };
     let mx = fixed.user("MX", &[Role::Analyst]).await;
-    let golden = views(&fixed, &mx.token).await;
+    // The figures are compared; their labels are tested in `csv_and_json_agree_and_roles_are_enforced`.
+    let mut golden = views(&fixed, &mx.token).await;
+    for table in &mut golden {
+        for entries in ["cells", "margins"] {
+            for e in table[entries].as_array_mut().unwrap() {
+                e.as_object_mut().unwrap().remove("labels");
+            }
+        }
+    }
     let expected0 = r#"{"cells":[{"key":["CR"],"value":53},{"key":["GT"],"value":"<k"},{"key":["HN"],"value":22},{"key":["SV"],"value":38}],"margins":[{"key":[null],"value":120}],"suppressed_cells":1,"suppressed_margins":0}"#;
     let expected4 = r#"{"cells":[{"key":["CR","female"],"value":66},{"key":["CR","male"],"value":96},{"key":["GT","female"],"value":"<k"},{"key":["GT","male"],"value":"<k"},{"key":["HN","female"],"value":23},{"key":["HN","male"],"value":43},{"key":["SV","female"],"value":61},{"key":["SV","male"],"value":51}],"margins":[{"key":["CR",null],"value":161},{"key":["GT",null],"value":19},{"key":["HN",null],"value":64},{"key":["SV",null],"value":114},{"key":[null,"female"],"value":160},{"key":[null,"male"],"value":200},{"key":[null,null],"value":360}],"suppressed_cells":2,"suppressed_margins":0}"#;
     assert_eq!(golden[0].to_string(), expected0);

@@ -16,7 +16,8 @@ use crate::helpers::*;
 
 /// Paths whose operations have their role × party matrices with their resource (issue #6; the
 /// administrator recoveries of issue #15 in tests/api/country_control.rs; the witness keys of
-/// issue #17 in tests/api/audit_transparency.rs).
+/// issue #17 in tests/api/audit_transparency.rs; the legislation matrix of issue #22 in
+/// tests/api/security/legislation.rs).
 const COMPANION_PATHS: &[&str] = &[
     "/api/v1/document-alerts/",
     "/api/v1/directory/",
@@ -25,6 +26,7 @@ const COMPANION_PATHS: &[&str] = &[
     "/api/v1/false-passport-reports/",
     "/api/v1/parties/{code}/recoveries",
     "/api/v1/parties/{code}/witness-keys",
+    "/api/v1/legislation/",
 ];
 
 const MISSING_ID: &str = "01900000-0000-7000-8000-000000000000";
