@@ -46,11 +46,7 @@ pub async fn matrix(
     let q = q.into_inner()?;
     let csv = q.format.as_deref() == Some("csv")
         || req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/csv"));
-    let filters = serde_json::json!({"country": q.country, "topic": q.topic});
-    let s = p.subject();
-    let r = state.db.run(move |c| service::matrix(c, &s, &q)).await;
-    let m = refusal(&state, &p, "legislation_list", OBJECT, None, r).await?;
-    audited_read(&state, list_event(&p, "legislation_list", OBJECT, m.entries.len(), filters)).await?;
+    let m = read_matrix(&state, &p, q).await?;
     if csv {
         let spanish = prefers_spanish(&req);
         return Ok(HttpResponse::Ok()
@@ -59,6 +55,16 @@ pub async fn matrix(
             .body(service::to_csv(&m, spanish)));
     }
     Ok(HttpResponse::Ok().json(m))
+}
+
+/// Read the matrix, audited: the one read path of the API and the console.
+pub async fn read_matrix(state: &AppState, p: &Principal, q: MatrixQuery) -> Result<Matrix, ApiError> {
+    let filters = serde_json::json!({"country": q.country, "topic": q.topic});
+    let s = p.subject();
+    let r = state.db.run(move |c| service::matrix(c, &s, &q)).await;
+    let m = refusal(state, p, "legislation_list", OBJECT, None, r).await?;
+    audited_read(state, list_event(p, "legislation_list", OBJECT, m.entries.len(), filters)).await?;
+    Ok(m)
 }
 
 /// A country's entry for a topic.

@@ -40,5 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::version_diff)
         .service(statistics::page)
         .service(statistics::csv)
+        .service(legislation::page)
+        .service(legislation::csv)
         .service(audit::page);
 }

@@ -257,3 +257,38 @@ async fn an_update_round_from_opening_to_closing_and_a_policy_citing_an_entry() 
         .unwrap();
     assert_eq!(f["legislation_topic"], "compensation");
 }
+
+#[actix_web::test]
+async fn the_console_shows_the_matrix_to_an_observer_in_its_language() {
+    let app = spawn_app().await;
+    app.observer_party("OIM");
+    let hn = app.user("HN", &[Role::CountryAdmin]).await;
+    let st = app.user("ST", &[Role::StAdmin]).await;
+    let obs = app.user("OIM", &[Role::StatisticsReader]).await;
+    let mut e = entry("partly");
+    e["notes_es"] = json!("Nota <b>en</b> español");
+    assert_eq!(app.put("/api/v1/legislation/HN/penalties", &hn.token, &e, None).await.status, 201);
+    app.post(
+        "/api/v1/legislation/rounds",
+        Some(&st.token),
+        &json!({"title": "Reunión 2027", "deadline": "2999-01-31"}),
+    )
+    .await;
+    let before = app.audit_count("legislation_list");
+
+    let mut b = Browser::new(&app);
+    b.sign_in(&obs).await;
+    let res = b.request("GET", "/legislation?country=HN", None, &[("Accept-Language", "es")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.header("content-language").as_deref(), Some("es"));
+    let html = res.text();
+    assert!(html.contains("Matriz de legislación") && html.contains("Reunión 2027"), "{html}");
+    assert!(html.contains("data-status=\"partly\">en parte<"), "the HN × penalties cell");
+    assert!(html.contains("Nota &lt;b&gt;en&lt;/b&gt; español"), "notes in the reader's language, escaped");
+    assert!(!html.contains("Includes all three elements"), "not the other language's notes");
+    assert!(html.contains("href=\"https://example.org/decreto-9-2009\""));
+    let csv = b.get("/legislation.csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.text().lines().find(|l| l.starts_with("HN,")).unwrap().contains("partly"));
+    assert_eq!(app.audit_count("legislation_list"), before + 2, "each console read audited as the API's");
+}

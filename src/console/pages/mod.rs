@@ -4,4 +4,5 @@ pub mod account;
 pub mod audit;
 pub mod cases;
 pub mod home;
+pub mod legislation;
 pub mod statistics;
