@@ -28,6 +28,8 @@ async fn anonymous_visitors_are_sent_to_sign_in_and_get_nothing_else() {
         ("/cases/0193a8f2-0000-7000-8000-000000000000", "/sign-in?next=/cases/0193a8f2-0000-7000-8000-000000000000"),
         ("/statistics?measure=cases", "/sign-in?next=/statistics%3Fmeasure%3Dcases"),
         ("/audit", "/sign-in?next=/audit"),
+        ("/legislation", "/sign-in?next=/legislation"),
+        ("/legislation.csv", "/sign-in?next=/legislation.csv"),
         ("/account", "/sign-in?next=/account"),
         ("/password", "/sign-in?next=/password"),
         ("/mfa", "/sign-in?next=/mfa"),
