@@ -68,12 +68,12 @@ pub async fn read_matrix(state: &AppState, p: &Principal, q: MatrixQuery) -> Res
 }
 
 /// A country's entry for a topic.
-#[utoipa::path(get, path = "/api/v1/legislation/{country}/{topic}", tag = "legislation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/legislation/entries/{country}/{topic}", tag = "legislation", security(("bearer" = [])),
     params(("country" = String, Path, description = "Member country"), ("topic" = String, Path, description = "Topic code")),
     responses(
         (status = 200, description = "The entry; `ETag` header", body = Entry),
     ))]
-#[get("/api/v1/legislation/{country}/{topic}")]
+#[get("/api/v1/legislation/entries/{country}/{topic}")]
 pub async fn get_entry(
     state: web::Data<AppState>,
     p: Principal,
@@ -92,17 +92,19 @@ pub async fn get_entry(
 /// country). Creating needs no `If-Match` (201); replacing requires it (428 without, 412 if
 /// stale). Every change is kept as a version. 422 for the rules across fields: an instrument
 /// unless `status` is `no`, notes in both languages or neither, dates not after today.
-#[utoipa::path(put, path = "/api/v1/legislation/{country}/{topic}", tag = "legislation", security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/v1/legislation/entries/{country}/{topic}", tag = "legislation", security(("bearer" = [])),
     request_body = EntryInput,
     params(("country" = String, Path, description = "Member country"), ("topic" = String, Path, description = "Topic code"),
         ("If-Match" = Option<String>, Header, description = "Required to replace an entry: its ETag")),
     responses(
         (status = 200, description = "Replaced; `ETag` header", body = Entry),
         (status = 201, description = "Created; `Location` and `ETag` headers", body = Entry),
+        (status = 404, description = "Not a member country, or not a topic of the list", body = crate::error::Problem,
+            content_type = "application/problem+json"),
         (status = 428, description = "Replacing an existing entry requires `If-Match`", body = crate::error::Problem,
             content_type = "application/problem+json"),
     ))]
-#[put("/api/v1/legislation/{country}/{topic}")]
+#[put("/api/v1/legislation/entries/{country}/{topic}")]
 pub async fn put_entry(
     state: web::Data<AppState>,
     p: Principal,
@@ -117,18 +119,18 @@ pub async fn put_entry(
     let r = state.db.run(move |c| service::put(c, &s, &ctx, &country, &topic, tag.as_deref(), body)).await;
     let (e, is_new) = refusal(&state, &p, "legislation_update", OBJECT, Some(&id), r).await?;
     if is_new {
-        return Ok(created(&e, format!("/api/v1/legislation/{id}"), etag(e.version)));
+        return Ok(created(&e, format!("/api/v1/legislation/entries/{id}"), etag(e.version)));
     }
     Ok(ok_tagged(&e, etag(e.version)))
 }
 
 /// Every version of an entry, oldest first, as it was written.
-#[utoipa::path(get, path = "/api/v1/legislation/{country}/{topic}/versions", tag = "legislation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/legislation/entries/{country}/{topic}/versions", tag = "legislation", security(("bearer" = [])),
     params(("country" = String, Path, description = "Member country"), ("topic" = String, Path, description = "Topic code")),
     responses(
         (status = 200, body = LegislationVersionList),
     ))]
-#[get("/api/v1/legislation/{country}/{topic}/versions")]
+#[get("/api/v1/legislation/entries/{country}/{topic}/versions")]
 pub async fn entry_versions(
     state: web::Data<AppState>,
     p: Principal,

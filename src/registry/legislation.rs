@@ -479,6 +479,14 @@ fn check_filters(q: &MatrixQuery) -> Result<(), ApiError> {
             "un tema de la lista (`LegislationTopic`)",
         ));
     }
+    if q.format.as_deref().is_some_and(|f| f != "csv") {
+        issues.push(FieldError::new(
+            "format",
+            "invalid_value",
+            "`csv`, or leave it out for JSON",
+            "`csv`, u omítalo para JSON",
+        ));
+    }
     if issues.is_empty() { Ok(()) } else { Err(ApiError::Validation(issues)) }
 }
 

@@ -21,7 +21,7 @@ async fn entries_are_versioned_listed_as_a_matrix_and_exported_as_csv() {
     app.observer_party("OIM");
     let gt = app.user("GT", &[Role::CountryAdmin]).await;
     let obs = app.user("OIM", &[Role::StatisticsReader]).await;
-    let path = "/api/v1/legislation/GT/trafficking_offence";
+    let path = "/api/v1/legislation/entries/GT/trafficking_offence";
 
     let res = app.put(path, &gt.token, &entry("yes"), None).await;
     assert_eq!(res.status, 201, "{}", res.text());
@@ -40,7 +40,7 @@ async fn entries_are_versioned_listed_as_a_matrix_and_exported_as_csv() {
     assert_eq!(res.header("etag").as_deref(), Some("\"v2\""));
     assert!(
         app.put(
-            "/api/v1/legislation/GT/data_protection",
+            "/api/v1/legislation/entries/GT/data_protection",
             &gt.token,
             &json!({"status": "no", "last_reviewed": "2026-05-01"}),
             None
@@ -58,9 +58,11 @@ async fn entries_are_versioned_listed_as_a_matrix_and_exported_as_csv() {
     assert_eq!(items[1]["entry"]["status"], "partly");
 
     // Unknown countries and topics are not found; the ST is not a row.
-    for p in
-        ["/api/v1/legislation/ST/penalties", "/api/v1/legislation/GT/astrology", "/api/v1/legislation/XX/penalties"]
-    {
+    for p in [
+        "/api/v1/legislation/entries/ST/penalties",
+        "/api/v1/legislation/entries/GT/astrology",
+        "/api/v1/legislation/entries/XX/penalties",
+    ] {
         assert_eq!(app.get(p, Some(&gt.token)).await.status, 404, "{p}");
     }
 
@@ -121,7 +123,13 @@ async fn cross_field_rules_are_named_in_both_languages() {
         ("es", "indique el instrumento", "agregue el texto en inglés", "una dirección https://", "no posterior a hoy"),
     ] {
         let res = app
-            .send("PUT", "/api/v1/legislation/HN/penalties", Some(&hn.token), Some(&body), &[("Accept-Language", lang)])
+            .send(
+                "PUT",
+                "/api/v1/legislation/entries/HN/penalties",
+                Some(&hn.token),
+                Some(&body),
+                &[("Accept-Language", lang)],
+            )
             .await;
         assert_eq!(res.status, 422, "{}", res.text());
         assert_eq!(res.header("content-language").as_deref(), Some(lang));
@@ -140,11 +148,15 @@ async fn cross_field_rules_are_named_in_both_languages() {
         assert!(msg("source_url").contains(url), "{lang}");
         assert!(msg("last_reviewed").contains(future), "{lang}");
     }
-    assert_eq!(app.get("/api/v1/legislation/HN/penalties", Some(&hn.token)).await.status, 404, "nothing was written");
+    assert_eq!(
+        app.get("/api/v1/legislation/entries/HN/penalties", Some(&hn.token)).await.status,
+        404,
+        "nothing was written"
+    );
     let unknown = app
         .send(
             "PUT",
-            "/api/v1/legislation/HN/penalties",
+            "/api/v1/legislation/entries/HN/penalties",
             Some(&hn.token),
             Some(&json!({"status": "maybe", "last_reviewed": "2026-01-01", "colour": 1})),
             &[],
@@ -188,7 +200,7 @@ async fn an_update_round_from_opening_to_closing_and_a_policy_citing_an_entry() 
     // HN updates an entry, then confirms; confirming twice changes nothing.
     assert_eq!(
         app.put(
-            "/api/v1/legislation/HN/compensation",
+            "/api/v1/legislation/entries/HN/compensation",
             &hn.token,
             &json!({"status": "yes", "instrument": "Ley 59-2012", "last_reviewed": "2026-11-30"}),
             None
@@ -267,7 +279,7 @@ async fn the_console_shows_the_matrix_to_an_observer_in_its_language() {
     let obs = app.user("OIM", &[Role::StatisticsReader]).await;
     let mut e = entry("partly");
     e["notes_es"] = json!("Nota <b>en</b> español");
-    assert_eq!(app.put("/api/v1/legislation/HN/penalties", &hn.token, &e, None).await.status, 201);
+    assert_eq!(app.put("/api/v1/legislation/entries/HN/penalties", &hn.token, &e, None).await.status, 201);
     app.post(
         "/api/v1/legislation/rounds",
         Some(&st.token),

@@ -46,7 +46,7 @@ async fn who_may_write_which_countrys_rows_and_run_rounds() {
     for (party, role, u) in &who {
         for row in ["HN", "GT", "MX"] {
             let may = *role == Role::CountryAdmin && party == &row;
-            let path = format!("/api/v1/legislation/{row}/penalties");
+            let path = format!("/api/v1/legislation/entries/{row}/penalties");
             let before = app.get(&path, Some(&u.token)).await;
             let tag = before.header("etag");
             let res = app
