@@ -257,12 +257,14 @@ async fn the_console_works_in_a_real_browser() {
     assert_eq!(driver.count("figure.chart [data-suppressed]"), suppressed);
     run.go("/statistics?measure=persons&dim1=sex");
     run.check("statistics (bars)");
+    run.go("/legislation?country=GT");
+    run.check("legislation");
     run.go("/account");
     run.check("account");
 
     // A phone 360 px wide: nothing wider than the screen.
     driver.resize(360, 800);
-    for path in ["/", "/cases", "/statistics?measure=cases&dim1=case_type", "/account"] {
+    for path in ["/", "/cases", "/statistics?measure=cases&dim1=case_type", "/legislation", "/account"] {
         run.go(path);
         let wide = driver.script(
             "const w = window.innerWidth + 1;

@@ -233,6 +233,8 @@ async fn console_paths(w: &World, browser: &mut Browser<'_>) -> Vec<String> {
             "/statistics?measure=persons&dim1=citizenship",
             "/statistics?measure=victims&dim1=year",
             "/statistics.csv?measure=victims&group_by=sex",
+            "/legislation?country=GT",
+            "/legislation.csv",
             "/audit",
         ]
         .map(str::to_owned),
