@@ -71,9 +71,14 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let key = idempotency_key(&req, &body)?;
+    Ok(snapshot_response(submit(&state, &p, body, key).await?))
+}
+
+/// Submit a case as `p` (the API's and the console's one path): refusals audited alike.
+pub async fn submit(state: &AppState, p: &Principal, body: CaseInput, key: Option<Key>) -> Result<Snapshot, ApiError> {
     let (s, ctx) = (p.subject(), p.ctx.clone());
     let r = state.db.run(move |c| service::create(c, &s, &ctx, body, key)).await;
-    Ok(snapshot_response(refusal(&state, &p, "case_create", "case", None, r).await?))
+    refusal(state, p, "case_create", "case", None, r).await
 }
 
 /// Submit up to 500 cases; each is validated and stored or rejected on its own, with a
@@ -149,10 +154,20 @@ pub async fn update(
     body: Json<CaseInput>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
-    let id2 = id.clone();
+    Ok(viewed_response(replace(&state, &p, id.into_inner(), if_match(&req), body).await?))
+}
+
+/// Replace a case as `p` (the API's and the console's one path): refusals audited alike.
+pub async fn replace(
+    state: &AppState,
+    p: &Principal,
+    id: String,
+    tag: Option<String>,
+    body: CaseInput,
+) -> Result<Viewed, ApiError> {
+    let (s, ctx, id2) = (p.subject(), p.ctx.clone(), id.clone());
     let r = state.db.run(move |c| service::update(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
-    Ok(viewed_response(refusal(&state, &p, "case_update", "case", Some(&id), r).await?))
+    refusal(state, p, "case_update", "case", Some(&id), r).await
 }
 
 /// Retract a case with a reason: it is kept for the reporting country and the audit trail, and

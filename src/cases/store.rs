@@ -563,25 +563,12 @@ pub fn load_head(conn: &mut DbConn, id: &str) -> Result<Option<CaseHead>, ApiErr
     Ok(Some(to_head(row, &shares)))
 }
 
-/// The version of `party`'s reservation policy in force (0 before its first).
-fn policy_in_force(conn: &mut DbConn, party: &str) -> Result<i32, ApiError> {
-    use crate::db::schema::reservation_policies as rp;
-    Ok(rp::table.find(party).select(rp::version).get_result(conn).optional()?.unwrap_or(0))
-}
-
-/// The policy versions in force of every party that has one.
-fn policies_in_force(conn: &mut DbConn) -> Result<std::collections::HashMap<String, i32>, ApiError> {
-    use crate::db::schema::reservation_policies as rp;
-    Ok(rp::table.select((rp::party_code, rp::version)).load::<(String, i32)>(conn)?.into_iter().collect())
-}
-
 /// The stored rendering of a case for `access`: the reporting country's document, or the view
-/// other countries receive with the policy version it was redacted under and the one in force.
-/// `access::disclosure` decides whether it may be sent. The two are separate statements (each a
-/// cached prepared statement; diesel re-prepares a join on every call): when they disagree —
-/// a policy version came into force, with every rendering, between the two — both are read
-/// again once.
+/// other countries receive with the policy version it was redacted under and the one in force,
+/// read by one statement (so the two come from one snapshot). `access::disclosure` decides
+/// whether it may be sent.
 pub fn load_rendered(conn: &mut DbConn, head: &CaseHead, access: Access) -> Result<Option<StoredRendering>, ApiError> {
+    use crate::db::schema::reservation_policies as rp;
     if access == Access::Own {
         return Ok(cases::table
             .find(&head.id)
@@ -590,31 +577,25 @@ pub fn load_rendered(conn: &mut DbConn, head: &CaseHead, access: Access) -> Resu
             .optional()?
             .map(|document| StoredRendering::Own { document, version: head.version }));
     }
-    let mut attempt = 0;
-    loop {
-        let row: Option<(String, String, String, i32)> = case_views::table
-            .find(&head.id)
-            .select((
-                case_views::foreign_view,
-                case_views::foreign_etag,
-                case_views::foreign_withheld,
-                case_views::policy_version,
-            ))
-            .get_result(conn)
-            .optional()?;
-        let Some((view, etag, withheld, policy_version)) = row else { return Ok(None) };
-        let policy_in_force = policy_in_force(conn, &head.meta.reporting_country)?;
-        attempt += 1;
-        if policy_version == policy_in_force || attempt == 2 {
-            return Ok(Some(StoredRendering::Foreign {
-                view,
-                etag,
-                withheld: serde_json::from_str(&withheld).unwrap_or_default(),
-                policy_version,
-                policy_in_force,
-            }));
-        }
-    }
+    let in_force = rp::table.filter(rp::party_code.eq(&head.meta.reporting_country)).select(rp::version);
+    let row: Option<(String, String, String, i32, Option<i32>)> = case_views::table
+        .find(&head.id)
+        .select((
+            case_views::foreign_view,
+            case_views::foreign_etag,
+            case_views::foreign_withheld,
+            case_views::policy_version,
+            in_force.single_value(),
+        ))
+        .get_result(conn)
+        .optional()?;
+    Ok(row.map(|(view, etag, withheld, policy_version, in_force)| StoredRendering::Foreign {
+        view,
+        etag,
+        withheld: serde_json::from_str(&withheld).unwrap_or_default(),
+        policy_version,
+        policy_in_force: in_force.unwrap_or(0),
+    }))
 }
 
 /// A listed case: its head and both stored summaries (`access::disclosure` picks the one the
@@ -626,7 +607,8 @@ pub struct Listed {
 
 /// Cases visible to a member country's reader, newest first. Three index walks — the country's
 /// own cases, other countries' `network` cases, and `listed` cases naming the country — each
-/// stopping after `limit` ids, merged; then the summaries of the page are loaded.
+/// stopping after `limit` ids, merged; then the page's heads and summaries are loaded together,
+/// and the countries a `listed` case is shared with only when the page holds one.
 pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed>, ApiError> {
     let own: Vec<String> = filtered(cases::table.select(cases::id).into_boxed(), f, true)
         .filter(cases::reporting_country.eq(party))
@@ -657,44 +639,27 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids.dedup();
     ids.truncate(f.limit.max(0) as usize);
-    let heads: Vec<HeadRow> = cases::table.filter(cases::id.eq_any(&ids)).select(HeadRow::as_select()).load(conn)?;
-    // The summaries, and the policy version in force of each reporting country; read again once
-    // if a policy version came into force between the two (see `load_rendered`).
-    let country_of: std::collections::HashMap<&str, &str> =
-        heads.iter().map(|h| (h.id.as_str(), h.reporting_country.as_str())).collect();
-    let mut attempt = 0;
-    let mut summaries = loop {
-        let rows: Vec<(String, String, String, i32)> = case_views::table
-            .filter(case_views::case_id.eq_any(&ids))
-            .select((
-                case_views::case_id,
-                case_views::summary_own,
-                case_views::summary_foreign,
-                case_views::policy_version,
-            ))
-            .load(conn)?;
-        let in_force = policies_in_force(conn)?;
-        let version_of = |id: &str| {
-            let party = country_of.get(id).copied().unwrap_or_default();
-            in_force.get(party).copied().unwrap_or(0)
-        };
-        attempt += 1;
-        if attempt == 2 || rows.iter().all(|r| r.3 == version_of(&r.0)) {
-            break rows
-                .into_iter()
-                .map(|(id, own, foreign, policy_version)| {
-                    let policy_in_force = version_of(&id);
-                    (id, StoredSummaries { own, foreign, policy_version, policy_in_force })
-                })
-                .collect::<std::collections::HashMap<String, StoredSummaries>>();
-        }
-    };
-    let shares = shares_of(conn, &ids)?;
-    let mut out: Vec<Listed> = heads
+    // The heads, both summaries and the policy version in force of each reporting country, in
+    // one statement (so the versions and the summaries come from one snapshot).
+    use crate::db::schema::reservation_policies as rp;
+    let rows: Vec<(HeadRow, (String, String, i32), Option<i32>)> = cases::table
+        .inner_join(case_views::table)
+        .left_join(rp::table.on(rp::party_code.eq(cases::reporting_country)))
+        .filter(cases::id.eq_any(&ids))
+        .select((
+            HeadRow::as_select(),
+            (case_views::summary_own, case_views::summary_foreign, case_views::policy_version),
+            rp::version.nullable(),
+        ))
+        .load(conn)?;
+    let listed: Vec<String> =
+        rows.iter().filter(|(h, ..)| h.sharing_scope == Scope::Listed.as_str()).map(|(h, ..)| h.id.clone()).collect();
+    let shares = if listed.is_empty() { vec![] } else { shares_of(conn, &listed)? };
+    let mut out: Vec<Listed> = rows
         .into_iter()
-        .filter_map(|row| {
-            let summaries = summaries.remove(&row.id)?;
-            Some(Listed { head: to_head(row, &shares), summaries })
+        .map(|(row, (own, foreign, policy_version), in_force)| Listed {
+            head: to_head(row, &shares),
+            summaries: StoredSummaries { own, foreign, policy_version, policy_in_force: in_force.unwrap_or(0) },
         })
         .collect();
     out.sort_unstable_by(|a, b| b.head.id.cmp(&a.head.id));

@@ -209,13 +209,18 @@ impl FormFields {
 
 /// Parse a form body (`application/x-www-form-urlencoded`, at most 64 KiB).
 pub fn parse_form(req: &HttpRequest, body: &web::Bytes) -> Result<FormFields, Refused> {
+    parse_form_up_to(req, body, 64 * 1024)
+}
+
+/// Parse a form body of at most `limit` bytes (the case form: the API's body limit).
+pub fn parse_form_up_to(req: &HttpRequest, body: &web::Bytes, limit: usize) -> Result<FormFields, Refused> {
     let form = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
         v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
     });
     if !form {
         return Err(Refused::of(req, ApiError::UnsupportedMediaType));
     }
-    if body.len() > 64 * 1024 {
+    if body.len() > limit {
         return Err(Refused::of(req, ApiError::PayloadTooLarge));
     }
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)

@@ -108,6 +108,10 @@ fn give_factor(app: &TestApp, user_id: &str) -> String {
     secret
 }
 
+fn count_cases(app: &TestApp) -> i64 {
+    schema::cases::table.count().get_result(&mut app.conn()).unwrap()
+}
+
 #[actix_web::test]
 async fn the_console_works_in_a_real_browser() {
     if !webdriver::ready() {
@@ -180,6 +184,53 @@ async fn the_console_works_in_a_real_browser() {
     let own = driver.dom();
     assert!(canaries.iter().all(|c| own.contains(c.as_str())), "the reporting country sees its case whole");
     run.check("case (own)");
+
+    // A case created through the form: a person added, a validation error shown beside its
+    // field and corrected in place, then saved.
+    run.go("/cases");
+    driver.navigating(|| driver.click("a[href='/cases/new']"));
+    assert_eq!(run.path(), "/cases/new");
+    run.check("case form");
+    run.shot("case-form");
+    let choose = |name: &str, value: &str| {
+        driver.script(&format!(
+            "document.querySelector({}).value = {}; return true;",
+            json!(format!("[name='{name}']")),
+            json!(value)
+        ));
+    };
+    choose("case_type", "trafficking");
+    choose("case_status", "active");
+    choose("date_opened", "2026-03-02");
+    driver.fill("[name='summary']", "Caso creado desde la consola");
+    driver.navigating(|| driver.click("button[value='add persons']"));
+    assert_eq!(driver.count("[name='persons[0].id']"), 1, "a person added by posting the form back");
+    assert_eq!(
+        driver.script("return document.querySelector(\"[name='summary']\").value;"),
+        json!("Caso creado desde la consola"),
+        "what was typed is kept"
+    );
+    choose("persons[0].person_role", "trafficking_victim");
+    driver.fill("[name='persons[0].age_years']", "unos treinta");
+    driver.navigating(|| driver.click("button[value='save']"));
+    assert_eq!(run.path(), "/cases/new", "not saved");
+    assert_eq!(driver.count("[name='persons[0].age_years'][aria-invalid='true']"), 1, "{}", driver.text());
+    assert_eq!(driver.count("#err-persons\\[0\\]\\.age_years"), 1, "the error beside its field");
+    assert_eq!(
+        driver.script("return document.querySelector(\"[name='summary']\").value;"),
+        json!("Caso creado desde la consola")
+    );
+    // The browser logs the 422 of the page itself as a failed load; nothing else may be logged.
+    let logged = driver.console();
+    assert!(logged.iter().all(|(_, m)| m.contains("/cases/new") && m.contains("status of 422")), "{logged:?}");
+    run.check("case form (error)");
+    let before = count_cases(&app);
+    driver.fill("[name='persons[0].age_years']", "31");
+    driver.navigating(|| driver.click("button[value='save']"));
+    assert!(run.path().ends_with("?done=saved"), "{} {}", run.path(), driver.text());
+    assert!(driver.text().contains("The case was saved."));
+    assert!(driver.text().contains("Caso creado desde la consola"));
+    assert_eq!(count_cases(&app), before + 1);
 
     // A form posted without its CSRF token is refused, and changes nothing.
     driver.navigating(|| {

@@ -88,7 +88,11 @@ pub async fn list(
         q.push(format!("cursor={}", url_encode(c)));
         format!("/cases?{}", q.join("&"))
     });
+    let officer = m.p.record.roles.contains(&Role::Officer);
     let body = html! {
+        @if officer {
+            p { a.button href="/cases/new" { (lang.t("New case", "Nuevo caso")) } }
+        }
         form.filters method="get" action="/cases" role="search" {
             div {
                 label for="q" { (lang.t("Search", "Buscar")) }
@@ -154,13 +158,24 @@ pub async fn show(
     id: web::Path<String>,
     q: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, Refused> {
-    let done = q.done.as_deref() == Some("retracted");
+    let done = match q.done.as_deref() {
+        Some("retracted") => Some(Done::Retracted),
+        Some("saved") => Some(Done::Saved),
+        _ => None,
+    };
     case_page(&state, &req, &m, id.into_inner(), &FieldErrors::none(), done, StatusCode::OK).await
 }
 
 #[derive(serde::Deserialize)]
 pub struct ShowQuery {
     done: Option<String>,
+}
+
+/// What the page confirms, after a form sent the reader back to it.
+#[derive(Clone, Copy, PartialEq)]
+enum Done {
+    Saved,
+    Retracted,
 }
 
 /// The case page: the case as `access` released it to the caller (audited as the API read),
@@ -171,7 +186,7 @@ async fn case_page(
     m: &Member,
     id: String,
     errors: &FieldErrors,
-    retracted_now: bool,
+    done: Option<Done>,
     status: StatusCode,
 ) -> Result<HttpResponse, Refused> {
     let lang = m.lang;
@@ -187,8 +202,11 @@ async fn case_page(
     // Only a hint of what the service allows: the service decides when the form is sent.
     let may_retract = !foreign && !retracted && m.p.record.roles.contains(&Role::Officer);
     let body = html! {
-        @if retracted_now {
+        @if done == Some(Done::Retracted) {
             (notice(lang.t("The case was retracted.", "El caso fue retirado."), false))
+        }
+        @if done == Some(Done::Saved) {
+            (notice(lang.t("The case was saved.", "El caso se guardó."), false))
         }
         p {
             span.badge { (lang.t("Reporting country", "País que informa")) ": " (country) } " "
@@ -202,7 +220,12 @@ async fn case_page(
             }, false))
         }
         @if !foreign {
-            p { a href={ "/cases/" (case_id) "/versions" } { (lang.t("Version history", "Historial de versiones")) } }
+            p {
+                a href={ "/cases/" (case_id) "/versions" } { (lang.t("Version history", "Historial de versiones")) }
+                @if may_retract {
+                    " · " a href={ "/cases/" (case_id) "/edit" } { (lang.t("Edit the case", "Editar el caso")) }
+                }
+            }
         }
         (render::case(lang, &doc))
         @if may_retract {
@@ -251,7 +274,7 @@ pub async fn retract(
     match crate::api::cases::retract_case(&state, &m.p, id.clone(), etag, body).await {
         Ok(_) => Ok(see_other(&format!("/cases/{id}?done=retracted"))),
         Err(e @ crate::error::ApiError::Validation(_)) => {
-            case_page(&state, &req, &m, id, &FieldErrors::of(&e), false, StatusCode::UNPROCESSABLE_ENTITY).await
+            case_page(&state, &req, &m, id, &FieldErrors::of(&e), None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(Refused::of(&req, e)),
     }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod case_form;
 pub mod cases;
 pub mod home;
 pub mod legislation;
