@@ -40,7 +40,13 @@ pub async fn get_policy(
     p: Principal,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (s, code) = (p.subject(), code.into_inner());
+    let (doc, etag) = read_policy(&state, &p, code.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(doc))
+}
+
+/// A country's policy and its ETag as `p` may read it (the API's and the console's one path).
+pub async fn read_policy(state: &AppState, p: &Principal, code: String) -> Result<(PolicyDocument, String), ApiError> {
+    let s = p.subject();
     let c2 = code.clone();
     let r = state
         .db
@@ -49,8 +55,7 @@ pub async fn get_policy(
             policy::read(c, &c2)
         })
         .await;
-    let (doc, etag) = refusal(&state, &p, "reservation_policy_read", "reservation_policy", Some(&code), r).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(doc))
+    refusal(state, p, "reservation_policy_read", "reservation_policy", Some(&code), r).await
 }
 
 /// Write a new version of a country's reservation policy (that country's administrators).
@@ -76,8 +81,20 @@ pub async fn put_policy(
     body: Json<PolicyUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let (s, ctx, code) = (p.subject(), p.ctx.clone(), code.into_inner());
-    let (c2, tag, now) = (code.clone(), if_match(&req), state.clock.now());
+    let (doc, etag) = update_policy(&state, &p, code.into_inner(), if_match(&req), body).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(doc))
+}
+
+/// Write a new version of a country's policy as `p` (the API's and the console's one path).
+pub async fn update_policy(
+    state: &AppState,
+    p: &Principal,
+    code: String,
+    tag: Option<String>,
+    body: PolicyUpdate,
+) -> Result<(PolicyDocument, String), ApiError> {
+    let (s, ctx) = (p.subject(), p.ctx.clone());
+    let (c2, now) = (code.clone(), state.clock.now());
     let r = state
         .db
         .run(move |c| {
@@ -88,8 +105,7 @@ pub async fn put_policy(
             policy::update(c, &s, &ctx, &c2, body, tag.as_deref(), now, &crate::reindex::PolicyDependents)
         })
         .await;
-    let (doc, etag) = refusal(&state, &p, "reservation_policy_update", "reservation_policy", Some(&code), r).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(doc))
+    refusal(state, p, "reservation_policy_update", "reservation_policy", Some(&code), r).await
 }
 
 /// Every version of a country's policy, oldest first: who wrote it, when, from when it applies

@@ -37,6 +37,16 @@ fn actor_json(s: &Subject) -> Value {
 }
 
 /// The stored document: the input with derived fields plus the system fields.
+/// A fixed sample case of `country` as it would be stored: what a policy preview redacts
+/// (never a real case).
+pub fn sample_document(country: &str) -> Value {
+    let actor =
+        serde_json::json!({"user_id": "00000000-0000-7000-8000-000000000001", "party": country, "role": "officer"});
+    let at = "2026-01-02T03:04:05Z";
+    let input = crate::formato::sample::typical_case(1, country);
+    build_document(&input, "00000000-0000-7000-8000-0000000000aa", 1, (at, &actor), (at, &actor), country)
+}
+
 pub(super) fn build_document(
     input: &CaseInput,
     id: &str,

@@ -44,6 +44,9 @@ fn nav(lang: Lang, user: &Authenticated) -> Vec<(&'static str, &'static str)> {
     if has(Role::Analyst) || has(Role::StatisticsReader) {
         links.push(("/statistics", lang.t("Statistics", "Estadísticas")));
     }
+    if member && has(Role::CountryAdmin) {
+        links.push(("/policy", lang.t("Reservation policy", "Política de reservas")));
+    }
     links.push(("/legislation", lang.t("Legislation", "Legislación")));
     if has(Role::Auditor) {
         links.push(("/audit", lang.t("Audit log", "Registro de auditoría")));

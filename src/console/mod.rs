@@ -44,6 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::version_diff)
         .service(statistics::page)
         .service(statistics::csv)
+        .service(policy::page)
+        .service(policy::submit)
         .service(legislation::page)
         .service(legislation::csv)
         .service(audit::page);

@@ -274,19 +274,33 @@ async fn the_console_works_in_a_real_browser() {
     run.check("case (foreign)");
     run.shot("case-foreign");
 
-    // A policy change is seen on the next page load.
+    // A policy change made in the editor, previewed, saved, and seen on the next page load.
+    run.sign_out();
+    let admin_secret = give_factor(&app, &gt_admin.id);
+    let code = fresh_totp(&app, &gt_admin.id, &admin_secret);
+    run.sign_in(&gt_admin.username, &gt_admin.password, &code);
+    assert_eq!(run.path(), "/", "{}", driver.text());
+    run.go("/policy");
+    run.check("policy editor");
+    run.shot("policy-editor");
     let basis = "Ley de Protección de Datos, art. 12";
-    let res = app
-        .send(
-            "PUT",
-            "/api/v1/parties/GT/reservation-policy",
-            Some(&gt_admin.token),
-            Some(&json!({"include_in_statistics": true,
-                "fields": [{"path": "date_detected", "flag": "reserved", "legal_basis": basis}]})),
-            &[("If-Match", "*")],
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
+    driver.script("document.querySelector(\"[name='flag.date_detected']\").value = 'reserved'; return true;");
+    driver.fill("[name='basis.date_detected']", basis);
+    driver.navigating(|| driver.click("button[value='preview']"));
+    run.check("policy preview");
+    run.shot("policy-preview");
+    assert!(driver.text().contains("Not saved yet"), "{}", driver.text());
+    assert_eq!(driver.count("[data-path='date_detected'] [data-withheld]"), 1, "the preview withholds the field");
+    assert!(driver.text().contains(basis));
+    driver.navigating(|| driver.click("button[value='save']"));
+    assert_eq!(run.path(), "/policy?done=saved", "{}", driver.text());
+    assert_eq!(
+        driver.script("return document.querySelector(\"[name='basis.date_detected']\").value;"),
+        json!(basis),
+        "the saved policy is what the editor shows"
+    );
+    run.sign_out();
+    run.sign_in("oficial.mx", "Mi clave propia 5t8r", "");
     run.go(&format!("/cases/{case_id}"));
     assert!(driver.text().contains(basis), "the new reservation shows at once");
     assert_eq!(driver.count("[data-withheld]"), markers + 1);

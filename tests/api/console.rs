@@ -469,3 +469,212 @@ async fn the_reporting_country_sees_each_versions_changes_and_no_one_else_does()
         assert_eq!(foreign.get(&page).await.status, 404, "{page}");
     }
 }
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.split(&marker).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().replace("&quot;", "\"")
+}
+
+fn send(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+fn case_count(app: &TestApp) -> i64 {
+    schema::cases::table.count().get_result(&mut app.conn()).unwrap()
+}
+
+#[actix_web::test]
+async fn an_officer_creates_and_edits_a_case_through_the_form_and_no_one_else_can() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let mx = app.user("MX", &[Role::Officer]).await;
+    let analyst = app.user("GT", &[Role::Analyst]).await;
+    let mut own = Browser::new(&app);
+    own.sign_in(&gt).await;
+    let form = own.get("/cases/new").await;
+    assert_eq!(form.status, 200);
+    let html = form.text();
+    for name in ["case_type", "sharing.scope", "smuggling.fee_amount", "date_opened"] {
+        assert!(html.contains(&format!("name=\"{name}\"")), "the form has {name}");
+    }
+    assert!(!html.contains("name=\"reporting_country\""), "system fields are not inputs");
+    let key = hidden(&html, "idempotency_key");
+    assert!(!key.is_empty());
+
+    // Adding an entry draws the form again with what was typed, and creates nothing.
+    let res = own
+        .submit(
+            "/cases/new",
+            "/cases/new",
+            &[("idempotency_key", &key), ("summary", "Hechos"), ("action", "add persons")],
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let html = res.text();
+    let person = hidden(&html, "persons[0].id");
+    assert_eq!(person.len(), 36, "a new person gets an identifier");
+    assert!(html.contains(">Hechos</textarea>"));
+    assert_eq!(case_count(&app), 0);
+
+    let fields = |age: &'static str, person: &str| -> Vec<(String, String)> {
+        [
+            ("idempotency_key", key.as_str()),
+            ("case_type", "smuggling"),
+            ("case_status", "active"),
+            ("date_opened", "2026-02-01"),
+            ("sharing.scope", "network"),
+            ("summary", "Hechos"),
+            ("persons[0].id", person),
+            ("persons[0].person_role", "smuggled_migrant"),
+            ("persons[0].age_years", age),
+            ("persons[0].citizenship", "HN GT"),
+            ("field_reservations[0].path", "persons[].citizenship"),
+            ("field_reservations[0].reason", "Protección de la víctima"),
+            ("action", "save"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+
+    // An invalid value: 422, the error beside its field, the typed values kept, nothing stored.
+    let bad = fields("unos treinta", &person);
+    let res = own.submit("/cases/new", "/cases/new", &send(&bad)).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    let html = res.text();
+    assert!(html.contains("id=\"err-persons[0].age_years\""), "{html}");
+    assert!(html.contains("href=\"#f-persons[0].age_years\""), "the summary links to the field");
+    assert!(html.contains("value=\"unos treinta\""));
+    assert_eq!(case_count(&app), 0);
+
+    // Corrected: stored through the API's path, audited as a case creation.
+    let creations = app.audit_count("case_create");
+    let good = fields("31", &person);
+    let res = own.submit("/cases/new", "/cases/new", &send(&good)).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let at = location(&res);
+    let id = at.trim_start_matches("/cases/").trim_end_matches("?done=saved").to_owned();
+    assert_eq!(app.audit_count("case_create"), creations + 1);
+    let stored = app.get(&format!("/api/v1/cases/{id}"), Some(&gt.token)).await.json();
+    assert_eq!(stored["persons"][0]["age_years"], 31);
+    assert_eq!(stored["persons"][0]["id"], person.as_str());
+    assert_eq!(stored["persons"][0]["citizenship"], json!(["HN", "GT"]));
+    assert_eq!(stored["field_reservations"][0]["reason"], "Protección de la víctima");
+    assert!(own.get(&at).await.text().contains("The case was saved."));
+    // The per-case reservation holds for another country.
+    let foreign = app.get(&format!("/api/v1/cases/{id}"), Some(&mx.token)).await.json();
+    assert_eq!(foreign["persons"][0]["citizenship"]["withheld"], true);
+
+    // The same form sent again (a double click, a retry): the same case, nothing new.
+    let res = own.submit("/cases/new", "/cases/new", &send(&good)).await;
+    assert_eq!((res.status, location(&res)), (303, at.clone()));
+    assert_eq!(case_count(&app), 1);
+
+    // Editing: the form filled from the version in force; a stale ETag is 412, nothing changed.
+    let edit = format!("/cases/{id}/edit");
+    let html = own.get(&edit).await.text();
+    assert!(html.contains("value=\"31\""), "{html}");
+    let etag = hidden(&html, "etag");
+    let mut changed = fields("32", &person);
+    changed.retain(|(k, _)| k != "idempotency_key");
+    changed.push(("etag".into(), "\"0\"".into()));
+    let res = own.submit(&edit, &edit, &send(&changed)).await;
+    assert_eq!(res.status, 412);
+    changed.pop();
+    changed.push(("etag".into(), etag));
+    let res = own.submit(&edit, &edit, &send(&changed)).await;
+    assert_eq!((res.status, location(&res)), (303, format!("/cases/{id}?done=saved")));
+    let stored = app.get(&format!("/api/v1/cases/{id}"), Some(&gt.token)).await.json();
+    assert_eq!((stored["version"].clone(), stored["persons"][0]["age_years"].clone()), (json!(2), json!(32)));
+
+    // Another country's officer sees the case but has no form for it, and a forged post is
+    // refused as the API refuses it; an analyst cannot submit cases at all.
+    let mut other = Browser::new(&app);
+    other.sign_in(&mx).await;
+    assert_eq!(other.get(&edit).await.status, 404);
+    let res = other.submit("/", &edit, &send(&changed)).await;
+    assert!(res.status == 403 || res.status == 404, "{}", res.status);
+    let stored = app.get(&format!("/api/v1/cases/{id}"), Some(&gt.token)).await.json();
+    assert_eq!(stored["version"], 2, "unchanged");
+    let mut reader = Browser::new(&app);
+    reader.sign_in(&analyst).await;
+    let res = reader.submit("/", "/cases/new", &send(&fields("31", &person))).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(case_count(&app), 1);
+    // Without the CSRF token: refused.
+    let res = own.request("POST", "/cases/new", Some(&send(&good)), &[]).await;
+    assert_eq!(res.status, 403);
+}
+
+#[actix_web::test]
+async fn a_country_administrator_previews_and_saves_the_policy_and_no_one_else_can() {
+    let app = spawn_app().await;
+    let admin = app.user("GT", &[Role::CountryAdmin]).await;
+    let officer = app.user("GT", &[Role::Officer]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&admin).await;
+    let html = b.get("/policy").await.text();
+    assert!(html.contains("name=\"flag.persons[].sex\""), "every reservable field has a row");
+    assert!(!html.contains("name=\"flag.handling_codes\""), "handling codes are never reservable");
+    let etag = hidden(&html, "etag");
+    let basis = "Ley 1234, art. 5";
+
+    // Reserved without a legal basis: 422, the error beside the field's basis, nothing saved.
+    let versions = app.audit_count("reservation_policy_update");
+    let res = b
+        .submit(
+            "/policy",
+            "/policy",
+            &[
+                ("etag", &etag),
+                ("include_in_statistics", "true"),
+                ("flag.summary", "reserved"),
+                ("flag.date_detected", "reserved"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert!(res.text().contains("id=\"err-basis.date_detected\""), "{}", res.text());
+    let policy = app.get("/api/v1/parties/GT/reservation-policy", Some(&admin.token)).await.json();
+    assert_eq!(policy["version"], 0);
+
+    // The preview: what another country would see of a sample case, nothing saved.
+    let edit = [
+        ("etag", etag.as_str()),
+        ("include_in_statistics", "true"),
+        ("flag.date_detected", "reserved"),
+        ("basis.date_detected", basis),
+    ];
+    let mut preview = edit.to_vec();
+    preview.push(("action", "preview"));
+    let res = b.submit("/policy", "/policy", &preview).await;
+    assert_eq!(res.status, 200);
+    let html = res.text();
+    assert!(html.contains(basis) && html.contains("data-withheld"), "{html}");
+    assert_eq!(app.get("/api/v1/parties/GT/reservation-policy", Some(&admin.token)).await.json()["version"], 0);
+
+    // Saved through the API's path: a new version, audited.
+    let mut save = edit.to_vec();
+    save.push(("action", "save"));
+    let res = b.submit("/policy", "/policy", &save).await;
+    assert_eq!((res.status, location(&res)), (303, "/policy?done=saved".to_owned()), "{}", res.text());
+    assert_eq!(app.audit_count("reservation_policy_update"), versions + 2, "the refused attempt and the save");
+    let policy = app.get("/api/v1/parties/GT/reservation-policy", Some(&admin.token)).await.json();
+    assert_eq!(policy["version"], 1);
+    assert_eq!(policy["fields"], json!([{"path": "date_detected", "flag": "reserved", "legal_basis": basis}]));
+    // The same form again names a version that is no longer the newest: 412, nothing saved.
+    let res = b.submit("/policy", "/policy", &save).await;
+    assert_eq!(res.status, 412);
+
+    // An officer of the country reads the policy but cannot save it.
+    let mut o = Browser::new(&app);
+    o.sign_in(&officer).await;
+    let html = o.get("/policy").await.text();
+    let etag = hidden(&html, "etag");
+    let res = o
+        .submit("/policy", "/policy", &[("etag", &etag), ("include_in_statistics", "false"), ("action", "save")])
+        .await;
+    assert_eq!(res.status, 403);
+    assert_eq!(app.get("/api/v1/parties/GT/reservation-policy", Some(&admin.token)).await.json()["version"], 1);
+}

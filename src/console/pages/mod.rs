@@ -6,4 +6,5 @@ pub mod case_form;
 pub mod cases;
 pub mod home;
 pub mod legislation;
+pub mod policy;
 pub mod statistics;
