@@ -19,7 +19,7 @@ use crate::state::AppState;
     responses((status = 200, body = Vec<Party>)))]
 #[get("/api/v1/parties")]
 pub async fn list_parties(state: web::Data<AppState>, _p: Principal) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(state.db.run(parties::list).await?))
+    Ok(HttpResponse::Ok().json(all_parties(&state).await?))
 }
 
 /// One party.
@@ -46,11 +46,20 @@ pub async fn create_party(
     p: Principal,
     body: Json<NewParty>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
+    let party = add_party(&state, &p, body.into_inner()?).await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", party.code))).json(party))
+}
+
+/// Add an observer as `p` (the API's and the console's one path).
+pub async fn add_party(state: &AppState, p: &Principal, body: NewParty) -> Result<Party, ApiError> {
     let (subject, ctx) = (p.subject(), p.ctx.clone());
     let result = state.db.run(move |c| parties::create(c, &subject, &ctx, body)).await;
-    let party = refusal(&state, &p, "party_create", "party", None, result).await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", party.code))).json(party))
+    refusal(state, p, "party_create", "party", None, result).await
+}
+
+/// Every party (the API's and the console's one path).
+pub async fn all_parties(state: &AppState) -> Result<Vec<Party>, ApiError> {
+    state.db.run(parties::list).await
 }
 
 /// Rename, deactivate or reactivate a party (ST administrators). Deactivation ends its users' sessions.
@@ -64,11 +73,14 @@ pub async fn update_party(
     code: web::Path<String>,
     body: Json<PartyPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
-    let code = code.into_inner();
+    Ok(HttpResponse::Ok().json(change_party(&state, &p, code.into_inner(), body.into_inner()?).await?))
+}
+
+/// Rename, deactivate or reactivate a party as `p` (the API's and the console's one path).
+pub async fn change_party(state: &AppState, p: &Principal, code: String, body: PartyPatch) -> Result<Party, ApiError> {
     let (subject, ctx, c2) = (p.subject(), p.ctx.clone(), code.clone());
     let result = state.db.run(move |c| parties::update(c, &subject, &ctx, &c2, body)).await;
-    Ok(HttpResponse::Ok().json(refusal(&state, &p, "party_update", "party", Some(&code), result).await?))
+    refusal(state, p, "party_update", "party", Some(&code), result).await
 }
 
 /// Users the caller administers (ST administrators: all; country administrators: their country's).
@@ -80,9 +92,14 @@ pub async fn list_users(
     p: Principal,
     q: Query<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(users_page(&state, &p, q.into_inner()?).await?))
+}
+
+/// The users `p` administers (the API's and the console's one path).
+pub async fn users_page(state: &AppState, p: &Principal, q: UserQuery) -> Result<UserPage, ApiError> {
     let subject = p.subject();
-    let result = state.db.run(move |c| users::list(c, &subject, q.into_inner()?)).await;
-    Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_list", "user", None, result).await?))
+    let result = state.db.run(move |c| users::list(c, &subject, q)).await;
+    refusal(state, p, "user_list", "user", None, result).await
 }
 
 /// The owner of a user a refused operation was about, when the caller may see that user (a
@@ -113,8 +130,12 @@ pub async fn create_user(
     p: Principal,
     body: Json<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
-    let new = body;
+    let created = add_user(&state, &p, body.into_inner()?).await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/users/{}", created.user.id))).json(created))
+}
+
+/// Create a user as `p` (the API's and the console's one path).
+pub async fn add_user(state: &AppState, p: &Principal, new: NewUser) -> Result<CreatedUser, ApiError> {
     let subject = p.subject();
     // Cheap checks before spending a password hash.
     let (s2, username, party, roles, password) =
@@ -122,8 +143,8 @@ pub async fn create_user(
     let probe =
         NewUser { username, display_name: new.display_name.clone(), email: new.email.clone(), party, roles, password };
     let checked = state.db.run(move |c| users::check_new(c, &s2, &probe)).await;
-    let owner = if checked.is_err() { party_named(&state, &new.party).await } else { None };
-    refusal_owned(&state, &p, "user_create", "user", None, owner.as_deref(), checked).await?;
+    let owner = if checked.is_err() { party_named(state, &new.party).await } else { None };
+    refusal_owned(state, p, "user_create", "user", None, owner.as_deref(), checked).await?;
     let (initial, given) = match new.password.clone() {
         Some(pw) => (None, pw),
         None => {
@@ -134,10 +155,8 @@ pub async fn create_user(
     let hash = hash_password(&state.identity(), given).await?;
     let ctx = p.ctx.clone();
     let result = state.db.run(move |c| users::create(c, &subject, &ctx, new, hash)).await;
-    let user = refusal(&state, &p, "user_create", "user", None, result).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/users/{}", user.id)))
-        .json(CreatedUser { user, initial_password: initial }))
+    let user = refusal(state, p, "user_create", "user", None, result).await?;
+    Ok(CreatedUser { user, initial_password: initial })
 }
 
 /// One user the caller administers (404 for anyone else).
@@ -150,10 +169,15 @@ pub async fn get_user(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, subject) = (id.into_inner(), p.subject());
+    Ok(HttpResponse::Ok().json(user_of(&state, &p, id.into_inner()).await?))
+}
+
+/// One user `p` administers (the API's and the console's one path).
+pub async fn user_of(state: &AppState, p: &Principal, id: String) -> Result<User, ApiError> {
+    let subject = p.subject();
     let id2 = id.clone();
     let result = state.db.run(move |c| users::get(c, &subject, &id2)).await;
-    Ok(HttpResponse::Ok().json(refusal(&state, &p, "user_read", "user", Some(&id), result).await?))
+    refusal(state, p, "user_read", "user", Some(&id), result).await
 }
 
 /// Update a user's names, roles, status or MFA. Nobody changes their own roles or status.
@@ -167,13 +191,16 @@ pub async fn update_user(
     id: web::Path<String>,
     body: Json<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
-    let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
+    Ok(HttpResponse::Ok().json(change_user(&state, &p, id.into_inner(), body.into_inner()?).await?))
+}
+
+/// Change a user as `p` (the API's and the console's one path).
+pub async fn change_user(state: &AppState, p: &Principal, id: String, body: UserPatch) -> Result<User, ApiError> {
+    let (subject, ctx) = (p.subject(), p.ctx.clone());
     let id2 = id.clone();
     let result = state.db.run(move |c| users::update(c, &subject, &ctx, &id2, body)).await;
-    let owner = owner_of(&state, &p, &id, &result).await;
-    Ok(HttpResponse::Ok()
-        .json(refusal_owned(&state, &p, "user_update", "user", Some(&id), owner.as_deref(), result).await?))
+    let owner = owner_of(state, p, &id, &result).await;
+    refusal_owned(state, p, "user_update", "user", Some(&id), owner.as_deref(), result).await
 }
 
 /// Reset a user's password to a generated one-time password (returned once) and end their sessions.
@@ -186,17 +213,22 @@ pub async fn reset_password(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
+    Ok(HttpResponse::Ok().json(reset_user_password(&state, &p, id.into_inner()).await?))
+}
+
+/// Reset a user's password as `p` (the API's and the console's one path).
+pub async fn reset_user_password(state: &AppState, p: &Principal, id: String) -> Result<PasswordReset, ApiError> {
+    let (subject, ctx) = (p.subject(), p.ctx.clone());
     let (id2, s2) = (id.clone(), subject.clone());
     let checked = state.db.run(move |c| users::check_reset(c, &s2, &id2)).await;
-    let owner = owner_of(&state, &p, &id, &checked).await;
-    refusal_owned(&state, &p, "user_password_reset", "user", Some(&id), owner.as_deref(), checked).await?;
+    let owner = owner_of(state, p, &id, &checked).await;
+    refusal_owned(state, p, "user_password_reset", "user", Some(&id), owner.as_deref(), checked).await?;
     let otp = crate::auth::one_time_password();
     let hash = hash_password(&state.identity(), otp.clone()).await?;
     let id2 = id.clone();
     let result = state.db.run(move |c| users::reset_password(c, &subject, &ctx, &id2, hash)).await;
-    refusal(&state, &p, "user_password_reset", "user", Some(&id), result).await?;
-    Ok(HttpResponse::Ok().json(PasswordReset { one_time_password: otp }))
+    refusal(state, p, "user_password_reset", "user", Some(&id), result).await?;
+    Ok(PasswordReset { one_time_password: otp })
 }
 
 /// End every session of a user at once.
@@ -209,10 +241,14 @@ pub async fn end_sessions(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, subject, ctx) = (id.into_inner(), p.subject(), p.ctx.clone());
+    Ok(HttpResponse::Ok().json(end_user_sessions(&state, &p, id.into_inner()).await?))
+}
+
+/// End a user's sessions as `p` (the API's and the console's one path).
+pub async fn end_user_sessions(state: &AppState, p: &Principal, id: String) -> Result<SessionsEnded, ApiError> {
+    let (subject, ctx) = (p.subject(), p.ctx.clone());
     let id2 = id.clone();
     let result = state.db.run(move |c| users::end_sessions(c, &subject, &ctx, &id2)).await;
-    let owner = owner_of(&state, &p, &id, &result).await;
-    let ended = refusal_owned(&state, &p, "user_end_sessions", "user", Some(&id), owner.as_deref(), result).await?;
-    Ok(HttpResponse::Ok().json(ended))
+    let owner = owner_of(state, p, &id, &result).await;
+    refusal_owned(state, p, "user_end_sessions", "user", Some(&id), owner.as_deref(), result).await
 }

@@ -605,6 +605,10 @@ pub struct Listed {
     pub summaries: StoredSummaries,
 }
 
+/// A listed case as read: its head, both summaries with the policy version they were redacted
+/// under, and the reporting country's policy version in force.
+type ListedRow = (HeadRow, (String, String, i32), Option<i32>);
+
 /// Cases visible to a member country's reader, newest first. Three index walks — the country's
 /// own cases, other countries' `network` cases, and `listed` cases naming the country — each
 /// stopping after `limit` ids, merged; then the page's heads and summaries are loaded together,
@@ -642,7 +646,7 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed
     // The heads, both summaries and the policy version in force of each reporting country, in
     // one statement (so the versions and the summaries come from one snapshot).
     use crate::db::schema::reservation_policies as rp;
-    let rows: Vec<(HeadRow, (String, String, i32), Option<i32>)> = cases::table
+    let rows: Vec<ListedRow> = cases::table
         .inner_join(case_views::table)
         .left_join(rp::table.on(rp::party_code.eq(cases::reporting_country)))
         .filter(cases::id.eq_any(&ids))

@@ -47,6 +47,12 @@ fn nav(lang: Lang, user: &Authenticated) -> Vec<(&'static str, &'static str)> {
     if member && has(Role::CountryAdmin) {
         links.push(("/policy", lang.t("Reservation policy", "Política de reservas")));
     }
+    if has(Role::StAdmin) {
+        links.push(("/parties", lang.t("Parties", "Partes")));
+    }
+    if has(Role::CountryAdmin) || has(Role::StAdmin) {
+        links.push(("/users", lang.t("Users", "Usuarios")));
+    }
     links.push(("/legislation", lang.t("Legislation", "Legislación")));
     if has(Role::Auditor) {
         links.push(("/audit", lang.t("Audit log", "Registro de auditoría")));

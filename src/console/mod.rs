@@ -48,5 +48,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(policy::submit)
         .service(legislation::page)
         .service(legislation::csv)
+        .service(parties::list)
+        .service(parties::create)
+        .service(parties::change)
+        .service(users::list)
+        .service(users::create)
+        .service(users::show)
+        .service(users::change)
         .service(audit::page);
 }

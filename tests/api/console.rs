@@ -31,6 +31,15 @@ async fn anonymous_visitors_are_sent_to_sign_in_and_get_nothing_else() {
         ("/legislation", "/sign-in?next=/legislation"),
         ("/legislation.csv", "/sign-in?next=/legislation.csv"),
         ("/account", "/sign-in?next=/account"),
+        ("/cases/new", "/sign-in?next=/cases/new"),
+        (
+            "/cases/0193a8f2-0000-7000-8000-000000000000/edit",
+            "/sign-in?next=/cases/0193a8f2-0000-7000-8000-000000000000/edit",
+        ),
+        ("/policy", "/sign-in?next=/policy"),
+        ("/users", "/sign-in?next=/users"),
+        ("/users/0193a8f2-0000-7000-8000-000000000000", "/sign-in?next=/users/0193a8f2-0000-7000-8000-000000000000"),
+        ("/parties", "/sign-in?next=/parties"),
         ("/password", "/sign-in?next=/password"),
         ("/mfa", "/sign-in?next=/mfa"),
     ] {
@@ -39,9 +48,14 @@ async fn anonymous_visitors_are_sent_to_sign_in_and_get_nothing_else() {
         assert_eq!(location(&res), to, "{path}");
         assert!(res.body.is_empty(), "{path}: {}", res.text());
     }
-    // A state-changing post without a session is refused the same way.
-    let res = b.request("POST", "/sign-out", Some(&[("csrf", "x")]), &[]).await;
-    assert_eq!(res.status, 303);
+    // A state-changing post without a session is refused the same way, and changes nothing.
+    for path in ["/sign-out", "/cases/new", "/policy", "/users", "/parties", "/parties/GT"] {
+        let res = b.request("POST", path, Some(&[("csrf", "x"), ("action", "save")]), &[]).await;
+        assert_eq!(res.status, 303, "{path}");
+        assert!(location(&res).starts_with("/sign-in"), "{path}");
+    }
+    let cases: i64 = schema::cases::table.count().get_result(&mut app.conn()).unwrap();
+    assert_eq!(cases, 0);
     let res = b.get("/sign-in").await;
     assert_eq!(res.status, 200);
     assert!(res.header("content-type").unwrap().starts_with("text/html"));
@@ -355,6 +369,7 @@ async fn the_statistics_page_shows_the_published_table_and_its_chart() {
 #[actix_web::test]
 async fn the_console_routes_follow_the_same_roles_as_the_api() {
     let app = spawn_app().await;
+    app.observer_party("OIM");
     let mut seen = BTreeSet::new();
     for (party, role, page, status) in [
         ("MX", Role::StatisticsReader, "/cases", 403),
@@ -363,6 +378,15 @@ async fn the_console_routes_follow_the_same_roles_as_the_api() {
         ("MX", Role::Auditor, "/audit", 200),
         ("MX", Role::Analyst, "/cases", 200),
         ("MX", Role::Analyst, "/statistics?measure=cases", 200),
+        ("MX", Role::Analyst, "/cases/new", 403),
+        ("MX", Role::Officer, "/cases/new", 200),
+        ("MX", Role::Officer, "/users", 403),
+        ("MX", Role::CountryAdmin, "/users", 200),
+        ("MX", Role::CountryAdmin, "/policy", 200),
+        ("MX", Role::CountryAdmin, "/parties", 403),
+        ("ST", Role::StAdmin, "/parties", 200),
+        ("ST", Role::StAdmin, "/policy", 404),
+        ("OIM", Role::StatisticsReader, "/policy", 404),
     ] {
         let user = app.user(party, &[role]).await;
         let mut b = Browser::new(&app);
@@ -374,7 +398,7 @@ async fn the_console_routes_follow_the_same_roles_as_the_api() {
         let home = b.get("/").await.text();
         assert_eq!(home.contains("href=\"/cases\""), matches!(role, Role::Officer | Role::Analyst), "{role:?}");
     }
-    assert_eq!(seen.len(), 3);
+    assert_eq!(seen.len(), 7);
 }
 
 #[actix_web::test]
@@ -677,4 +701,157 @@ async fn a_country_administrator_previews_and_saves_the_policy_and_no_one_else_c
         .await;
     assert_eq!(res.status, 403);
     assert_eq!(app.get("/api/v1/parties/GT/reservation-policy", Some(&admin.token)).await.json()["version"], 1);
+}
+
+#[actix_web::test]
+async fn a_country_administrator_manages_the_countrys_users_and_only_them() {
+    let app = spawn_app().await;
+    let admin = app.user("GT", &[Role::CountryAdmin]).await;
+    let mx_admin = app.user("MX", &[Role::CountryAdmin]).await;
+    let officer = app.user("GT", &[Role::Officer]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&admin).await;
+    let html = b.get("/users").await.text();
+    assert!(html.contains(&officer.username), "the country's users are listed");
+    assert!(!html.contains(&mx_admin.username), "another country's are not");
+    assert!(!html.contains("value=\"st_admin\""), "roles a country cannot hold are not offered");
+
+    // Creation: a bad e-mail is named beside its field; then the one-time password, shown once.
+    let res = b
+        .submit(
+            "/users",
+            "/users",
+            &[
+                ("username", "ana.lopez"),
+                ("display_name", "Ana López"),
+                ("email", "no-es-correo"),
+                ("roles", "officer"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert!(res.text().contains("id=\"err-email\""), "{}", res.text());
+    let (creations, resets) = (app.audit_count("user_create"), app.audit_count("user_password_reset"));
+    let res = b
+        .submit(
+            "/users",
+            "/users",
+            &[
+                ("username", "ana.lopez"),
+                ("display_name", "Ana López"),
+                ("email", "ana@example.org"),
+                ("roles", "officer"),
+                ("roles", "analyst"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let html = res.text();
+    let otp = html.split("id=\"one-time-password\">").nth(1).and_then(|r| r.split('<').next()).unwrap().to_owned();
+    assert!(otp.len() >= 12, "{otp}");
+    assert_eq!(app.audit_count("user_create"), creations + 1);
+    let id: String = schema::users::table
+        .filter(schema::users::username.eq("ana.lopez"))
+        .select(schema::users::id)
+        .get_result(&mut app.conn())
+        .unwrap();
+    let page = format!("/users/{id}");
+    assert!(!b.get(&page).await.text().contains(&otp), "the password is never shown again");
+
+    // Roles and status changed through the API's rules; disabling ends the user's sessions.
+    let res = b
+        .submit(
+            &page,
+            &page,
+            &[
+                ("display_name", "Ana López"),
+                ("email", "ana@example.org"),
+                ("roles", "analyst"),
+                ("status", "disabled"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!((res.status, location(&res)), (303, format!("{page}?done=saved")), "{}", res.text());
+    let api = app.get(&format!("/api/v1/users/{id}"), Some(&admin.token)).await.json();
+    assert_eq!((api["roles"].clone(), api["status"].clone()), (json!(["analyst"]), json!("disabled")));
+    let res = b.submit(&page, &page, &[("action", "reset_password")]).await;
+    assert_eq!(res.status, 200);
+    assert!(res.text().contains("id=\"one-time-password\""));
+    assert_eq!(app.audit_count("user_password_reset"), resets + 1);
+    let res = b.submit(&page, &page, &[("action", "end_sessions")]).await;
+    assert_eq!((res.status, location(&res)), (303, format!("{page}?done=sessions")));
+
+    // The administrator's own roles cannot be changed, even by a forged post.
+    let own = format!("/users/{}", admin.id);
+    assert!(!b.get(&own).await.text().contains("name=\"roles\""));
+    let res = b
+        .submit(&own, &own, &[("display_name", "x"), ("email", "a@b.org"), ("roles", "officer"), ("action", "save")])
+        .await;
+    assert_eq!(res.status, 303, "names may change");
+    let api = app.get(&format!("/api/v1/users/{}", admin.id), Some(&admin.token)).await.json();
+    assert_eq!(api["roles"], json!(["country_admin"]), "roles unchanged");
+
+    // Another country's administrator: 404 on the page, refused actions, nothing changed.
+    let mut other = Browser::new(&app);
+    other.sign_in(&mx_admin).await;
+    assert_eq!(other.get(&page).await.status, 404);
+    let res = other.submit("/users", &page, &[("action", "end_sessions")]).await;
+    assert_eq!(res.status, 404);
+    let res = other
+        .submit(
+            "/users",
+            "/users",
+            &[("username", "intruso"), ("display_name", "X"), ("email", "x@example.org"), ("roles", "officer")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "an MX administrator creates MX users only");
+    let party: String = schema::users::table
+        .filter(schema::users::username.eq("intruso"))
+        .select(schema::users::party_code)
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(party, "MX");
+    // An officer has no user administration.
+    let mut o = Browser::new(&app);
+    o.sign_in(&officer).await;
+    assert_eq!(o.get("/users").await.status, 403);
+}
+
+#[actix_web::test]
+async fn st_administrators_manage_parties_and_see_no_case_content() {
+    let app = spawn_app().await;
+    let st = app.user("ST", &[Role::StAdmin]).await;
+    let country_admin = app.user("GT", &[Role::CountryAdmin]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&st).await;
+    let html = b.get("/parties").await.text();
+    assert!(html.contains("<code>GT</code>") && html.contains("<code>ST</code>"), "{html}");
+    // A bad code is named beside its field; a good one adds the observer, audited.
+    let res = b.submit("/parties", "/parties", &[("code", "o"), ("name_es", "X"), ("name_en", "X")]).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert!(res.text().contains("id=\"err-code\""));
+    let res = b
+        .submit(
+            "/parties",
+            "/parties",
+            &[("code", "rrocm"), ("name_es", "Red Regional"), ("name_en", "Regional Network")],
+        )
+        .await;
+    assert_eq!((res.status, location(&res)), (303, "/parties?done=saved".to_owned()), "{}", res.text());
+    let party = app.get("/api/v1/parties/RROCM", Some(&st.token)).await.json();
+    assert_eq!((party["kind"].clone(), party["active"].clone()), (json!("observer"), json!(true)));
+    let res = b.submit("/parties", "/parties/RROCM", &[("active", "false")]).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(app.get("/api/v1/parties/RROCM", Some(&st.token)).await.json()["active"], false);
+    assert!(app.audit_count("party_update") >= 1);
+    // The ST has no case pages.
+    assert_eq!(b.get("/cases").await.status, 403);
+    // A country administrator has no party administration, and a forged post changes nothing.
+    let mut c = Browser::new(&app);
+    c.sign_in(&country_admin).await;
+    assert_eq!(c.get("/parties").await.status, 403);
+    let res = c.submit("/users", "/parties/RROCM", &[("active", "true")]).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(app.get("/api/v1/parties/RROCM", Some(&st.token)).await.json()["active"], false);
 }

@@ -771,12 +771,22 @@ fn form_limit(state: &AppState) -> usize {
     state.settings.max_body_bytes
 }
 
+/// Only those who may submit cases get the form (the service decides again when it is sent).
+fn may_submit(req: &HttpRequest, m: &Member) -> Result<(), Refused> {
+    if crate::access::cases::may_write_cases(&m.p.subject()) {
+        Ok(())
+    } else {
+        Err(Refused::of(req, ApiError::Forbidden))
+    }
+}
+
 #[get("/cases/new")]
-pub async fn new_form(m: Member) -> HttpResponse {
+pub async fn new_form(req: HttpRequest, m: Member) -> Result<HttpResponse, Refused> {
+    may_submit(&req, &m)?;
     let target = Target::New { key: uuid::Uuid::new_v4().to_string() };
     let mut values = Values::default();
     values.0.insert("sharing.scope".into(), vec!["network".into()]);
-    page(&m, &target, &values, &FieldErrors::none(), StatusCode::OK)
+    Ok(page(&m, &target, &values, &FieldErrors::none(), StatusCode::OK))
 }
 
 /// Add or remove an entry and draw the form again; `None` when the form asks to be saved.
@@ -842,6 +852,7 @@ pub async fn edit_form(
     id: web::Path<String>,
 ) -> Result<HttpResponse, Refused> {
     let case = crate::api::cases::read(&state, &m.p, id.into_inner()).await.map_err(|e| Refused::of(&req, e))?;
+    may_submit(&req, &m)?;
     if !matches!(case.decision(), Decision::Whole) {
         return Err(Refused::of(&req, ApiError::NotFound));
     }

@@ -6,5 +6,7 @@ pub mod case_form;
 pub mod cases;
 pub mod home;
 pub mod legislation;
+pub mod parties;
 pub mod policy;
 pub mod statistics;
+pub mod users;

@@ -210,7 +210,9 @@ async fn no_foreign_identity_finds_a_canary_anywhere_nor_does_the_log() {
 }
 
 /// The console pages a browser can reach: every page of the case list (following its "next"
-/// links), every case of the world, statistics tables (HTML and CSV), the audit log, the account.
+/// links), every case of the world (its page, its edit form, its versions), statistics tables
+/// (HTML and CSV), the legislation matrix, the audit log, the account, the case form, the
+/// reservation-policy editor, user and party administration.
 async fn console_paths(w: &World, browser: &mut Browser<'_>) -> Vec<String> {
     let mut paths = vec!["/".to_owned(), "/account".to_owned()];
     let mut next = Some("/cases".to_owned());
@@ -227,6 +229,9 @@ async fn console_paths(w: &World, browser: &mut Browser<'_>) -> Vec<String> {
     }
     paths.push("/cases?q=CANARY".to_owned());
     paths.extend(w.cases.iter().map(|c| format!("/cases/{}", c.id)));
+    // The case form filled from a case (its reporting country's officers only; 404 otherwise).
+    paths.extend(w.cases.iter().map(|c| format!("/cases/{}/edit", c.id)));
+    paths.extend(w.cases.iter().map(|c| format!("/cases/{}/versions", c.id)));
     paths.extend(
         [
             "/statistics?measure=cases&dim1=reporting_country&dim2=case_type",
@@ -236,6 +241,10 @@ async fn console_paths(w: &World, browser: &mut Browser<'_>) -> Vec<String> {
             "/legislation?country=GT",
             "/legislation.csv",
             "/audit",
+            "/cases/new",
+            "/policy",
+            "/users",
+            "/parties",
         ]
         .map(str::to_owned),
     );
