@@ -79,14 +79,18 @@ pub struct AlertPageDoc {
     ))]
 #[get("/api/v1/document-alerts")]
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AlertQuery>) -> Result<HttpResponse, ApiError> {
-    let q = q.into_inner()?;
+    Ok(HttpResponse::Ok().json(alert_page(&state, &p, q.into_inner()?).await?))
+}
+
+/// A page of alerts as `p` may see them, audited (the API's and the console's one path).
+pub async fn alert_page(state: &AppState, p: &Principal, q: AlertQuery) -> Result<service::AlertPage, ApiError> {
     let filters = serde_json::json!({"issuing_state": q.issuing_state.is_some(), "document_type": q.document_type,
         "fraud_type": q.fraud_type, "active": q.active, "since": q.since, "reporting_country": q.reporting_country});
     let s = p.subject();
     let r = state.db.run(move |c| service::list(c, &s, q)).await;
-    let (page, owners) = refusal(&state, &p, "alert_list", OBJECT, None, r).await?;
+    let (page, owners) = refusal(state, p, "alert_list", OBJECT, None, r).await?;
     state.audit.record_all(crate::audit::owner_events(&p.ctx, "alert_list", OBJECT, owners, filters)).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Read an alert. The publishing country sees it whole; another member country in the sharing
@@ -99,14 +103,20 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<AlertQuery>
     ))]
 #[get("/api/v1/document-alerts/{id}")]
 pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    Ok(viewed(alert_of(&state, &p, id.into_inner()).await?))
+}
+
+/// One alert as `p` may see it, the read (or the refusal, as 404) audited before anything
+/// leaves (the API's and the console's one path).
+pub async fn alert_of(state: &AppState, p: &Principal, id: String) -> Result<Viewed, ApiError> {
+    let (s, ctx) = (p.subject(), p.ctx.clone());
     match state.db.run(move |c| service::get(c, &s, &ctx, &id)).await? {
         Read::Visible(v, ev) => {
-            audited_read(&state, ev).await?;
-            Ok(viewed(v))
+            audited_read(state, ev).await?;
+            Ok(v)
         }
         Read::Hidden(ev) => {
-            audited_read(&state, ev).await?;
+            audited_read(state, ev).await?;
             Err(ApiError::NotFound)
         }
     }
@@ -213,12 +223,17 @@ pub async fn list_images(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    Ok(HttpResponse::Ok().json(Items { items: images_of(&state, &p, id.into_inner()).await? }))
+}
+
+/// The specimen images of an alert `p` may see (the API's and the console's one path).
+pub async fn images_of(state: &AppState, p: &Principal, id: String) -> Result<Vec<ImageInfo>, ApiError> {
+    let (s, ctx) = (p.subject(), p.ctx.clone());
     let id2 = id.clone();
     let r = state.db.run(move |c| images::list(c, &s, &ctx, &id2)).await;
-    let (items, ev) = refusal(&state, &p, "alert_image_list", OBJECT, Some(&id), r).await?;
-    audited_read(&state, ev).await?;
-    Ok(HttpResponse::Ok().json(Items { items }))
+    let (items, ev) = refusal(state, p, "alert_image_list", OBJECT, Some(&id), r).await?;
+    audited_read(state, ev).await?;
+    Ok(items)
 }
 
 /// Download a specimen image (whoever may see the alert).
@@ -233,15 +248,27 @@ pub async fn get_image(
     p: Principal,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (s, ctx, (id, image_id)) = (p.subject(), p.ctx.clone(), path.into_inner());
-    let id2 = id.clone();
-    let r = state.db.run(move |c| images::get(c, &s, &ctx, &id2, &image_id)).await;
-    let (content_type, data, ev) = refusal(&state, &p, "alert_image_read", OBJECT, Some(&id), r).await?;
-    audited_read(&state, ev).await?;
+    let (id, image_id) = path.into_inner();
+    let (content_type, data) = image_of(&state, &p, id, image_id).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((header::CONTENT_DISPOSITION, "attachment"))
         .body(data))
+}
+
+/// A specimen image of an alert `p` may see, audited (the API's and the console's one path).
+pub async fn image_of(
+    state: &AppState,
+    p: &Principal,
+    id: String,
+    image_id: String,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let (s, ctx) = (p.subject(), p.ctx.clone());
+    let id2 = id.clone();
+    let r = state.db.run(move |c| images::get(c, &s, &ctx, &id2, &image_id)).await;
+    let (content_type, data, ev) = refusal(state, p, "alert_image_read", OBJECT, Some(&id), r).await?;
+    audited_read(state, ev).await?;
+    Ok((content_type, data))
 }
 
 /// Remove a specimen image (the publishing country's officers).

@@ -33,13 +33,17 @@ pub async fn list(
     p: Principal,
     q: Query<DirectoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = q.into_inner()?;
+    Ok(HttpResponse::Ok().json(Items { items: contacts(&state, &p, q.into_inner()?).await? }))
+}
+
+/// The directory entries matching `q`, audited (the API's and the console's one path).
+pub async fn contacts(state: &AppState, p: &Principal, q: DirectoryQuery) -> Result<Vec<Contact>, ApiError> {
     let filters = serde_json::json!({"country": q.country, "contact_role": q.contact_role});
     let s = p.subject();
     let r = state.db.run(move |c| service::list(c, &s, q)).await;
-    let items = refusal(&state, &p, "directory_list", OBJECT, None, r).await?;
-    audited_read(&state, list_event(&p, "directory_list", OBJECT, items.len(), filters)).await?;
-    Ok(HttpResponse::Ok().json(Items { items }))
+    let items = refusal(state, p, "directory_list", OBJECT, None, r).await?;
+    audited_read(state, list_event(p, "directory_list", OBJECT, items.len(), filters)).await?;
+    Ok(items)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

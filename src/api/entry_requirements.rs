@@ -32,13 +32,21 @@ pub async fn list(
     p: Principal,
     q: Query<RequirementQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = q.into_inner()?;
+    Ok(HttpResponse::Ok().json(Items { items: requirements(&state, &p, q.into_inner()?).await? }))
+}
+
+/// The entry requirements matching `q`, audited (the API's and the console's one path).
+pub async fn requirements(
+    state: &AppState,
+    p: &Principal,
+    q: RequirementQuery,
+) -> Result<Vec<EntryRequirement>, ApiError> {
     let filters = serde_json::json!({"member_country": q.member_country, "nationality": q.nationality, "requirement": q.requirement});
     let s = p.subject();
     let r = state.db.run(move |c| service::list(c, &s, q)).await;
-    let items = refusal(&state, &p, "entry_requirement_list", OBJECT, None, r).await?;
-    audited_read(&state, list_event(&p, "entry_requirement_list", OBJECT, items.len(), filters)).await?;
-    Ok(HttpResponse::Ok().json(Items { items }))
+    let items = refusal(state, p, "entry_requirement_list", OBJECT, None, r).await?;
+    audited_read(state, list_event(p, "entry_requirement_list", OBJECT, items.len(), filters)).await?;
+    Ok(items)
 }
 
 /// Add a rule of the caller's own member country (`country_admin`).

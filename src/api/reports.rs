@@ -66,13 +66,17 @@ pub struct ReportList {
     ))]
 #[get("/api/v1/reports")]
 pub async fn list(state: web::Data<AppState>, p: Principal, q: Query<ReportQuery>) -> Result<HttpResponse, ApiError> {
-    let q = q.into_inner()?;
+    Ok(HttpResponse::Ok().json(Items { items: reports_of(&state, &p, q.into_inner()?).await? }))
+}
+
+/// The reports `p` may see matching `q`, audited (the API's and the console's one path).
+pub async fn reports_of(state: &AppState, p: &Principal, q: ReportQuery) -> Result<Vec<ReportInfo>, ApiError> {
     let filters = serde_json::json!({"country": q.country, "period": q.period, "language": q.language});
     let s = p.subject();
     let r = state.db.run(move |c| service::list(c, &s, q)).await;
-    let items = refusal(&state, &p, "report_list", OBJECT, None, r).await?;
-    audited_read(&state, list_event(&p, "report_list", OBJECT, items.len(), filters)).await?;
-    Ok(HttpResponse::Ok().json(Items { items }))
+    let items = refusal(state, p, "report_list", OBJECT, None, r).await?;
+    audited_read(state, list_event(p, "report_list", OBJECT, items.len(), filters)).await?;
+    Ok(items)
 }
 
 /// A report's metadata.
@@ -104,11 +108,16 @@ pub async fn download(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
+    file_of(&state, &p, id.into_inner()).await
+}
+
+/// A report's file as a download, audited (the API's and the console's one path).
+pub async fn file_of(state: &AppState, p: &Principal, id: String) -> Result<HttpResponse, ApiError> {
+    let (s, ctx) = (p.subject(), p.ctx.clone());
     let (id2, data_dir) = (id.clone(), state.settings.data_dir.clone());
     let r = state.db.run(move |c| service::open(c, &s, &ctx, &id2, &data_dir)).await;
-    let (info, file, ev) = refusal(&state, &p, "report_download", OBJECT, Some(&id), r).await?;
-    audited_read(&state, ev).await?;
+    let (info, file, ev) = refusal(state, p, "report_download", OBJECT, Some(&id), r).await?;
+    audited_read(state, ev).await?;
     let kind = info.doc_type();
     Ok(HttpResponse::Ok()
         .content_type(kind.content_type())

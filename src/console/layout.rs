@@ -41,6 +41,9 @@ fn nav(lang: Lang, user: &Authenticated) -> Vec<(&'static str, &'static str)> {
     if member && (has(Role::Officer) || has(Role::Analyst)) {
         links.push(("/cases", lang.t("Cases", "Casos")));
     }
+    if member && (has(Role::Officer) || has(Role::Analyst)) {
+        links.push(("/alerts", lang.t("Alerts", "Alertas")));
+    }
     if has(Role::Analyst) || has(Role::StatisticsReader) {
         links.push(("/statistics", lang.t("Statistics", "Estadísticas")));
     }
@@ -53,6 +56,14 @@ fn nav(lang: Lang, user: &Authenticated) -> Vec<(&'static str, &'static str)> {
     if has(Role::CountryAdmin) || has(Role::StAdmin) {
         links.push(("/users", lang.t("Users", "Usuarios")));
     }
+    let subject = user.subject();
+    if crate::access::resources::may_read_directory(&subject) {
+        links.push(("/directory", lang.t("Directory", "Directorio")));
+    }
+    if crate::access::resources::may_read_entry_requirements(&subject) {
+        links.push(("/entry-requirements", lang.t("Entry requirements", "Requisitos de ingreso")));
+    }
+    links.push(("/reports", lang.t("Reports", "Informes")));
     links.push(("/legislation", lang.t("Legislation", "Legislación")));
     if has(Role::Auditor) {
         links.push(("/audit", lang.t("Audit log", "Registro de auditoría")));

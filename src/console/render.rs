@@ -87,8 +87,9 @@ fn scalar(lang: Lang, path: &str, v: &Value) -> Markup {
     }
 }
 
-/// One value at a catalog path.
-fn value(lang: Lang, path: &str, v: &Value) -> Markup {
+/// One value at a catalog path (also used for records that reuse catalog fields, such as an
+/// alert's document).
+pub fn value(lang: Lang, path: &str, v: &Value) -> Markup {
     if let Some(basis) = withheld_basis(v) {
         return withheld(lang, basis);
     }

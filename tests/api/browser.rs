@@ -147,6 +147,18 @@ async fn the_console_works_in_a_real_browser() {
         assert_eq!(app.post("/api/v1/cases", Some(&gt_officer.token), &c).await.status, 201);
     }
 
+    // A GT document alert with a specimen image.
+    let alert = json!({"document": {"document_type": "passport", "issuing_state": "HND", "document_number": "CANARY-ALERT-1",
+        "fraud_type": "counterfeit"}, "valid_until": "2099-12-31"});
+    let res = app.post("/api/v1/document-alerts", Some(&gt_officer.token), &alert).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let alert_id = res.json()["alert_id"].as_str().unwrap().to_owned();
+    let images = format!("/api/v1/document-alerts/{alert_id}/images");
+    assert_eq!(
+        app.upload("POST", &images, &gt_officer.token, "image/png", crate::alerts::png("x", 50)).await.status,
+        201
+    );
+
     let driver = Driver::start(1280);
     let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
     let mut run = Run { d: &driver, base: app.base.clone(), axe: webdriver::axe_source(), pages: vec![], shots };
@@ -273,6 +285,14 @@ async fn the_console_works_in_a_real_browser() {
     assert!(text.contains("Withheld — legal basis"));
     run.check("case (foreign)");
     run.shot("case-foreign");
+    run.go(&format!("/alerts/{alert_id}"));
+    run.check("alert (foreign)");
+    assert!(!driver.dom().contains("CANARY-ALERT-1"), "the reserved document number stays withheld");
+    let fetched = driver.script_async(
+        "const done = arguments[arguments.length - 1];
+         fetch(document.querySelector('ul.cards img').src).then(r => done([r.status, r.headers.get('content-type')]));",
+    );
+    assert_eq!(fetched, json!([200, "image/png"]), "the specimen image is served to the page");
 
     // A policy change made in the editor, previewed, saved, and seen on the next page load.
     run.sign_out();
@@ -324,12 +344,22 @@ async fn the_console_works_in_a_real_browser() {
     run.check("statistics (bars)");
     run.go("/legislation?country=GT");
     run.check("legislation");
+    run.go("/alerts");
+    run.check("alerts");
+    run.go("/directory");
+    run.check("directory");
+    run.go("/entry-requirements");
+    run.check("entry requirements");
+    run.go("/reports");
+    run.check("reports");
     run.go("/account");
     run.check("account");
 
     // A phone 360 px wide: nothing wider than the screen.
     driver.resize(360, 800);
-    for path in ["/", "/cases", "/statistics?measure=cases&dim1=case_type", "/legislation", "/account"] {
+    for path in
+        ["/", "/cases", "/statistics?measure=cases&dim1=case_type", "/legislation", "/alerts", "/directory", "/account"]
+    {
         run.go(path);
         let wide = driver.script(
             "const w = window.innerWidth + 1;

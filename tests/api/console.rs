@@ -40,6 +40,18 @@ async fn anonymous_visitors_are_sent_to_sign_in_and_get_nothing_else() {
         ("/users", "/sign-in?next=/users"),
         ("/users/0193a8f2-0000-7000-8000-000000000000", "/sign-in?next=/users/0193a8f2-0000-7000-8000-000000000000"),
         ("/parties", "/sign-in?next=/parties"),
+        ("/alerts", "/sign-in?next=/alerts"),
+        (
+            "/alerts/0193a8f2-0000-7000-8000-000000000000/images/x",
+            "/sign-in?next=/alerts/0193a8f2-0000-7000-8000-000000000000/images/x",
+        ),
+        ("/directory", "/sign-in?next=/directory"),
+        ("/entry-requirements", "/sign-in?next=/entry-requirements"),
+        ("/reports", "/sign-in?next=/reports"),
+        (
+            "/reports/0193a8f2-0000-7000-8000-000000000000/file",
+            "/sign-in?next=/reports/0193a8f2-0000-7000-8000-000000000000/file",
+        ),
         ("/password", "/sign-in?next=/password"),
         ("/mfa", "/sign-in?next=/mfa"),
     ] {
@@ -854,4 +866,72 @@ async fn st_administrators_manage_parties_and_see_no_case_content() {
     let res = c.submit("/users", "/parties/RROCM", &[("active", "true")]).await;
     assert_eq!(res.status, 403);
     assert_eq!(app.get("/api/v1/parties/RROCM", Some(&st.token)).await.json()["active"], false);
+}
+
+#[actix_web::test]
+async fn alerts_directory_requirements_and_reports_pages_show_what_the_api_releases() {
+    let app = spawn_app().await;
+    app.observer_party("OIM");
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let mx = app.user("MX", &[Role::Officer]).await;
+    let observer = app.user("OIM", &[Role::StatisticsReader]).await;
+    let canary = "CANARY-DOC-7731";
+    let alert = json!({
+        "document": {"document_type": "passport", "issuing_state": "HND", "document_number": canary,
+                     "fraud_type": "counterfeit", "detection_date": "2026-03-02"},
+        "valid_until": "2099-12-31",
+        "issuing_authority_notes": "Serie no emitida",
+    });
+    let res = app.post("/api/v1/document-alerts", Some(&gt.token), &alert).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = res.json()["alert_id"].as_str().unwrap().to_owned();
+    let res = app
+        .upload(
+            "POST",
+            &format!("/api/v1/document-alerts/{id}/images"),
+            &gt.token,
+            "image/png",
+            crate::alerts::png("x", 50),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let image = res.json()["image_id"].as_str().unwrap().to_owned();
+
+    // Another country's officer: the alert listed and shown, its reserved number withheld, the
+    // specimen image served to the page; every read audited as the API's.
+    let mut b = Browser::new(&app);
+    b.sign_in(&mx).await;
+    let list = b.get("/alerts?document_type=passport").await;
+    assert_eq!(list.status, 200);
+    assert!(list.text().contains(&format!("href=\"/alerts/{id}\"")), "{}", list.text());
+    let reads = app.audit_count("alert_read");
+    let page = b.get(&format!("/alerts/{id}")).await.text();
+    assert!(!page.contains(canary), "{page}");
+    assert!(page.contains("data-withheld") && page.contains("Serie no emitida"), "{page}");
+    assert!(page.contains(&format!("src=\"/alerts/{id}/images/{image}\"")));
+    assert_eq!(app.audit_count("alert_read"), reads + 1);
+    let img = b.get(&format!("/alerts/{id}/images/{image}")).await;
+    assert_eq!((img.status, img.header("content-type").as_deref()), (200, Some("image/png")));
+    assert!(img.body.starts_with(b"\x89PNG"));
+    assert_eq!(app.audit_count("alert_image_read"), 1);
+    // The reporting country sees its number.
+    let mut own = Browser::new(&app);
+    own.sign_in(&gt).await;
+    assert!(own.get(&format!("/alerts/{id}")).await.text().contains(canary));
+
+    // The directory and the entry requirements: member countries' users, not observers.
+    assert_eq!(b.get("/directory").await.status, 200);
+    assert_eq!(b.get("/entry-requirements?member_country=MX").await.status, 200);
+    assert_eq!(app.audit_count("directory_list"), 1);
+    let mut obs = Browser::new(&app);
+    obs.sign_in(&observer).await;
+    for path in ["/directory", "/entry-requirements", "/alerts", &format!("/alerts/{id}")] {
+        let res = obs.get(path).await;
+        assert!(res.status == 403 || res.status == 404, "observer {path}: {}", res.status);
+        assert!(!res.text().contains(canary));
+    }
+    // Reports: listed for members; an observer sees only those published to observers.
+    assert_eq!(b.get("/reports").await.status, 200);
+    assert_eq!(obs.get("/reports").await.status, 200);
+    assert_eq!(obs.get("/reports/0193a8f2-0000-7000-8000-000000000000/file").await.status, 404);
 }

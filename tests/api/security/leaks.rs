@@ -245,6 +245,10 @@ async fn console_paths(w: &World, browser: &mut Browser<'_>) -> Vec<String> {
             "/policy",
             "/users",
             "/parties",
+            "/alerts",
+            "/directory",
+            "/entry-requirements",
+            "/reports",
         ]
         .map(str::to_owned),
     );
