@@ -22,6 +22,7 @@ use crate::console::session::{FormFields, Member, Refused, check_session_csrf, p
 use crate::error::ApiError;
 use crate::formato::catalog::{self, EntityDef, FieldDef, FieldType};
 use crate::formato::record::CaseInput;
+use crate::formato::validate::catalog_path;
 use crate::state::AppState;
 
 /// Names of the form's own inputs, never part of the case.
@@ -124,27 +125,6 @@ fn first_field(list: &str) -> &'static str {
         .unwrap_or("id")
 }
 
-/// `persons[2].exploitation.forms` → `persons[].exploitation.forms`.
-fn generic(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_index = false;
-    for c in name.chars() {
-        match c {
-            '[' => {
-                in_index = true;
-                out.push('[');
-            }
-            ']' => {
-                in_index = false;
-                out.push(']');
-            }
-            _ if in_index => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A field the form shows: neither set nor derived by the server.
 fn editable(f: &FieldDef) -> bool {
     !f.system && !f.derived
@@ -160,7 +140,7 @@ fn is_entity_id(f: &FieldDef) -> bool {
 /// The form's state of a stored case (the reporting country's whole document).
 fn values_of(doc: &Value) -> Values {
     fn walk(v: &Value, name: String, out: &mut Values) {
-        let field = catalog::field(&generic(&name));
+        let field = catalog::field(&catalog_path(&name));
         match v {
             Value::Object(o) => {
                 for (k, v) in o {
@@ -325,7 +305,7 @@ fn typed(t: FieldType, text: &str) -> Option<Value> {
 fn document_of(values: &Values) -> Value {
     let mut root = Node::Object(BTreeMap::new());
     for (name, texts) in &values.0 {
-        let path = generic(name);
+        let path = catalog_path(name);
         let field_type = if path == "field_reservations[].path" || path == "field_reservations[].reason" {
             FieldType::Text
         } else {
@@ -693,7 +673,7 @@ fn page(m: &Member, target: &Target, values: &Values, errors: &FieldErrors, stat
                         @let message = if lang.spanish() { &e.message_es } else { &e.message };
                         li {
                             @match anchor_of(values, &inputs, &e.field) {
-                                Some(a) => a href={ "#f-" (a) } { (render::label(lang, &generic(&e.field))) ": " (message) },
+                                Some(a) => a href={ "#f-" (a) } { (render::label(lang, &catalog_path(&e.field))) ": " (message) },
                                 None => { code { (e.field) } ": " (message) },
                             }
                         }
