@@ -131,6 +131,27 @@ pub enum Command {
         #[arg(long)]
         next: bool,
     },
+    /// Copy the database (one consistent copy, taken while the server runs) and the report files
+    /// it refers to into a new directory, with a manifest: the SHA-256 of every file and the
+    /// audit head of the copy. PostgreSQL: needs `pg_dump` on the PATH. The master key is not
+    /// copied: back it up apart.
+    Backup {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The backup directory (new, or empty).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup into an empty data directory or database (PostgreSQL: needs
+    /// `pg_restore`): checks every file against the manifest first, then verifies the restored
+    /// audit chain up to the manifest's head. Put the master key file in place before `serve`.
+    Restore {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The backup directory.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Statistics tools.
     Stats {
         #[command(subcommand)]
@@ -232,6 +253,8 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Demo { store, cases, seed, full, force } => on_store(store, |s| demo(s, cases, seed, full, force)),
         Command::Stats { command: StatsCommand::Compact(store) } => on_store(store, stats_compact),
+        Command::Backup { store, to } => on_store(store, |s| backup(s, &to)),
+        Command::Restore { store, from } => on_store(store, |s| restore(s, &from)),
     };
     match result {
         Ok(code) => code,
@@ -264,13 +287,31 @@ fn serve(settings: Settings) -> Result<ExitCode, String> {
         tracing::info!(%bind, port = app.port(), "enlace listening");
         let handle = app.handle();
         actix_web::rt::spawn(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            tracing::info!("shutting down");
+            shutdown_signal().await;
+            tracing::info!("shutting down: no new connections; finishing the requests in flight");
             handle.stop(true).await;
         });
         app.run_until_stopped().await.map_err(|e| e.to_string())?;
+        tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// SIGTERM (a service manager stopping the node, a load balancer draining it) or SIGINT.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGTERM; only SIGINT stops the server gracefully");
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
 
 fn write_openapi(output: &str) -> Result<ExitCode, String> {
@@ -298,6 +339,45 @@ fn audit_verify(settings: &Settings) -> Result<ExitCode, String> {
         );
         Ok(ExitCode::FAILURE)
     }
+}
+
+fn backup(settings: &Settings, to: &std::path::Path) -> Result<ExitCode, String> {
+    let now = crate::clock::now_text();
+    let m = crate::backup::backup(&settings.database_url, &settings.data_dir, to, &now)?;
+    println!(
+        "backup in {}: {} file(s), audit head at event {} (master key not included: keep it apart)",
+        to.display(),
+        m.files.len(),
+        m.audit_head.seq
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(settings: &Settings, from: &std::path::Path) -> Result<ExitCode, String> {
+    let m = crate::backup::restore(&settings.database_url, &settings.data_dir, from)?;
+    crate::db::prepare(&settings.database_url)?;
+    let mut conn = crate::db::establish(&settings.database_url)?;
+    let report = crate::audit::verify(&mut conn).map_err(|e| e.to_string())?;
+    let head: String = {
+        use crate::db::schema::audit_head;
+        use diesel::prelude::*;
+        audit_head::table.filter(audit_head::id.eq(1)).select(audit_head::hash).get_result(&mut conn)
+    }
+    .map_err(|e| e.to_string())?;
+    if !report.ok || report.head_seq != m.audit_head.seq || head != m.audit_head.hash {
+        return Err(format!(
+            "restored, but the audit chain does not verify up to the manifest's head (event {}): {}",
+            m.audit_head.seq,
+            report.reason.unwrap_or_else(|| format!("head at event {}", report.head_seq))
+        ));
+    }
+    println!(
+        "restored from {}: {} file(s); audit chain OK up to event {} as the manifest records",
+        from.display(),
+        m.files.len(),
+        m.audit_head.seq
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Migrate the database (and rebuild derived data of an older derivation); a connection.

@@ -18,6 +18,7 @@
 //! - `sealing`: the signing keys sealed at rest under a master key file;
 //! - `precondition`: entity tags and `If-Match`, one implementation for every resource;
 //! - `private_fs`: the data directory and every file in it private to the service account;
+//! - `backup`: consistent online backups (database, files, manifest) and their restore;
 //! - `audit`: the tamper-evident audit log; `follow`: the verifier a country runs against it;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
@@ -27,6 +28,7 @@ pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cases;
 pub mod cli;
 pub mod clock;

@@ -11,6 +11,10 @@ use crate::api::http;
 use crate::audit::AuditWriter;
 use crate::config::{Settings, Tls};
 use crate::db::Db;
+
+/// Seconds a graceful stop waits for requests in flight (a report upload still going after that
+/// is cut; its client retries).
+pub const SHUTDOWN_GRACE_SECS: u64 = 30;
 pub use crate::state::AppState;
 
 pub struct Application {
@@ -103,6 +107,16 @@ impl Application {
             let mut conn = s.db.conn()?;
             crate::audit::checkpoints::make(&mut conn, &s.master).map(|_| ())
         });
+        // Temporary files of uploads cut short by a crash, now and every 10 minutes.
+        let sweep = |s: &AppState| {
+            let removed = crate::files::remove_stale_uploads(&crate::reports::tmp_dir(&s.settings.data_dir));
+            if removed > 0 {
+                tracing::info!(removed, "removed temporary files of uploads that were cut short");
+            }
+            Ok(())
+        };
+        let _ = sweep(&state);
+        periodic("enlace-upload-sweep", std::time::Duration::from_secs(600), weak.clone(), sweep);
         // Reservation policy versions scheduled for a later time take effect by themselves.
         periodic("enlace-policy-schedule", std::time::Duration::from_secs(1), weak, |s| {
             let mut conn = s.db.conn()?;
@@ -125,6 +139,9 @@ impl Application {
         .client_request_timeout(std::time::Duration::from_secs(10))
         .client_disconnect_timeout(std::time::Duration::from_secs(5))
         .keep_alive(std::time::Duration::from_secs(30))
+        // On SIGTERM/SIGINT (handled by the caller) requests in flight get this long to finish;
+        // each waits for its own audit event, so whatever was answered is stored.
+        .shutdown_timeout(SHUTDOWN_GRACE_SECS)
         .disable_signals();
         let server = match tls {
             Some(config) => server.listen_rustls_0_23(listener, config),

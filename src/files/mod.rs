@@ -111,6 +111,19 @@ impl Drop for Received {
     }
 }
 
+/// Remove the temporary files of uploads that cannot be in progress any more (the process that
+/// received them was killed): those untouched for longer than an upload may last. Uploads in
+/// progress on another node sharing the directory are younger, and kept. Returns how many.
+pub fn remove_stale_uploads(tmp_dir: &Path) -> usize {
+    let limit = UPLOAD_TIMEOUT + std::time::Duration::from_secs(60);
+    let Ok(dir) = std::fs::read_dir(tmp_dir) else { return 0 };
+    dir.flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("upload-"))
+        .filter(|e| e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > limit)))
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 /// Bytes already in memory (the demo's seeded files) as a received file under `tmp_dir`.
 pub fn received_from_bytes(tmp_dir: &Path, bytes: &[u8]) -> Result<Received, ApiError> {
     crate::private_fs::create_dir(tmp_dir).map_err(io_error)?;

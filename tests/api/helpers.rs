@@ -120,6 +120,13 @@ impl TestApp {
     }
 }
 
+/// Start the server on an existing data directory and database (a restored backup); the
+/// returned app removes both when dropped.
+#[allow(dead_code)]
+pub fn spawn_on(data_dir: PathBuf, db_url: String) -> TestApp {
+    start(data_dir, db_url, |_| {})
+}
+
 /// A second node on the first one's database (its own data directory, the first node's master
 /// key), as behind a load balancer.
 #[allow(dead_code)]
@@ -197,6 +204,18 @@ impl TestApp {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> Resp {
+        self.try_send(method, path, token, body, headers).await.expect("request sent")
+    }
+
+    /// `send`, with a failure to get an answer (connection refused or cut) as an error.
+    pub async fn try_send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Result<Resp, String> {
         let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
         let mut req = self.client.request(method, format!("{}{}", self.base, path));
         if let Some(t) = token {
@@ -210,9 +229,9 @@ impl TestApp {
             Some(b) => req.send_json(b).await,
             None => req.send().await,
         }
-        .expect("request sent");
-        let body = res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec();
-        Resp { status: res.status().as_u16(), headers: res.headers().clone(), body }
+        .map_err(|e| e.to_string())?;
+        let body = res.body().limit(64 * 1024 * 1024).await.map_err(|e| e.to_string())?.to_vec();
+        Ok(Resp { status: res.status().as_u16(), headers: res.headers().clone(), body })
     }
 
     pub async fn send_raw(&self, method: &str, path: &str, content_type: &str, body: Vec<u8>) -> Resp {

@@ -60,7 +60,7 @@ fn odt() -> Vec<u8> {
     zip(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<office:document-content/>")])
 }
 
-fn pdf(n: usize) -> Vec<u8> {
+pub fn pdf(n: usize) -> Vec<u8> {
     let mut v = b"%PDF-1.7\n".to_vec();
     let mut x: u32 = 0x1234_5678;
     while v.len() < n {
