@@ -30,6 +30,9 @@ impl FieldError {
     }
 }
 
+/// `Retry-After` of a 503: about how long a node takes to reconnect once the database is back.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     /// The body is not well-formed JSON or does not have the expected shape.
@@ -456,8 +459,16 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut builder = HttpResponse::build(self.status_code());
-        if let ApiError::TooManyRequests { retry_after } = self {
-            builder.insert_header(("Retry-After", retry_after.to_string()));
+        match self {
+            ApiError::TooManyRequests { retry_after } => {
+                builder.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            // The database or the audit log cannot be reached: worth retrying soon (nodes
+            // reconnect by themselves once it is back).
+            ApiError::Unavailable => {
+                builder.insert_header(("Retry-After", UNAVAILABLE_RETRY_AFTER_SECS.to_string()));
+            }
+            _ => {}
         }
         if let ApiError::Unauthorized | ApiError::SecondFactor(_) = self {
             builder.insert_header(("WWW-Authenticate", "Bearer"));

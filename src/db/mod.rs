@@ -171,7 +171,9 @@ impl Db {
             .max_size(size)
             .min_idle(Some(1))
             .test_on_check_out(false)
-            .connection_timeout(Duration::from_secs(10))
+            // With the database unreachable a request waits this long for a connection, then
+            // gets 503 with Retry-After: inside every client's timeout, never a hang.
+            .connection_timeout(Duration::from_secs(3))
             .build(Manager { url: url.to_owned() })
             .map_err(|e| e.to_string())?;
         let checkpointer = match backend {
