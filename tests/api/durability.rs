@@ -359,11 +359,11 @@ async fn killed_at_random_moments_the_server_loses_and_duplicates_nothing() {
     assert!(!stale.exists() && recent.exists(), "stale uploads swept, recent ones kept");
     std::fs::remove_file(&recent).unwrap();
     w.retry_unanswered().await;
-    verify(&w).await;
+    let ledger = w.ledger.take();
+    verify(&w, &ledger).await;
     node.kill().expect("stop the server");
     node.wait().expect("reap the server");
 
-    let ledger = w.ledger.borrow();
     figure(format!(
         "crash consistency ({}): {kills} kills and 1 SIGTERM, {} acknowledged writes ({} retried), 0 lost, 0 duplicated",
         if crate::helpers::is_postgres() { "PostgreSQL" } else { "SQLite" },
@@ -372,8 +372,7 @@ async fn killed_at_random_moments_the_server_loses_and_duplicates_nothing() {
     ));
 }
 
-async fn verify(w: &World) {
-    let ledger = w.ledger.borrow();
+async fn verify(w: &World, ledger: &Ledger) {
     let token = w.officer.token.as_str();
     assert!(ledger.cases.len() > 20, "too few writes to say anything: {}", ledger.cases.len());
 
