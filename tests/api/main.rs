@@ -19,6 +19,7 @@ mod demo;
 mod durability;
 mod http_conventions;
 mod legislation;
+mod nodes;
 mod outage;
 mod policies;
 mod registry;

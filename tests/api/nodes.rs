@@ -1,0 +1,97 @@
+//! Several nodes on one database (issue #20): two enlace servers share the first one's database
+//! (its own data directory each, the same master key), as behind a load balancer, and requests
+//! alternate between them. A session opened on one works on the other; a user disabled, or a
+//! role removed, on one is refused on the other at the next request; sign-in throttling counts
+//! the failures of both; the same `Idempotency-Key` sent to both at once creates one case;
+//! concurrent writes on both make one audit chain that verifies.
+
+use diesel::prelude::*;
+use enlace::access::Role;
+use serde_json::json;
+
+use crate::helpers::{TestApp, spawn_app, spawn_second_node};
+use crate::security::figure;
+
+fn case_body(seed: u64) -> serde_json::Value {
+    serde_json::to_value(enlace::formato::sample::typical_case(seed, "GT")).unwrap()
+}
+
+#[actix_web::test]
+async fn two_nodes_on_one_database_behave_as_one_service() {
+    let one = spawn_app().await;
+    let key = one.data_dir.join("master.key");
+    let two = spawn_second_node(&one, &key).await;
+    let nodes: [&TestApp; 2] = [&one, &two];
+    let officer = one.user("GT", &[Role::Officer]).await;
+    let admin = two.user("GT", &[Role::CountryAdmin]).await;
+
+    // A session opened on one node works on the other.
+    assert_eq!(two.get("/api/v1/me", Some(&officer.token)).await.status, 200);
+
+    // A role removed on one node is refused on the other at the next request.
+    let writer = one.user("GT", &[Role::Officer, Role::Analyst]).await;
+    assert_eq!(two.post("/api/v1/cases", Some(&writer.token), &case_body(1)).await.status, 201);
+    let r =
+        one.patch(&format!("/api/v1/users/{}", writer.id), Some(&admin.token), &json!({"roles": ["analyst"]})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let refused = two.post("/api/v1/cases", Some(&writer.token), &case_body(2)).await;
+    assert!(matches!(refused.status, 401 | 403), "role removed on node one, still writing on two: {}", refused.status);
+
+    // A user disabled on one node is refused on the other at the next request.
+    let leaving = one.user("GT", &[Role::Officer]).await;
+    assert_eq!(two.get("/api/v1/me", Some(&leaving.token)).await.status, 200);
+    let r =
+        two.patch(&format!("/api/v1/users/{}", leaving.id), Some(&admin.token), &json!({"status": "disabled"})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(one.get("/api/v1/me", Some(&leaving.token)).await.status, 401, "disabled on two, refused on one");
+
+    // Sign-in throttling counts the failures made on both nodes: six wrong passwords (five are
+    // free), spread over the two, then even the right password is throttled on either.
+    let target = one.user("GT", &[Role::Analyst]).await;
+    for i in 0..6 {
+        let r = nodes[i % 2].login(&target.username, "not the password at all", None).await;
+        assert_eq!(r.status, 401, "attempt {i}: {}", r.text());
+    }
+    for node in nodes {
+        let r = node.login(&target.username, &target.password, None).await;
+        assert_eq!(r.status, 429, "failures on both nodes are counted together: {}", r.text());
+        assert!(r.header("retry-after").is_some());
+    }
+
+    // The same Idempotency-Key sent to both nodes at once creates one case.
+    let mut same_key = 0;
+    for round in 0..5 {
+        let body = case_body(100 + round);
+        let key = format!("both-nodes-{round}");
+        let headers = [("Idempotency-Key", key.as_str())];
+        let (a, b) = futures_util::future::join(
+            one.send("POST", "/api/v1/cases", Some(&officer.token), Some(&body), &headers),
+            two.send("POST", "/api/v1/cases", Some(&officer.token), Some(&body), &headers),
+        )
+        .await;
+        assert_eq!((a.status, b.status), (201, 201), "{} / {}", a.text(), b.text());
+        assert_eq!(a.json()["case_id"], b.json()["case_id"], "one case for one key");
+        same_key += 1;
+    }
+
+    // Concurrent writes on both nodes: one audit chain, and it verifies.
+    let mut writes = Vec::new();
+    for i in 0..40u64 {
+        let (node, token) = (nodes[(i % 2) as usize], officer.token.as_str());
+        writes.push(async move { node.post("/api/v1/cases", Some(token), &case_body(1000 + i)).await.status });
+    }
+    let statuses = futures_util::future::join_all(writes).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    let stored: i64 = {
+        use enlace::db::schema::cases;
+        cases::table.filter(cases::reporting_country.eq("GT")).count().get_result(&mut one.conn()).unwrap()
+    };
+    assert_eq!(stored, 1 + 5 + 40, "every acknowledged case once");
+    let report = enlace::audit::verify(&mut one.conn()).unwrap();
+    assert!(report.ok, "{:?}", report.reason);
+    figure(format!(
+        "two nodes ({}): session, role removal, disabling and sign-in throttling shared; {same_key} keys sent to both at once made {same_key} cases; 40 concurrent writes, one audit chain of {} events verified",
+        if crate::helpers::is_postgres() { "PostgreSQL" } else { "SQLite" },
+        report.events
+    ));
+}
