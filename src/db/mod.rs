@@ -62,7 +62,10 @@ pub fn establish(url: &str) -> Result<DbConn, String> {
     match Backend::from_url(url)? {
         Backend::Sqlite => {
             let mut conn = diesel::SqliteConnection::establish(url).map_err(|e| e.to_string())?;
-            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            // synchronous = FULL: a commit is on disk before it is acknowledged, so a power loss
+            // or an OS crash loses nothing answered (NORMAL would keep the database consistent
+            // but could roll back the last commits). PostgreSQL's default does the same.
+            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
                 .map_err(|e| e.to_string())?;
             Ok(DbConn::Sqlite(conn))
         }
