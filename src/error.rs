@@ -488,12 +488,26 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict("duplicate"),
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => ApiError::Unavailable,
             Error::DatabaseError(_, info) if info.message().contains("locked") => ApiError::Unavailable,
+            // No room to write (SQLite's "database or disk is full", PostgreSQL's "No space left
+            // on device") or a database that accepts no writes: the write is rolled back whole,
+            // reads go on, and the client may retry once an operator has made room.
+            Error::DatabaseError(_, info) if storage_refuses_writes(info.message()) => {
+                tracing::error!(error = %info.message(), "the database cannot store writes");
+                ApiError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "database error");
                 ApiError::Internal
             }
         }
     }
+}
+
+fn storage_refuses_writes(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["disk is full", "no space left on device", "readonly database", "read-only transaction", "disk i/o error"]
+        .iter()
+        .any(|s| m.contains(s))
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -17,6 +17,7 @@ mod console;
 mod country_control;
 mod demo;
 mod durability;
+mod full_disk;
 mod http_conventions;
 mod legislation;
 mod nodes;
