@@ -252,19 +252,9 @@ fn postgres_dump(database_url: &str, to: &Path) -> Result<Snapshot, String> {
 }
 
 fn hash_file(dir: &Path, rel: &str) -> Result<FileEntry, String> {
-    let mut f = std::fs::File::open(dir.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"))?;
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-    let mut buf = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = f.read(&mut buf).map_err(|e| format!("cannot read {rel}: {e}"))?;
-        if n == 0 {
-            break;
-        }
-        ctx.update(&buf[..n]);
-        bytes += n as u64;
-    }
-    Ok(FileEntry { path: rel.to_owned(), bytes, sha256: crate::digest::hex(ctx.finish().as_ref()) })
+    let f = std::fs::File::open(dir.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"))?;
+    let (bytes, sha256) = stream_hashed(f, std::io::sink()).map_err(|e| format!("cannot read {rel}: {e}"))?;
+    Ok(FileEntry { path: rel.to_owned(), bytes, sha256 })
 }
 
 /// Copy `from` to a new owner-only file `to` (written in full and synced), returning its size
@@ -273,8 +263,15 @@ fn copy_hashed(from: &Path, to: &Path) -> std::io::Result<(u64, String)> {
     if let Some(dir) = to.parent() {
         crate::private_fs::create_dir(dir)?;
     }
-    let mut src = std::fs::File::open(from)?;
+    let src = std::fs::File::open(from)?;
     let mut dst = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(to)?;
+    let hashed = stream_hashed(src, &mut dst)?;
+    dst.sync_all()?;
+    Ok(hashed)
+}
+
+/// Read `src` to the end into `sink`: its size and SHA-256.
+fn stream_hashed(mut src: impl Read, mut sink: impl Write) -> std::io::Result<(u64, String)> {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     let mut buf = vec![0u8; 1 << 16];
     let mut bytes = 0u64;
@@ -284,10 +281,9 @@ fn copy_hashed(from: &Path, to: &Path) -> std::io::Result<(u64, String)> {
             break;
         }
         ctx.update(&buf[..n]);
-        dst.write_all(&buf[..n])?;
+        sink.write_all(&buf[..n])?;
         bytes += n as u64;
     }
-    dst.sync_all()?;
     Ok((bytes, crate::digest::hex(ctx.finish().as_ref())))
 }
 
