@@ -91,10 +91,10 @@ fn bench_audit() {
     println!("audit {:10} one transaction per event, 4 threads: {n} events, {per_tx:.0} events/s", backend(&url));
 
     // 2. Group commit (how disclosing reads append): 256 concurrent recorders.
-    let db = enlace::db::Db::open(&url, Some(8)).unwrap();
+    let db = enlace::db::Db::open(&url, Some(8), None).unwrap();
     let total = 40_000usize;
     let elapsed = actix_web::rt::System::new().block_on(async move {
-        let writer = AuditWriter::start(db);
+        let writer = AuditWriter::start(db, Default::default());
         let started = Instant::now();
         let mut tasks = Vec::new();
         for t in 0..256 {

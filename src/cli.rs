@@ -69,7 +69,7 @@ impl StoreArgs {
 pub enum Command {
     /// Run the HTTPS API server (migrates the database first; on first run creates the TLS
     /// development certificate and the initial administrator).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(StoreArgs),
     /// Write the OpenAPI document (default: openapi/openapi.json; `-` for standard output).

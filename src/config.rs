@@ -16,6 +16,10 @@ pub struct Layer {
     /// Address and port to listen on [default: 127.0.0.1:8443].
     #[arg(long, env = "ENLACE_BIND")]
     pub bind: Option<SocketAddr>,
+    /// Address and port of a second, plain-HTTP listener serving only GET /metrics (Prometheus
+    /// text format) for the monitoring system; keep it on a private interface [default: off].
+    #[arg(long, env = "ENLACE_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
     /// Directory for the SQLite database, development TLS material and generated files [default: ./data].
     #[arg(long, env = "ENLACE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
@@ -116,6 +120,7 @@ impl Layer {
     fn or(self, other: Layer) -> Layer {
         Layer {
             bind: self.bind.or(other.bind),
+            metrics_bind: self.metrics_bind.or(other.metrics_bind),
             data_dir: self.data_dir.or(other.data_dir),
             database_url: self.database_url.or(other.database_url),
             db_pool_size: self.db_pool_size.or(other.db_pool_size),
@@ -162,6 +167,8 @@ pub enum Tls {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bind: SocketAddr,
+    /// The metrics listener, if any.
+    pub metrics_bind: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub database_url: String,
     pub db_pool_size: Option<u32>,
@@ -307,11 +314,15 @@ impl Settings {
         if !(1..=720).contains(&recovery_delay_hours) {
             return Err(bad("recovery_delay_hours", "must be between 1 and 720"));
         }
+        if l.metrics_bind.is_some_and(|m| m == bind && m.port() != 0) {
+            return Err(bad("metrics_bind", "must differ from bind: metrics have a listener of their own"));
+        }
         if l.db_pool_size == Some(0) {
             return Err(bad("db_pool_size", "must be at least 1"));
         }
         Ok(Settings {
             bind,
+            metrics_bind: l.metrics_bind,
             data_dir,
             database_url,
             db_pool_size: l.db_pool_size,

@@ -43,6 +43,7 @@ pub mod files;
 pub mod follow;
 pub mod formato;
 pub mod json;
+pub mod metrics;
 pub mod paging;
 pub mod policy;
 pub mod precondition;

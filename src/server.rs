@@ -20,6 +20,8 @@ pub use crate::state::AppState;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The metrics listener (`--metrics-bind`) and its port.
+    metrics: Option<(u16, Server)>,
     clock: crate::clock::Clock,
 }
 
@@ -39,7 +41,8 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }
-        let db = Db::open(&settings.database_url, settings.db_pool_size)?;
+        let metrics = std::sync::Arc::new(crate::metrics::Metrics::new());
+        let db = Db::open(&settings.database_url, settings.db_pool_size, Some(metrics.clone()))?;
         let master = std::sync::Arc::new(settings.master_key()?);
         {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
@@ -50,9 +53,19 @@ impl Application {
             crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
             crate::audit::tree::ensure_built(&mut conn).map_err(|e| e.to_string())?;
         }
-        let audit = AuditWriter::start(db.clone());
+        let audit = AuditWriter::start(db.clone(), metrics.clone());
         let listener = TcpListener::bind(settings.bind).map_err(|e| format!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let metrics_listener = match settings.metrics_bind {
+            Some(addr) => {
+                let l = TcpListener::bind(addr).map_err(|e| format!("cannot bind the metrics listener {addr}: {e}"))?;
+                if !addr.ip().is_loopback() {
+                    tracing::warn!(%addr, "metrics are served over plain HTTP: keep this address on a private network");
+                }
+                Some(l)
+            }
+            None => None,
+        };
 
         let tls = match &settings.tls {
             Tls::Off => {
@@ -93,13 +106,24 @@ impl Application {
             clock: clock.clone(),
             stats,
             master,
+            node: uuid::Uuid::new_v4().to_string(),
+            metrics,
         });
         let weak = std::sync::Arc::downgrade(&state.clone().into_inner());
         if state.settings.stats_compaction_ms > 0 {
             let every = std::time::Duration::from_millis(state.settings.stats_compaction_ms);
             periodic("enlace-stat-compaction", every, weak.clone(), |s| {
+                use crate::metrics::Pass;
                 let mut conn = s.db.conn()?;
-                crate::statistics::store::compact(&mut conn, false, 64).map(|_| ())
+                match crate::statistics::store::compact_pass(&mut conn, &s.node, 64) {
+                    Ok(Some(rebuilt)) => s.metrics.compaction_pass(Pass::Ran, rebuilt),
+                    Ok(None) => s.metrics.compaction_pass(Pass::AnotherNode, 0),
+                    Err(e) => {
+                        s.metrics.compaction_pass(Pass::Failed, 0);
+                        return Err(e);
+                    }
+                }
+                Ok(())
             });
         }
         // A signed checkpoint at least every 30 s while events arrive (none while nothing changes).
@@ -127,6 +151,10 @@ impl Application {
             }
             Ok(())
         });
+        let metrics = match metrics_listener {
+            Some(l) => Some(metrics_server(l, state.clone())?),
+            None => None,
+        };
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -149,7 +177,12 @@ impl Application {
         }
         .map_err(|e| e.to_string())?
         .run();
-        Ok(Application { port, server, clock })
+        Ok(Application { port, server, metrics, clock })
+    }
+
+    /// The metrics listener's port, if it runs.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
 
     pub fn port(&self) -> u16 {
@@ -166,9 +199,53 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serve until stopped; the metrics listener stops with the application.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            actix_web::rt::spawn(server);
+            handle
+        });
+        let result = self.server.await;
+        if let Some(handle) = metrics {
+            handle.stop(true).await;
+        }
+        result
     }
+}
+
+/// The metrics listener: plain HTTP, one worker, `GET /metrics` and nothing else.
+fn metrics_server(listener: TcpListener, state: web::Data<AppState>) -> Result<(u16, Server), String> {
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .route("/metrics", web::get().to(scrape))
+            .default_service(web::to(actix_web::HttpResponse::NotFound))
+    })
+    .workers(1)
+    .client_request_timeout(std::time::Duration::from_secs(10))
+    .shutdown_timeout(1)
+    .disable_signals()
+    .listen(listener)
+    .map_err(|e| e.to_string())?
+    .run();
+    Ok((port, server))
+}
+
+/// One scrape: the figures read now (pool, statistics backlog, file store), then everything.
+async fn scrape(state: web::Data<AppState>) -> actix_web::HttpResponse {
+    let (pool_open, pool_idle) = state.db.pool_state();
+    let stats = state.db.run(crate::statistics::store::backlog).await.ok();
+    let files = state.settings.data_dir.join("files");
+    let store = web::block(move || crate::metrics::store_bytes(&files)).await.unwrap_or_default();
+    let snapshot = crate::metrics::Snapshot { pool_open, pool_idle, pool_max: state.db.max_size(), stats, store };
+    state.metrics.observe(&snapshot);
+    actix_web::HttpResponse::Ok()
+        .content_type(crate::metrics::CONTENT_TYPE)
+        .insert_header(("cache-control", "no-store"))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .body(state.metrics.encode())
 }
 
 /// Run `task` every `period` on a thread of its own for as long as the application lives (each

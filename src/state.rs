@@ -24,6 +24,10 @@ pub struct AppState {
     pub stats: std::sync::Arc<crate::statistics::service::Protection>,
     /// The master key that seals the signing keys at rest.
     pub master: std::sync::Arc<crate::sealing::MasterKey>,
+    /// This node's id for its lifetime (a holder of leases such as the statistics compaction).
+    pub node: String,
+    /// This node's operational metrics (`--metrics-bind`).
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -35,6 +39,7 @@ impl AppState {
             hash_permits: &self.hash_permits,
             master: &self.master,
             mfa_all_roles: self.settings.mfa_all_roles,
+            metrics: &self.metrics,
         }
     }
 }

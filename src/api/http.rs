@@ -175,7 +175,12 @@ pub async fn envelope(
         // The rest of a body that did not arrive in time is not waited for.
         res.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
     }
-    let route = res.request().match_pattern().unwrap_or_else(|| "-".to_owned());
+    let pattern = res.request().match_pattern();
+    let elapsed = started.elapsed();
+    if let Some(state) = res.request().app_data::<web::Data<AppState>>() {
+        state.metrics.request(pattern.as_deref(), method.as_str(), status.as_u16(), elapsed);
+    }
+    let route = pattern.unwrap_or_else(|| "-".to_owned());
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         headers.insert(X_REQUEST_ID.clone(), v);
@@ -211,7 +216,7 @@ pub async fn envelope(
         method = %method,
         route = %route,
         status = status.as_u16(),
-        elapsed_ms = started.elapsed().as_millis() as u64,
+        elapsed_ms = elapsed.as_millis() as u64,
         "request"
     );
     Ok(res)

@@ -8,9 +8,12 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
+use std::sync::Arc;
+
 use super::Event;
 use crate::db::{self, Db};
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 
 const MAX_BATCH: usize = 512;
 /// Under continuous load (the previous batch ended less than `BUSY` before the next event
@@ -26,17 +29,19 @@ type Job = (Vec<Event>, oneshot::Sender<bool>);
 #[derive(Clone)]
 pub struct AuditWriter {
     tx: mpsc::SyncSender<Job>,
+    metrics: Arc<Metrics>,
 }
 
 impl AuditWriter {
     /// Start the writer thread. It ends when every `AuditWriter` clone is dropped.
-    pub fn start(db: Db) -> Self {
+    pub fn start(db: Db, metrics: Arc<Metrics>) -> Self {
         let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
-        let spawned = std::thread::Builder::new().name("audit-writer".into()).spawn(move || run(db, rx));
+        let observed = metrics.clone();
+        let spawned = std::thread::Builder::new().name("audit-writer".into()).spawn(move || run(db, rx, &observed));
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the audit writer; audited reads will fail");
         }
-        AuditWriter { tx }
+        AuditWriter { tx, metrics }
     }
 
     /// Record an event durably. Errors with `Unavailable` if it could not be stored, in which
@@ -51,18 +56,24 @@ impl AuditWriter {
             return Ok(());
         }
         let (done_tx, done_rx) = oneshot::channel();
+        // Counted before it is sent, so the writer never takes it out of the queue first.
+        self.metrics.audit_queued();
         // Hand the event over without leaving this thread; only when the bounded channel is full
         // (overload) wait for room on the blocking pool.
         match self.tx.try_send((events, done_tx)) {
             Ok(()) => {}
             Err(mpsc::TrySendError::Full(job)) => {
                 let tx = self.tx.clone();
-                actix_web::web::block(move || tx.send(job).map_err(|_| ()))
-                    .await
-                    .map_err(|_| ApiError::Unavailable)?
-                    .map_err(|_| ApiError::Unavailable)?;
+                let sent = actix_web::web::block(move || tx.send(job).is_ok()).await;
+                if !matches!(sent, Ok(true)) {
+                    self.metrics.audit_dropped();
+                    return Err(ApiError::Unavailable);
+                }
             }
-            Err(mpsc::TrySendError::Disconnected(_)) => return Err(ApiError::Unavailable),
+            Err(mpsc::TrySendError::Disconnected(_)) => {
+                self.metrics.audit_dropped();
+                return Err(ApiError::Unavailable);
+            }
         }
         match done_rx.await {
             Ok(true) => Ok(()),
@@ -71,7 +82,7 @@ impl AuditWriter {
     }
 }
 
-fn run(db: Db, rx: mpsc::Receiver<Job>) {
+fn run(db: Db, rx: mpsc::Receiver<Job>, metrics: &Metrics) {
     let mut last_write: Option<Instant> = None;
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
@@ -86,12 +97,14 @@ fn run(db: Db, rx: mpsc::Receiver<Job>) {
                 None => break,
             }
         }
+        let requests = jobs.len();
         let (batches, waiters): (Vec<Vec<Event>>, Vec<_>) = jobs.into_iter().unzip();
         let events: Vec<Event> = batches.into_iter().flatten().collect();
         let stored = db.conn().and_then(|mut conn| db::transaction(&mut conn, |c| super::append(c, &events))).is_ok();
         if !stored {
             tracing::error!(events = events.len(), "audit events could not be stored");
         }
+        metrics.audit_batch(requests, events.len(), stored);
         for done in waiters {
             let _ = done.send(stored);
         }

@@ -18,6 +18,7 @@ use crate::auth::accounts::{self as store, UserRecord};
 use crate::db::schema::{refresh_tokens, sessions, users};
 use crate::db::{Db, DbConn};
 use crate::error::{ApiError, FieldError, SecondFactor};
+use crate::metrics::SignInRefusal;
 use crate::sealing::MasterKey;
 
 /// Absolute lifetime of a session (refresh tokens rotate inside it).
@@ -82,6 +83,8 @@ pub struct Identity<'a> {
     pub master: &'a Arc<MasterKey>,
     /// Every role must enrol a second factor, not only those that require one.
     pub mfa_all_roles: bool,
+    /// Where refused sign-ins are counted (never with the account's name).
+    pub metrics: &'a crate::metrics::Metrics,
 }
 
 fn actor_of(record: &UserRecord) -> Actor {
@@ -203,6 +206,15 @@ pub enum Channel {
     Console,
 }
 
+impl Channel {
+    fn observed(self) -> crate::metrics::Channel {
+        match self {
+            Channel::Api => crate::metrics::Channel::Api,
+            Channel::Console => crate::metrics::Channel::Console,
+        }
+    }
+}
+
 /// What a successful sign-in opened.
 pub enum Opened {
     Tokens(TokenResponse),
@@ -256,6 +268,7 @@ pub async fn sign_in(
         let ev = Event::new(&ctx, "authn_login_throttled", "session", Outcome::Denied)
             .details(serde_json::json!({"retry_after": retry_after}));
         state.audit.record(ev).await?;
+        state.metrics.sign_in_refused(channel.observed(), SignInRefusal::Throttled);
         return Err(ApiError::TooManyRequests { retry_after: retry_after as u64 });
     }
 
@@ -298,7 +311,7 @@ pub async fn sign_in(
     };
     let mfa_all = state.mfa_all_roles;
     let master = state.master.clone();
-    state
+    let outcome = state
         .db
         .run(move |conn| {
             audit::write(conn, |conn, events| {
@@ -374,7 +387,11 @@ pub async fn sign_in(
                 }
             })
         })
-        .await?
+        .await?;
+    if outcome.is_err() {
+        state.metrics.sign_in_refused(channel.observed(), SignInRefusal::Failed);
+    }
+    outcome
 }
 
 pub async fn refresh(

@@ -3,6 +3,7 @@
 //! embedded migrations; and `Db::run`, which moves blocking database work off the async workers.
 
 mod checkpoint;
+pub mod lease;
 pub mod schema;
 mod writer;
 
@@ -161,8 +162,12 @@ pub struct Db {
 
 impl Db {
     /// Open the pool (after `prepare`). SQLite gets a few connections (one writer at a time
-    /// anyway); PostgreSQL gets more.
-    pub fn open(url: &str, max_size: Option<u32>) -> Result<Self, String> {
+    /// anyway); PostgreSQL gets more. With `metrics`, waits for a connection are recorded.
+    pub fn open(
+        url: &str,
+        max_size: Option<u32>,
+        metrics: Option<std::sync::Arc<crate::metrics::Metrics>>,
+    ) -> Result<Self, String> {
         let backend = Backend::from_url(url)?;
         let size = max_size.unwrap_or(match backend {
             Backend::Sqlite => 8,
@@ -170,7 +175,11 @@ impl Db {
         });
         // No ping on every checkout (a statement per request): a connection that broke is found
         // by its first failing statement and then discarded (`has_broken`).
-        let pool = r2d2::Pool::builder()
+        let mut builder = r2d2::Pool::builder();
+        if let Some(m) = metrics {
+            builder = builder.event_handler(Box::new(crate::metrics::PoolEvents(m)));
+        }
+        let pool = builder
             .max_size(size)
             .min_idle(Some(1))
             .test_on_check_out(false)
@@ -184,6 +193,12 @@ impl Db {
             Backend::Postgres => None,
         };
         Ok(Db { pool, backend, _checkpointer: checkpointer })
+    }
+
+    /// Connections the pool holds now, and how many of them are idle.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
     }
 
     /// How many connections the pool holds at most.

@@ -371,6 +371,15 @@ diesel::table! {
     }
 }
 
+// Work one node at a time does for the whole service (migration 2026-12-08-000015_leases).
+diesel::table! {
+    leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 // Companion resources of the private area (migration 2026-11-23-000005_companion).
 
 diesel::table! {

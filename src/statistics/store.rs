@@ -169,29 +169,74 @@ struct DirtyRow {
 /// Compact the changed partitions: those that are due (quiet, or changed long enough ago), or
 /// all of them with `everything`. At most `limit` partitions; returns how many were rebuilt.
 pub fn compact(conn: &mut DbConn, everything: bool, limit: usize) -> Result<usize, ApiError> {
+    let due = due_parts(conn, everything, limit)?;
+    let mut rebuilt = 0;
+    for batch in due.chunks(COMPACT_BATCH) {
+        rebuilt += rebuild_batch(conn, batch)?;
+    }
+    Ok(rebuilt)
+}
+
+/// The partitions due for compaction (all changed ones with `everything`), oldest change first.
+fn due_parts(conn: &mut DbConn, everything: bool, limit: usize) -> Result<Vec<String>, ApiError> {
     let rows: Vec<DirtyRow> = diesel::sql_query(
         "SELECT part, MIN(marked_at) AS first, MAX(marked_at) AS last FROM stat_dirty GROUP BY part ORDER BY MIN(marked_at)",
     )
     .load(conn)?;
     let now = now_ms();
-    let due: Vec<String> = rows
+    Ok(rows
         .into_iter()
         .filter(|r| everything || r.last <= now - QUIET_MS || r.first <= now - MAX_LAG_MS)
         .take(limit)
         .map(|r| r.part)
-        .collect();
-    // A few partitions per transaction: fewer commits (and WAL checkpoints), short write locks.
+        .collect())
+}
+
+/// A few partitions per transaction: fewer commits (and WAL checkpoints), short write locks.
+fn rebuild_batch(conn: &mut DbConn, batch: &[String]) -> Result<usize, ApiError> {
+    crate::db::transaction(conn, |c| {
+        let mut n = 0;
+        for part in batch {
+            n += usize::from(rebuild(c, part)?);
+        }
+        Ok(n)
+    })
+}
+
+/// The lease of the background compaction: one node at a time compacts (the others leave it the
+/// work), renewed before each batch; a node that stops loses it after this long.
+const LEASE: &str = "stat_compaction";
+const LEASE_MS: i64 = 30_000;
+
+/// One background compaction pass by node `node`, of `limit` partitions at most. `None`:
+/// another node holds the compaction lease, so this one did nothing. Nothing is written (not
+/// even the lease) while nothing is due.
+pub fn compact_pass(conn: &mut DbConn, node: &str, limit: usize) -> Result<Option<usize>, ApiError> {
+    let due = due_parts(conn, false, limit)?;
     let mut rebuilt = 0;
     for batch in due.chunks(COMPACT_BATCH) {
-        rebuilt += crate::db::transaction(conn, |c| {
-            let mut n = 0;
-            for part in batch {
-                n += usize::from(rebuild(c, part)?);
-            }
-            Ok(n)
-        })?;
+        if !crate::db::lease::take(conn, LEASE, node, now_ms(), LEASE_MS)? {
+            return Ok(if rebuilt == 0 { None } else { Some(rebuilt) });
+        }
+        rebuilt += rebuild_batch(conn, batch)?;
     }
-    Ok(rebuilt)
+    Ok(Some(rebuilt))
+}
+
+#[derive(QueryableByName)]
+struct Backlog {
+    #[diesel(sql_type = BigInt)]
+    parts: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    first: Option<i64>,
+}
+
+/// Partitions waiting for compaction, and how long the oldest change among them has waited.
+pub fn backlog(conn: &mut DbConn) -> Result<(i64, std::time::Duration), ApiError> {
+    let b: Backlog = diesel::sql_query("SELECT COUNT(DISTINCT part) AS parts, MIN(marked_at) AS first FROM stat_dirty")
+        .get_result(conn)?;
+    let waited = b.first.map_or(0, |first| (now_ms() - first).max(0));
+    Ok((b.parts, std::time::Duration::from_millis(waited as u64)))
 }
 
 #[derive(QueryableByName)]

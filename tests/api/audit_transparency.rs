@@ -444,7 +444,7 @@ async fn a_country_sees_foreign_list_reads_of_its_cases_and_cosigns_what_it_veri
 async fn two_nodes_appending_at_once_build_one_tree() {
     let one = spawn_app().await;
     let key = one.data_dir.join("master.key");
-    let two = spawn_second_node(&one, &key).await;
+    let two = spawn_second_node(&one, &key, |_| {}).await;
     let auditor = one.user("ST", &[Role::Auditor]).await;
     let keys = one.get("/api/v1/audit/keys", Some(&auditor.token)).await.json();
     let mut handles = vec![];

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub clock: enlace::clock::Clock,
     /// A second node on another node's database: the database is not this one's to remove.
     pub shared_db: bool,
+    /// The metrics listener's port, when started with `metrics_bind`.
+    pub metrics_port: Option<u16>,
 }
 
 impl Drop for TestApp {
@@ -130,10 +132,17 @@ pub fn spawn_on(data_dir: PathBuf, db_url: String) -> TestApp {
 /// A second node on the first one's database (its own data directory, the first node's master
 /// key), as behind a load balancer.
 #[allow(dead_code)]
-pub async fn spawn_second_node(first: &TestApp, master_key: &std::path::Path) -> TestApp {
+pub async fn spawn_second_node(
+    first: &TestApp,
+    master_key: &std::path::Path,
+    tweak: impl FnOnce(&mut Layer),
+) -> TestApp {
     let data_dir = std::env::temp_dir().join(format!("enlace-test-{}", uuid::Uuid::new_v4().simple()));
     let key = master_key.to_path_buf();
-    let mut app = start(data_dir, first.db_url.clone(), move |l| l.master_key_file = Some(key));
+    let mut app = start(data_dir, first.db_url.clone(), move |l| {
+        l.master_key_file = Some(key);
+        tweak(l);
+    });
     app.shared_db = true;
     app
 }
@@ -152,6 +161,7 @@ fn start(data_dir: PathBuf, db_url: String, tweak: impl FnOnce(&mut Layer)) -> T
     let settings = Settings::resolve(layer, None).expect("settings");
     let app = enlace::server::Application::build(settings).expect("build app");
     let port = app.port();
+    let metrics_port = app.metrics_port();
     let handle = app.handle();
     let clock = app.clock();
     actix_web::rt::spawn(app.run_until_stopped());
@@ -165,6 +175,7 @@ fn start(data_dir: PathBuf, db_url: String, tweak: impl FnOnce(&mut Layer)) -> T
         handle,
         clock,
         shared_db: false,
+        metrics_port,
     }
 }
 
@@ -192,6 +203,20 @@ pub fn https_client_with(ca: &std::path::Path, follow_redirects: bool) -> awc::C
 }
 
 impl TestApp {
+    /// `GET /metrics` on the metrics listener (plain HTTP): the status, content type and body.
+    #[allow(dead_code)]
+    pub async fn scrape(&self) -> (u16, String, String) {
+        let port = self.metrics_port.expect("started with metrics_bind");
+        let mut res = awc::Client::default()
+            .get(format!("http://127.0.0.1:{port}/metrics"))
+            .send()
+            .await
+            .expect("metrics listener answers");
+        let body = res.body().limit(16 * 1024 * 1024).await.expect("metrics body");
+        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        (res.status().as_u16(), ct, String::from_utf8(body.to_vec()).expect("UTF-8 metrics"))
+    }
+
     pub fn conn(&self) -> DbConn {
         enlace::db::establish(&self.db_url).expect("db connection")
     }

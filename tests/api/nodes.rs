@@ -20,7 +20,7 @@ fn case_body(seed: u64) -> serde_json::Value {
 async fn two_nodes_on_one_database_behave_as_one_service() {
     let one = spawn_app().await;
     let key = one.data_dir.join("master.key");
-    let two = spawn_second_node(&one, &key).await;
+    let two = spawn_second_node(&one, &key, |_| {}).await;
     let nodes: [&TestApp; 2] = [&one, &two];
     let officer = one.user("GT", &[Role::Officer]).await;
     let admin = two.user("GT", &[Role::CountryAdmin]).await;
@@ -93,5 +93,102 @@ async fn two_nodes_on_one_database_behave_as_one_service() {
         "two nodes ({}): session, role removal, disabling and sign-in throttling shared; {same_key} keys sent to both at once made {same_key} cases; 40 concurrent writes, one audit chain of {} events verified",
         if crate::helpers::is_postgres() { "PostgreSQL" } else { "SQLite" },
         report.events
+    ));
+}
+
+/// Statistics compaction runs on one node at a time: while another holder has the compaction
+/// lease, neither node compacts (changes wait, queries still count them); once it is free, one
+/// node takes it and does all the work while the other leaves it alone.
+#[actix_web::test]
+async fn statistics_compaction_runs_on_one_node_at_a_time() {
+    use crate::metrics::{scrape, value};
+    use enlace::db::schema::{leases, stat_dirty};
+    let observed = |l: &mut enlace::config::Layer| {
+        l.metrics_bind = Some("127.0.0.1:0".parse().unwrap());
+        l.stats_compaction_ms = Some(200);
+    };
+    let one = crate::helpers::spawn_with(observed).await;
+    let key = one.data_dir.join("master.key");
+    let two = spawn_second_node(&one, &key, observed).await;
+    let nodes: [&TestApp; 2] = [&one, &two];
+    let officer = one.user("GT", &[Role::Officer]).await;
+    let now_ms = || (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let set_lease = |holder: &str, expires_at: i64| {
+        diesel::update(leases::table.find("stat_compaction"))
+            .set((leases::holder.eq(holder), leases::expires_at.eq(expires_at)))
+            .execute(&mut one.conn())
+            .unwrap()
+    };
+    let dirty = || -> i64 { stat_dirty::table.count().get_result(&mut one.conn()).unwrap() };
+    let figures = |samples: &[crate::metrics::Sample]| {
+        (
+            value(samples, "enlace_stats_compaction_passes_total", &[("outcome", "another_node")]),
+            value(samples, "enlace_stats_compaction_partitions_rebuilt_total", &[]),
+        )
+    };
+    async fn published(app: &TestApp, token: &str) -> u64 {
+        let r = app.get("/api/v1/statistics?measure=cases&group_by=case_type&reporting_country=GT", Some(token)).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let cells = r.json()["table"]["cells"].as_array().unwrap().clone();
+        cells.iter().map(|c| c["value"].as_u64().unwrap()).sum::<u64>()
+    }
+
+    // A third holder (as if another node were compacting) has the lease for ten minutes.
+    assert_eq!(set_lease("another-node", now_ms() + 600_000), 1);
+    for i in 0..6u64 {
+        let r = nodes[(i % 2) as usize].post("/api/v1/cases", Some(&officer.token), &case_body(500 + i)).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let mut rounds = 0;
+    loop {
+        let (_, a) = scrape(&one).await;
+        let (_, b) = scrape(&two).await;
+        // Each node has found due work at least twice and left it to the holder.
+        if figures(&a).0 >= 2.0 && figures(&b).0 >= 2.0 {
+            assert_eq!((figures(&a).1, figures(&b).1), (0.0, 0.0), "a node compacted without the lease");
+            break;
+        }
+        rounds += 1;
+        assert!(rounds < 100, "the nodes never found the work due");
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let waiting = dirty();
+    assert!(waiting > 0, "the changes wait for the lease holder");
+    assert_eq!(published(&one, &officer.token).await, 6, "uncompacted changes are counted all the same");
+
+    // The lease runs out: one node takes it and compacts everything; the other does nothing.
+    set_lease("another-node", 0);
+    let wait_until_compacted = || async {
+        for _ in 0..150 {
+            if dirty() == 0 {
+                return;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("compaction never caught up");
+    };
+    wait_until_compacted().await;
+    let rebuilt = |samples: &[crate::metrics::Sample]| figures(samples).1;
+    let (a, b) = (rebuilt(&scrape(&one).await.1), rebuilt(&scrape(&two).await.1));
+    assert!(a == 0.0 || b == 0.0, "both nodes compacted: {a} and {b} partitions");
+    let holder = if a > 0.0 { 0 } else { 1 };
+    let first = a + b;
+    assert!(first >= 1.0);
+
+    // More writes on both nodes: the holder compacts them too, the other still does nothing.
+    for i in 0..6u64 {
+        let r = nodes[(i % 2) as usize].post("/api/v1/cases", Some(&officer.token), &case_body(600 + i)).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    wait_until_compacted().await;
+    let after = [rebuilt(&scrape(&one).await.1), rebuilt(&scrape(&two).await.1)];
+    assert!(after[holder] > [a, b][holder], "the holder compacted the new changes");
+    assert_eq!(after[1 - holder], 0.0, "the other node left the work to the holder");
+    assert_eq!(published(&one, &officer.token).await, 12);
+    figure(format!(
+        "statistics compaction on two nodes ({}): {waiting} changes waited while another holder had the lease; then node {} alone rebuilt {} partitions",
+        if crate::helpers::is_postgres() { "PostgreSQL" } else { "SQLite" },
+        holder + 1,
+        after[holder]
     ));
 }
