@@ -187,7 +187,7 @@ impl Metrics {
         );
         r.register(
             "db_pool_wait_seconds",
-            "Time a request waited for a pooled database connection",
+            "Time spent waiting for a pooled database connection (requests and background tasks)",
             m.pool_wait.clone(),
         );
         r.register(
