@@ -204,8 +204,29 @@ impl Modify for UniqueOperationIds {
 ///   answered 422 naming the required fields);
 /// - 412, 428: an `If-Match` that matches nothing, or that a replacement requires and lacks;
 /// - 422: a JSON body or query parameters with a problem of type, value, format or rule
-///   (every failing field named).
+///   (every failing field named);
+/// - 503 with `Retry-After`: every operation that uses the database (all but `NO_DATABASE`),
+///   while it is unreachable or refuses writes.
 struct ProblemResponses;
+
+/// Operations answered without the database (static documents and liveness).
+const NO_DATABASE: [(&str, &str); 3] =
+    [("get", "/healthz"), ("get", "/api/v1/formato"), ("get", "/api/v1/openapi.json")];
+
+/// The 503 of an operation that uses the database, with its `Retry-After` header.
+fn unavailable_response() -> utoipa::openapi::Response {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::{ObjectBuilder, RefOr, Type};
+    let mut r = problem_response(
+        "The database is unreachable or refuses writes (full disk): nothing was changed; retry after `Retry-After` seconds",
+    );
+    let header = HeaderBuilder::new()
+        .schema(Some(RefOr::T(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).into())))
+        .description(Some("Seconds to wait before retrying"))
+        .build();
+    r.headers.insert("Retry-After".into(), RefOr::T(header));
+    r
+}
 
 /// Operations a restricted session may call (they take `Authenticated`, not `Principal`).
 const ANY_SESSION: [(&str, &str); 5] = [
@@ -341,6 +362,9 @@ impl Modify for ProblemResponses {
                     if applies {
                         responses.entry(status.into()).or_insert_with(|| RefOr::T(problem_response(description)));
                     }
+                }
+                if !NO_DATABASE.contains(&key) {
+                    responses.entry("503".into()).or_insert_with(|| RefOr::T(unavailable_response()));
                 }
                 // Responses a handler declared without words get the rule's, or the status's.
                 for (status, response) in responses.iter_mut() {
