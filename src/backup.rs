@@ -1,10 +1,10 @@
 //! Online backup and restore (`enlace backup --to DIR`, `enlace restore --from DIR`). A backup is
 //! one consistent copy of the database, taken while the server runs — SQLite: `VACUUM INTO`, one
-//! read transaction; PostgreSQL: `pg_dump` of a snapshot this command holds open — together with
-//! exactly the report files that copy refers to, each checked against the SHA-256 the database
-//! recorded, and a manifest with the SHA-256 of every file of the backup and the audit head of
-//! the copy. A restore checks the manifest, refuses a target that holds anything, restores, and
-//! verifies the restored audit chain up to that head. The master key is never copied: the signing
+//! read transaction; PostgreSQL: `pg_dump` of a snapshot this command holds open — which holds
+//! everything, report contents included, and a manifest with the SHA-256 of every file of the
+//! backup and the audit head of the copy. A restore checks the manifest, refuses a target that
+//! holds anything, restores (report files of backups by older versions too; they are moved into
+//! the database at start-up), and verifies the restored audit chain up to that head. The master key is never copied: the signing
 //! keys in the database are sealed under it, so it is kept (and backed up) apart.
 
 use std::io::{Read, Write};
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{audit_head, country_reports};
+use crate::db::schema::audit_head;
 use crate::db::{Backend, DbConn};
 
 const MANIFEST: &str = "manifest.json";
@@ -52,27 +52,15 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
-/// Copy the database at `database_url` and the files under `data_dir` into `to`, which must not
-/// exist or be empty.
-pub fn backup(database_url: &str, data_dir: &Path, to: &Path, now: &str) -> Result<Manifest, String> {
+/// Copy the database at `database_url` into `to`, which must not exist or be empty.
+pub fn backup(database_url: &str, to: &Path, now: &str) -> Result<Manifest, String> {
     prepare_target(to)?;
     let backend = Backend::from_url(database_url)?;
-    let (db_file, head, reports) = match backend {
+    let (db_file, head) = match backend {
         Backend::Sqlite => sqlite_copy(database_url, to)?,
         Backend::Postgres => postgres_dump(database_url, to)?,
     };
-    let mut files = vec![hash_file(to, &db_file)?];
-    for (id, sha256) in reports {
-        let rel = format!("files/reports/{id}");
-        let (bytes, digest) = copy_hashed(&data_dir.join("files").join("reports").join(&id), &to.join(&rel))
-            .map_err(|e| format!("report file {id} (recorded in the copy) could not be copied: {e}"))?;
-        if digest != sha256 {
-            return Err(format!(
-                "report file {id} does not match the SHA-256 the database recorded: refusing to back it up"
-            ));
-        }
-        files.push(FileEntry { path: rel, bytes, sha256: digest });
-    }
+    let files = vec![hash_file(to, &db_file)?];
     let manifest = Manifest {
         format: 1,
         enlace_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -99,6 +87,8 @@ pub fn restore(database_url: &str, data_dir: &Path, from: &Path) -> Result<Manif
     if reports.read_dir().is_ok_and(|mut d| d.next().is_some()) {
         return Err(format!("{} already holds report files: restore into an empty data directory", reports.display()));
     }
+    // The data directory the restored node will run on (private to the service account).
+    crate::private_fs::create_dir(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     match backend {
         Backend::Sqlite => {
             let path = crate::db::sqlite_path(database_url).ok_or("a SQLite URL naming a file")?;
@@ -183,25 +173,21 @@ fn prepare_target(to: &Path) -> Result<(), String> {
     crate::private_fs::create_dir(to).map_err(|e| format!("cannot create {}: {e}", to.display()))
 }
 
-type Snapshot = (String, AuditHead, Vec<(String, String)>);
+/// The database file of the backup and the audit head it holds.
+type Snapshot = (String, AuditHead);
 
-/// The head and the report files as the copy holds them.
-fn contents(conn: &mut DbConn) -> Result<(AuditHead, Vec<(String, String)>), String> {
+/// The audit head as the copy holds it.
+fn head_of(conn: &mut DbConn) -> Result<AuditHead, String> {
     let (seq, hash) = audit_head::table
         .filter(audit_head::id.eq(1))
         .select((audit_head::seq, audit_head::hash))
         .get_result::<(i64, String)>(conn)
         .map_err(|e| format!("cannot read the audit head: {e}"))?;
-    let reports = country_reports::table
-        .select((country_reports::id, country_reports::sha256))
-        .order(country_reports::id)
-        .load::<(String, String)>(conn)
-        .map_err(|e| format!("cannot list the report files: {e}"))?;
-    Ok((AuditHead { seq, hash }, reports))
+    Ok(AuditHead { seq, hash })
 }
 
 /// `VACUUM INTO` writes a transactionally consistent copy while writers go on (WAL); the head
-/// and the files are then read from the copy itself.
+/// is then read from the copy itself.
 fn sqlite_copy(database_url: &str, to: &Path) -> Result<Snapshot, String> {
     let target = to.join(SQLITE_COPY);
     let text = target.to_str().ok_or("the backup path is not UTF-8")?;
@@ -211,16 +197,16 @@ fn sqlite_copy(database_url: &str, to: &Path) -> Result<Snapshot, String> {
         .map_err(|e| format!("cannot copy the database: {e}"))?;
     crate::private_fs::restrict(&target)?;
     let mut copy = crate::db::establish(&format!("sqlite://{text}"))?;
-    let (head, reports) = contents(&mut copy)?;
+    let head = head_of(&mut copy)?;
     drop(copy);
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{text}{suffix}"));
     }
-    Ok((SQLITE_COPY.to_owned(), head, reports))
+    Ok((SQLITE_COPY.to_owned(), head))
 }
 
-/// Hold a repeatable-read transaction, export its snapshot, read the head and the files in it,
-/// and have `pg_dump` dump exactly that snapshot.
+/// Hold a repeatable-read transaction, export its snapshot, read the head in it, and have
+/// `pg_dump` dump exactly that snapshot.
 fn postgres_dump(database_url: &str, to: &Path) -> Result<Snapshot, String> {
     #[derive(QueryableByName)]
     struct Exported {
@@ -235,7 +221,7 @@ fn postgres_dump(database_url: &str, to: &Path) -> Result<Snapshot, String> {
         .get_result::<Exported>(&mut conn)
         .map_err(|e| format!("cannot export a snapshot: {e}"))?
         .id;
-    let (head, reports) = contents(&mut conn)?;
+    let head = head_of(&mut conn)?;
     let target = to.join(POSTGRES_DUMP);
     crate::private_fs::create_new(&target).map_err(|e| format!("cannot create {}: {e}", target.display()))?;
     let out = std::process::Command::new("pg_dump")
@@ -248,7 +234,7 @@ fn postgres_dump(database_url: &str, to: &Path) -> Result<Snapshot, String> {
     if !out.status.success() {
         return Err(format!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
     }
-    Ok((POSTGRES_DUMP.to_owned(), head, reports))
+    Ok((POSTGRES_DUMP.to_owned(), head))
 }
 
 fn hash_file(dir: &Path, rel: &str) -> Result<FileEntry, String> {

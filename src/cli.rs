@@ -343,7 +343,7 @@ fn audit_verify(settings: &Settings) -> Result<ExitCode, String> {
 
 fn backup(settings: &Settings, to: &std::path::Path) -> Result<ExitCode, String> {
     let now = crate::clock::now_text();
-    let m = crate::backup::backup(&settings.database_url, &settings.data_dir, to, &now)?;
+    let m = crate::backup::backup(&settings.database_url, to, &now)?;
     println!(
         "backup in {}: {} file(s), audit head at event {} (master key not included: keep it apart)",
         to.display(),

@@ -362,7 +362,7 @@ pub fn companions(conn: &mut DbConn, data_dir: &std::path::Path) -> Result<Compa
         let s = admin_of(party);
         let q = input(json!({"title": title, "period": "2026", "language": "es"}))?;
         let received = crate::files::received_from_bytes(&tmp, PDF)?;
-        let r = crate::reports::store(conn, &s, &ctx(), q, received, data_dir)?;
+        let r = crate::reports::store(conn, &s, &ctx(), q, received)?;
         if publish {
             crate::reports::publish(
                 conn,

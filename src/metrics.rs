@@ -146,7 +146,13 @@ pub struct Metrics {
     rebuilt: Counter,
     lag: Gauge<f64, AtomicU64>,
     dirty: Gauge,
+    stored: Family<KindLabels, Gauge>,
     store: Family<StoreLabels, Gauge>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: &'static str,
 }
 
 fn latency_histogram() -> Histogram {
@@ -177,6 +183,7 @@ impl Metrics {
             rebuilt: Counter::default(),
             lag: Gauge::default(),
             dirty: Gauge::default(),
+            stored: Family::default(),
             store: Family::default(),
         };
         let r = &mut m.registry;
@@ -234,7 +241,8 @@ impl Metrics {
             m.lag.clone(),
         );
         r.register("stats_dirty_partitions", "Statistics partitions waiting for compaction", m.dirty.clone());
-        r.register("file_store_bytes", "Bytes in this node's file store, by area", m.store.clone());
+        r.register("stored_file_bytes", "Bytes of uploaded files stored in the database, by kind", m.stored.clone());
+        r.register("file_store_bytes", "Bytes in this node's file store (DATA_DIR/files), by area", m.store.clone());
         m
     }
 
@@ -294,6 +302,9 @@ impl Metrics {
             self.dirty.set(dirty);
             self.lag.set(lag.as_secs_f64());
         }
+        for (kind, bytes) in &s.stored {
+            self.stored.get_or_create(&KindLabels { kind }).set(*bytes);
+        }
         for (area, bytes) in &s.store {
             self.store.get_or_create(&StoreLabels { area }).set(i64::try_from(*bytes).unwrap_or(i64::MAX));
         }
@@ -316,7 +327,9 @@ pub struct Snapshot {
     /// Partitions waiting for compaction and the age of the oldest change; `None` if the
     /// database could not be read.
     pub stats: Option<(i64, Duration)>,
-    /// Bytes per area of the file store.
+    /// Bytes of files stored in the database, by kind (`report`, `alert_image`).
+    pub stored: Vec<(&'static str, i64)>,
+    /// Bytes per area of this node's file store (uploads being received).
     pub store: Vec<(&'static str, u64)>,
 }
 
@@ -338,7 +351,8 @@ impl diesel::r2d2::HandleEvent for PoolEvents {
     }
 }
 
-/// Bytes under each area of a file store directory (`files/reports`, `files/tmp`, the rest).
+/// Bytes under each area of a file store directory (`files/tmp`, `files/reports` of older
+/// versions, the rest).
 pub fn store_bytes(files: &std::path::Path) -> Vec<(&'static str, u64)> {
     fn walk(dir: &std::path::Path) -> u64 {
         let Ok(entries) = std::fs::read_dir(dir) else { return 0 };

@@ -51,6 +51,10 @@ impl Application {
             crate::admin::bootstrap::initial_admin(&mut conn, &settings.data_dir)?;
             crate::cases::store::ensure_views_current(&mut conn).map_err(|e| e.to_string())?;
             crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
+            let moved = crate::reports::import_files(&mut conn, &settings.data_dir).map_err(|e| e.to_string())?;
+            if moved > 0 {
+                tracing::info!(reports = moved, "moved report files of an older version into the database");
+            }
             crate::audit::tree::ensure_built(&mut conn).map_err(|e| e.to_string())?;
         }
         let audit = AuditWriter::start(db.clone(), metrics.clone());
@@ -236,10 +240,26 @@ fn metrics_server(listener: TcpListener, state: web::Data<AppState>) -> Result<(
 /// One scrape: the figures read now (pool, statistics backlog, file store), then everything.
 async fn scrape(state: web::Data<AppState>) -> actix_web::HttpResponse {
     let (pool_open, pool_idle) = state.db.pool_state();
-    let stats = state.db.run(crate::statistics::store::backlog).await.ok();
+    let read = state
+        .db
+        .run(|c| {
+            let backlog = crate::statistics::store::backlog(c)?;
+            let stored = vec![
+                ("report", crate::reports::stored_bytes(c)?),
+                ("alert_image", crate::alerts::images::stored_bytes(c)?),
+            ];
+            Ok((backlog, stored))
+        })
+        .await
+        .ok();
+    let (stats, stored) = match read {
+        Some((backlog, stored)) => (Some(backlog), stored),
+        None => (None, vec![]),
+    };
     let files = state.settings.data_dir.join("files");
     let store = web::block(move || crate::metrics::store_bytes(&files)).await.unwrap_or_default();
-    let snapshot = crate::metrics::Snapshot { pool_open, pool_idle, pool_max: state.db.max_size(), stats, store };
+    let snapshot =
+        crate::metrics::Snapshot { pool_open, pool_idle, pool_max: state.db.max_size(), stats, stored, store };
     state.metrics.observe(&snapshot);
     actix_web::HttpResponse::Ok()
         .content_type(crate::metrics::CONTENT_TYPE)

@@ -159,3 +159,9 @@ pub fn delete(
         Ok(())
     })
 }
+
+/// Bytes of every specimen image stored (metrics).
+pub fn stored_bytes(conn: &mut DbConn) -> Result<i64, ApiError> {
+    let sum = diesel::dsl::sql::<diesel::sql_types::BigInt>("COALESCE(CAST(SUM(size_bytes) AS BIGINT), 0)");
+    Ok(i::table.select(sum).get_result(conn)?)
+}

@@ -1,5 +1,6 @@
-//! Country activity reports (R13): upload (streamed to the data directory while hashed), list,
-//! metadata, streamed download, publication to observers by the ST, deletion.
+//! Country activity reports (R13): upload (streamed to a temporary file while hashed, then
+//! stored in the database), list, metadata, streamed download, publication to observers by the
+//! ST, deletion.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
@@ -46,7 +47,7 @@ pub async fn upload(
     .await;
     let received = refusal(&state, &p, "report_upload", OBJECT, None, r).await?;
     let ctx = p.ctx.clone();
-    let r = state.db.run(move |c| service::store(c, &s, &ctx, q, received, &data_dir)).await;
+    let r = state.db.run(move |c| service::store(c, &s, &ctx, q, received)).await;
     let info = refusal(&state, &p, "report_upload", OBJECT, None, r).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/reports/{}", info.report_id)))
@@ -113,10 +114,9 @@ pub async fn download(
 
 /// A report's file as a download, audited (the API's and the console's one path).
 pub async fn file_of(state: &AppState, p: &Principal, id: String) -> Result<HttpResponse, ApiError> {
-    let (s, ctx) = (p.subject(), p.ctx.clone());
-    let (id2, data_dir) = (id.clone(), state.settings.data_dir.clone());
-    let r = state.db.run(move |c| service::open(c, &s, &ctx, &id2, &data_dir)).await;
-    let (info, file, ev) = refusal(state, p, "report_download", OBJECT, Some(&id), r).await?;
+    let (s, ctx, id2) = (p.subject(), p.ctx.clone(), id.clone());
+    let r = state.db.run(move |c| service::open(c, &s, &ctx, &id2)).await;
+    let (info, ev) = refusal(state, p, "report_download", OBJECT, Some(&id), r).await?;
     audited_read(state, ev).await?;
     let kind = info.doc_type();
     Ok(HttpResponse::Ok()
@@ -126,7 +126,7 @@ pub async fn file_of(state: &AppState, p: &Principal, id: String) -> Result<Http
             format!("attachment; filename=\"report-{}.{}\"", info.report_id, kind.as_str()),
         ))
         .insert_header((header::ETAG, format!("\"{}\"", info.sha256)))
-        .body(crate::files::file_body(file, info.size_bytes as u64)))
+        .body(service::content(state.db.clone(), info.report_id.clone(), info.size_bytes as u64)))
 }
 
 /// Publish a report to observers or withdraw the publication (ST administrators).
@@ -159,8 +159,8 @@ pub async fn publish(
 #[delete("/api/v1/reports/{id}")]
 pub async fn remove(state: web::Data<AppState>, p: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let (s, ctx, id) = (p.subject(), p.ctx.clone(), id.into_inner());
-    let (id2, data_dir) = (id.clone(), state.settings.data_dir.clone());
-    let r = state.db.run(move |c| service::delete(c, &s, &ctx, &id2, &data_dir)).await;
+    let id2 = id.clone();
+    let r = state.db.run(move |c| service::delete(c, &s, &ctx, &id2)).await;
     refusal(&state, &p, "report_delete", OBJECT, Some(&id), r).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -502,6 +502,17 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(document_alerts, document_alert_shares, document_alert_images);
 
+// A report's content in chunks (migration 2026-12-08-000016_report_contents).
+diesel::table! {
+    country_report_chunks (report_id, seq) {
+        report_id -> Text,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(country_reports, country_report_chunks);
+
 diesel::table! {
     legislation_entries (country, topic) {
         country -> Text,

@@ -5,11 +5,10 @@
 
 pub mod sniff;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use actix_web::body::SizedStream;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 
 use crate::error::{ApiError, FieldError};
 
@@ -80,34 +79,19 @@ pub async fn read_limited(mut payload: web::Payload, declared: Option<u64>, limi
     Ok(body)
 }
 
-/// A body received into a temporary file. The file is removed when this is dropped unless it
-/// was moved into place with `persist`.
+/// A body received into a temporary file, removed when this is dropped (its content is stored
+/// in the database before that).
 pub struct Received {
     pub path: PathBuf,
     pub size: u64,
     pub sha256: String,
     /// The first bytes of the body (for type sniffing).
     pub head: Vec<u8>,
-    kept: bool,
-}
-
-impl Received {
-    /// Move the file to `dest` (same file system: the data directory).
-    pub fn persist(&mut self, dest: &Path) -> Result<(), ApiError> {
-        if let Some(dir) = dest.parent() {
-            crate::private_fs::create_dir(dir).map_err(io_error)?;
-        }
-        std::fs::rename(&self.path, dest).map_err(io_error)?;
-        self.kept = true;
-        Ok(())
-    }
 }
 
 impl Drop for Received {
     fn drop(&mut self) {
-        if !self.kept {
-            let _ = std::fs::remove_file(&self.path);
-        }
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
@@ -134,7 +118,6 @@ pub fn received_from_bytes(tmp_dir: &Path, bytes: &[u8]) -> Result<Received, Api
         size: bytes.len() as u64,
         sha256: crate::audit::chain::hex(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref()),
         head: bytes[..bytes.len().min(HEAD)].to_vec(),
-        kept: false,
     };
     f.write_all(bytes).and_then(|_| f.sync_all()).map_err(io_error)?;
     Ok(received)
@@ -164,7 +147,7 @@ pub async fn receive_to_file(
     crate::private_fs::create_dir(tmp_dir).map_err(io_error)?;
     let path = tmp_dir.join(format!("upload-{}", uuid::Uuid::new_v4().simple()));
     let file = crate::private_fs::create_new(&path).map_err(io_error)?;
-    let mut received = Received { path, size: 0, sha256: String::new(), head: Vec::with_capacity(HEAD), kept: false };
+    let mut received = Received { path, size: 0, sha256: String::new(), head: Vec::with_capacity(HEAD) };
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     let mut file = Some(file);
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
@@ -204,29 +187,4 @@ pub async fn receive_to_file(
     }
     received.sha256 = crate::audit::chain::hex(ctx.finish().as_ref());
     Ok(received)
-}
-
-/// A file on disk as a response body of known length, read chunk by chunk on the blocking pool:
-/// never more than one chunk of it in memory.
-pub fn file_body(
-    file: std::fs::File,
-    size: u64,
-) -> SizedStream<impl futures_util::Stream<Item = Result<Bytes, std::io::Error>>> {
-    let stream = futures_util::stream::unfold(Some(file), |state| async move {
-        let mut file = state?;
-        let read = web::block(move || {
-            let mut buf = vec![0u8; CHUNK];
-            let n = file.read(&mut buf)?;
-            buf.truncate(n);
-            Ok::<_, std::io::Error>((file, buf))
-        })
-        .await;
-        match read {
-            Ok(Ok((_, buf))) if buf.is_empty() => None,
-            Ok(Ok((file, buf))) => Some((Ok(Bytes::from(buf)), Some(file))),
-            Ok(Err(e)) => Some((Err(e), None)),
-            Err(_) => Some((Err(std::io::Error::other("blocking pool unavailable")), None)),
-        }
-    });
-    SizedStream::new(size, stream)
 }

@@ -1,9 +1,12 @@
 //! Country activity reports (R13): a country uploads its report (PDF, DOCX or ODT, recognised by
 //! content; size-limited; SHA-256 recorded) with title, period and language; members read and
-//! download; the ST publishes a report to observers. The file lives in the data directory
-//! (`files/reports/<id>`), received and sent as a stream; the metadata row and the file are
-//! committed together (on any failure nothing is left behind).
+//! download; the ST publishes a report to observers. A body is received into a temporary file
+//! of the data directory (hashed and sniffed there), then stored in the database in chunks of
+//! 1 MiB in the transaction of its metadata row (on any failure nothing is left behind), and sent
+//! back as a stream of those chunks. So every node serves every report, and a backup of the
+//! database holds them; files of reports stored by older versions are moved in at start-up.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use diesel::prelude::*;
@@ -12,8 +15,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::access::{PartyKind, Subject, resources as rules};
 use crate::audit::{self, Event, Outcome, RequestContext};
-use crate::db::DbConn;
-use crate::db::schema::country_reports as r;
+use crate::db::schema::{country_report_chunks as ch, country_reports as r};
+use crate::db::{Db, DbConn};
 use crate::error::{ApiError, FieldError};
 use crate::files::Received;
 use crate::files::sniff::{self, DocType};
@@ -88,6 +91,10 @@ pub fn check_upload(s: &Subject, q: &ReportUpload) -> Result<(), ApiError> {
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
+/// Bytes per stored chunk of a report: a download holds one in memory at a time.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Where older versions kept a report's file (moved into the database by `import_files`).
 fn file_path(data_dir: &Path, id: &str) -> PathBuf {
     data_dir.join("files").join("reports").join(id)
 }
@@ -96,15 +103,14 @@ pub fn tmp_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("files").join("tmp")
 }
 
-/// Decide the type of a received file and store it with its metadata (one transaction; the
-/// file is moved into place inside it and removed again if the transaction does not commit).
+/// Decide the type of a received file and store it with its metadata, in one transaction (the
+/// temporary file goes when `received` is dropped).
 pub fn store(
     conn: &mut DbConn,
     s: &Subject,
     ctx: &RequestContext,
     q: ReportUpload,
-    mut received: Received,
-    data_dir: &Path,
+    received: Received,
 ) -> Result<ReportInfo, ApiError> {
     check_upload(s, &q)?;
     let kind = {
@@ -112,8 +118,7 @@ pub fn store(
         sniff::sniff_document(&received.head, &mut f, received.size).ok_or(ApiError::UnsupportedMediaType)?
     };
     let id = uuid::Uuid::now_v7().to_string();
-    let dest = file_path(data_dir, &id);
-    let result = audit::write(conn, |conn, events| {
+    audit::write(conn, |conn, events| {
         let now = crate::clock::now_text();
         diesel::insert_into(r::table)
             .values((
@@ -125,21 +130,90 @@ pub fn store(
                 r::file_type.eq(kind.as_str()),
                 r::size_bytes.eq(received.size as i64),
                 r::sha256.eq(&received.sha256),
-                r::storage_key.eq(format!("reports/{id}")),
+                r::storage_key.eq("database"),
                 r::published_to_observers.eq(false),
                 r::created_at.eq(&now),
                 r::created_by.eq(&s.user_id),
             ))
             .execute(conn)?;
+        let file = std::fs::File::open(&received.path).map_err(crate::files::io_error)?;
+        let (size, sha256) = write_chunks(conn, &id, file)?;
+        if size != received.size || sha256 != received.sha256 {
+            tracing::error!(report = %id, "a received report changed on disk before it was stored");
+            return Err(ApiError::Internal);
+        }
         let info = load(conn, &id)?.ok_or(ApiError::Internal)?;
         events.push(event(ctx, "report_upload", &info));
-        received.persist(&dest)?;
         Ok(info)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&dest);
+    })
+}
+
+/// Store `content` as the chunks of report `id`: its size and SHA-256 as stored.
+fn write_chunks(conn: &mut DbConn, id: &str, mut content: impl Read) -> Result<(u64, String), ApiError> {
+    let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+    let (mut size, mut seq) = (0u64, 0i32);
+    loop {
+        let mut buf = Vec::with_capacity(CHUNK_BYTES);
+        (&mut content).take(CHUNK_BYTES as u64).read_to_end(&mut buf).map_err(crate::files::io_error)?;
+        if buf.is_empty() {
+            break;
+        }
+        digest.update(&buf);
+        size += buf.len() as u64;
+        diesel::insert_into(ch::table)
+            .values((ch::report_id.eq(id), ch::seq.eq(seq), ch::data.eq(&buf)))
+            .execute(conn)?;
+        seq += 1;
     }
-    result
+    Ok((size, crate::digest::hex(digest.finish().as_ref())))
+}
+
+/// The content of report `id` as a response body, streamed chunk by chunk (each read in a
+/// statement of its own, so a download holds no connection between chunks).
+pub fn content(
+    db: Db,
+    id: String,
+    size: u64,
+) -> actix_web::body::SizedStream<impl futures_util::Stream<Item = Result<actix_web::web::Bytes, std::io::Error>>> {
+    let chunks = futures_util::stream::unfold(Some(0i32), move |seq| {
+        let (db, id) = (db.clone(), id.clone());
+        async move {
+            let seq = seq?;
+            let read = db
+                .run(move |c| Ok(ch::table.find((id, seq)).select(ch::data).get_result::<Vec<u8>>(c).optional()?))
+                .await;
+            match read {
+                Ok(Some(data)) => Some((Ok(actix_web::web::Bytes::from(data)), Some(seq + 1))),
+                Ok(None) => None,
+                Err(_) => Some((Err(std::io::Error::other("a report chunk could not be read")), None)),
+            }
+        }
+    });
+    actix_web::body::SizedStream::new(size, chunks)
+}
+
+/// Move the files of reports stored by older versions (`files/reports/<id>`) into the database,
+/// each checked against its recorded SHA-256; run at start-up by every node (a report whose file
+/// another node holds is moved in by that node). Returns how many were moved.
+pub fn import_files(conn: &mut DbConn, data_dir: &Path) -> Result<usize, ApiError> {
+    let pending: Vec<(String, String)> = r::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(ch::table.filter(ch::report_id.eq(r::id)))))
+        .filter(r::size_bytes.gt(0))
+        .select((r::id, r::sha256))
+        .load(conn)?;
+    let mut moved = 0;
+    for (id, sha256) in pending {
+        let path = file_path(data_dir, &id);
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        if crate::digest::sha256_hex(&bytes) != sha256 {
+            tracing::error!(report = %id, "a report file does not match its recorded SHA-256; left where it is");
+            continue;
+        }
+        crate::db::transaction(conn, |c| write_chunks(c, &id, bytes.as_slice()))?;
+        let _ = std::fs::remove_file(&path);
+        moved += 1;
+    }
+    Ok(moved)
 }
 
 fn event(ctx: &RequestContext, action: &str, info: &ReportInfo) -> Event {
@@ -168,18 +242,17 @@ pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Re
     Ok((info, ev))
 }
 
-/// The report's file on disk, for a download by `s`, with the read event.
-pub fn open(
-    conn: &mut DbConn,
-    s: &Subject,
-    ctx: &RequestContext,
-    id: &str,
-    data_dir: &Path,
-) -> Result<(ReportInfo, std::fs::File, Event), ApiError> {
+/// A report for a download by `s` (its content is then streamed by `content`), with the read
+/// event. A report of an older version whose file was not moved in yet is unavailable (503).
+pub fn open(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Result<(ReportInfo, Event), ApiError> {
     let info = visible(conn, s, id)?;
-    let file = std::fs::File::open(file_path(data_dir, id)).map_err(crate::files::io_error)?;
+    let stored =
+        diesel::select(diesel::dsl::exists(ch::table.filter(ch::report_id.eq(id)))).get_result::<bool>(conn)?;
+    if !stored && info.size_bytes > 0 {
+        return Err(ApiError::Unavailable);
+    }
     let ev = event(ctx, "report_download", &info);
-    Ok((info, file, ev))
+    Ok((info, ev))
 }
 
 /// Filters of the report list.
@@ -250,19 +323,22 @@ pub fn publish(
     })
 }
 
-/// Delete a report and its file (the uploading party's officers and administrators).
-pub fn delete(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str, data_dir: &Path) -> Result<(), ApiError> {
+/// Delete a report and its content (the uploading party's officers and administrators).
+pub fn delete(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Result<(), ApiError> {
     audit::write(conn, |conn, events| {
         let info = visible(conn, s, id)?;
         if !rules::may_delete_report(s, &info.meta()) {
             return Err(ApiError::Forbidden);
         }
+        diesel::delete(ch::table.filter(ch::report_id.eq(id))).execute(conn)?;
         diesel::delete(r::table.find(id)).execute(conn)?;
         events.push(event(ctx, "report_delete", &info));
         Ok(())
-    })?;
-    if let Err(e) = std::fs::remove_file(file_path(data_dir, id)) {
-        tracing::warn!(error = %e, report = id, "the deleted report's file could not be removed");
-    }
-    Ok(())
+    })
+}
+
+/// Bytes of every report stored (metrics).
+pub fn stored_bytes(conn: &mut DbConn) -> Result<i64, ApiError> {
+    let sum = diesel::dsl::sql::<diesel::sql_types::BigInt>("COALESCE(CAST(SUM(size_bytes) AS BIGINT), 0)");
+    Ok(r::table.select(sum).get_result(conn)?)
 }

@@ -92,9 +92,13 @@ async fn a_backup_taken_under_writes_restores_everything_acknowledged_before_it(
     // A damaged backup is refused before anything is written.
     let damaged = std::env::temp_dir().join(format!("enlace-backup-{}", uuid::Uuid::new_v4().simple()));
     copy_tree(&backup_dir, &damaged);
-    let victim = damaged.join(format!("files/reports/{report_id}"));
+    // The database copy (which holds the report) with one bit flipped.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(damaged.join("manifest.json")).unwrap()).unwrap();
+    let victim = damaged.join(manifest["files"][0]["path"].as_str().unwrap());
     let mut bytes = std::fs::read(&victim).unwrap();
-    bytes[1000] ^= 1;
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
     std::fs::write(&victim, bytes).unwrap();
     let refused = restore(&damaged);
     assert!(!refused.status.success() && text(&refused).contains("damaged"), "{}", text(&refused));

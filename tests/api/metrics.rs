@@ -163,7 +163,9 @@ async fn metrics_count_what_happened_and_name_no_one() {
 
     assert!(value(&samples, "enlace_stats_compaction_passes_total", &[("outcome", "ran")]) >= 1.0);
     assert_eq!(value(&samples, "enlace_stats_compaction_lag_seconds", &[]), 0.0);
-    assert_eq!(value(&samples, "enlace_file_store_bytes", &[("area", "reports")]), 10_000.0);
+    assert_eq!(value(&samples, "enlace_stored_file_bytes", &[("kind", "report")]), 10_000.0);
+    assert_eq!(value(&samples, "enlace_stored_file_bytes", &[("kind", "alert_image")]), 0.0);
+    assert_eq!(value(&samples, "enlace_file_store_bytes", &[("area", "tmp")]), 0.0, "no upload left behind");
 
     // Nothing a request named: no id, no path it chose, no username, no password.
     for secret in [&case_id, &unknown, &stray, &target.username, &officer.username, wrong, &target.password] {

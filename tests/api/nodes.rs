@@ -2,7 +2,8 @@
 //! (its own data directory each, the same master key), as behind a load balancer, and requests
 //! alternate between them. A session opened on one works on the other; a user disabled, or a
 //! role removed, on one is refused on the other at the next request; sign-in throttling counts
-//! the failures of both; the same `Idempotency-Key` sent to both at once creates one case;
+//! the failures of both; a report uploaded through one is downloaded through the other; the same
+//! `Idempotency-Key` sent to both at once creates one case;
 //! concurrent writes on both make one audit chain that verifies.
 
 use diesel::prelude::*;
@@ -27,6 +28,16 @@ async fn two_nodes_on_one_database_behave_as_one_service() {
 
     // A session opened on one node works on the other.
     assert_eq!(two.get("/api/v1/me", Some(&officer.token)).await.status, 200);
+
+    // A report uploaded through one node is downloaded through the other, byte for byte.
+    let report = crate::reports::pdf(3 * 1024 * 1024 + 5);
+    let upload = "/api/v1/reports?title=Informe&period=2026-S1&language=es";
+    let up = one.upload("POST", upload, &officer.token, "application/pdf", report.clone()).await;
+    assert_eq!(up.status, 201, "{}", up.text());
+    let file = format!("/api/v1/reports/{}/file", up.json()["report_id"].as_str().unwrap());
+    let down = two.get(&file, Some(&officer.token)).await;
+    assert_eq!(down.status, 200, "{}", down.text());
+    assert!(down.body == report, "the other node serves the same bytes");
 
     // A role removed on one node is refused on the other at the next request.
     let writer = one.user("GT", &[Role::Officer, Role::Analyst]).await;

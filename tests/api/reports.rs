@@ -75,9 +75,13 @@ pub fn pdf(n: usize) -> Vec<u8> {
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
+/// Stored report content: chunks in the database, plus any file left in the data directory.
 fn stored_files(app: &TestApp) -> usize {
+    use diesel::prelude::*;
+    use enlace::db::schema::country_report_chunks as ch;
     let count = |d: &str| std::fs::read_dir(app.data_dir.join(d)).map(|r| r.count()).unwrap_or(0);
-    count("files/reports") + count("files/tmp")
+    let chunks: i64 = ch::table.count().get_result(&mut app.conn()).unwrap();
+    chunks as usize + count("files/reports") + count("files/tmp")
 }
 
 fn q(title: &str) -> String {
@@ -232,4 +236,45 @@ async fn a_20_mb_report_is_streamed_in_and_out() {
     assert!(chunks > 1, "streamed in chunks");
     let got: String = ctx.finish().as_ref().iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(got, expected);
+}
+
+/// A report file kept in the data directory by an older version is moved into the database at
+/// the next start (checked against its recorded SHA-256) and served as before; until then, a
+/// download is refused 503, never an empty or partial file.
+#[actix_web::test]
+async fn report_files_of_an_older_version_move_into_the_database() {
+    use diesel::prelude::*;
+    use enlace::db::schema::country_report_chunks as ch;
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let body = pdf(2 * 1024 * 1024 + 17);
+    let res = app.upload("POST", &q("Informe"), &gt.token, "application/pdf", body.clone()).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = res.json()["report_id"].as_str().unwrap().to_owned();
+    let stored: i64 = ch::table.filter(ch::report_id.eq(&id)).count().get_result(&mut app.conn()).unwrap();
+    assert_eq!(stored, 3, "2 MiB and 17 bytes in chunks of 1 MiB");
+
+    // As an older version left it: the content in a file, none in the database.
+    diesel::delete(ch::table.filter(ch::report_id.eq(&id))).execute(&mut app.conn()).unwrap();
+    let file = format!("/api/v1/reports/{id}/file");
+    assert_eq!(app.get(&file, Some(&gt.token)).await.status, 503, "no content yet: unavailable");
+    let legacy = app.data_dir.join("files/reports").join(&id);
+    std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+    std::fs::write(&legacy, &body).unwrap();
+    // A damaged file of another report is left where it is, never imported.
+    let other = app.upload("POST", &q("Otro"), &gt.token, "application/pdf", pdf(5000)).await;
+    let other_id = other.json()["report_id"].as_str().unwrap().to_owned();
+    diesel::delete(ch::table.filter(ch::report_id.eq(&other_id))).execute(&mut app.conn()).unwrap();
+    let damaged = app.data_dir.join("files/reports").join(&other_id);
+    let mut bytes = pdf(5000);
+    bytes[100] ^= 1;
+    std::fs::write(&damaged, bytes).unwrap();
+
+    let app = app.restart(|_| {}).await;
+    let res = app.get(&file, Some(&gt.token)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(res.body == body, "the moved report comes back byte for byte");
+    assert!(!legacy.exists(), "the file is gone once its content is in the database");
+    assert!(damaged.exists(), "a file that does not match its SHA-256 stays");
+    assert_eq!(app.get(&format!("/api/v1/reports/{other_id}/file"), Some(&gt.token)).await.status, 503);
 }

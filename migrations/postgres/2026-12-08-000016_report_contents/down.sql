@@ -1,0 +1,1 @@
+DROP TABLE country_report_chunks;
