@@ -319,6 +319,7 @@ fn bench_cases() {
         ..Layer::default()
     };
     let settings = Settings::resolve(layer, None).unwrap();
+    let master = settings.master_key().unwrap();
     actix_web::rt::System::new().block_on(async move {
         let app = enlace::server::Application::build(settings).unwrap();
         let base = format!("https://localhost:{}", app.port());
@@ -429,7 +430,8 @@ fn bench_cases() {
         };
         let started = Instant::now();
         let target = std::env::var("ENLACE_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000usize);
-        let added = enlace::demo::cases(&mut conn, target.saturating_sub(existing as usize), 42, false).unwrap();
+        let idx = enlace::reindex::open_blind_index(&mut conn, &master).unwrap();
+        let added = enlace::demo::cases(&mut conn, &idx, target.saturating_sub(existing as usize), 42, false).unwrap();
         println!(
             "cases seeded {added} more typical cases with the demo generator in {:.1} s",
             started.elapsed().as_secs_f64()
@@ -493,6 +495,7 @@ fn bench_stats() {
         ..Layer::default()
     };
     let settings = Settings::resolve(layer, None).unwrap();
+    let master = settings.master_key().unwrap();
     actix_web::rt::System::new().block_on(async move {
         let app = enlace::server::Application::build(settings).unwrap();
         let base = format!("https://localhost:{}", app.port());
@@ -500,9 +503,10 @@ fn bench_stats() {
         let mut conn = enlace::db::establish(&url).unwrap();
         let pw = format!("benchmark secret {}", uuid::Uuid::new_v4().simple());
         enlace::admin::bootstrap::create_user(&mut conn, "MX", &[Role::Analyst], "mx.bench", &pw, false).unwrap();
-        enlace::demo::policies(&mut conn).unwrap();
+        let idx = enlace::reindex::open_blind_index(&mut conn, &master).unwrap();
+        enlace::demo::policies(&mut conn, &idx).unwrap();
         let started = Instant::now();
-        let n = enlace::demo::cases(&mut conn, target, 7, false).unwrap();
+        let n = enlace::demo::cases(&mut conn, &idx, target, 7, false).unwrap();
         println!(
             "stats {}: seeded {n} cases (one in five fully filled) in {:.1} s",
             backend(&url),

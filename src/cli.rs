@@ -457,6 +457,10 @@ fn rewrap(settings: &Settings, new_file: &std::path::Path) -> Result<ExitCode, S
             crate::audit::checkpoints::reseal(c, &id, &new.seal(&old.open(&sealed)?)?)?;
             n += 1;
         }
+        if let Some(sealed) = crate::matching::index::sealed_key(c)? {
+            crate::matching::index::reseal(c, &new.seal(&old.open(&sealed)?)?)?;
+            n += 1;
+        }
         Ok(n)
     })
     .map_err(|e| format!("{e} (is the current master key the one the keys were sealed with?)"))?;
@@ -523,16 +527,18 @@ fn demo(settings: &Settings, cases: usize, seed: u64, full: bool, force: bool) -
         None => {}
     }
     let seeded_before = crate::demo::mark(&mut conn).map_err(|e| e.to_string())?;
-    crate::auth::tokens::ensure_key(&mut conn, &settings.master_key()?).map_err(|e| e.to_string())?;
+    let master = settings.master_key()?;
+    crate::auth::tokens::ensure_key(&mut conn, &master).map_err(|e| e.to_string())?;
+    let idx = crate::reindex::open_blind_index(&mut conn, &master).map_err(|e| e.to_string())?;
     let credentials = crate::demo::users(&mut conn)?;
-    crate::demo::policies(&mut conn).map_err(|e| e.to_string())?;
+    crate::demo::policies(&mut conn, &idx).map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
-    let n = crate::demo::cases(&mut conn, cases, seed, full).map_err(|e| e.to_string())?;
+    let n = crate::demo::cases(&mut conn, &idx, cases, seed, full).map_err(|e| e.to_string())?;
     println!("{n} demo cases stored in {:.1} s", started.elapsed().as_secs_f64());
     if seeded_before {
         println!("the companion resources (alerts, directory, …) were seeded by an earlier run");
     } else {
-        let c = crate::demo::companions(&mut conn, &settings.data_dir).map_err(|e| e.to_string())?;
+        let c = crate::demo::companions(&mut conn, &idx, &settings.data_dir).map_err(|e| e.to_string())?;
         println!(
             "{} alerts with {} images, {} directory entries, {} entry requirements, {} reports (1 published to \
              observers), {} legislation entries",

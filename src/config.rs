@@ -99,6 +99,12 @@ pub struct Layer {
     /// country may cancel it, in hours [default: 72].
     #[arg(long, env = "ENLACE_RECOVERY_DELAY_HOURS")]
     pub recovery_delay_hours: Option<u32>,
+    /// Identifiers one user may look for in hit/no-hit queries per UTC day [default: 200].
+    #[arg(long, env = "ENLACE_MATCH_QUOTA_USER")]
+    pub match_quota_user: Option<u32>,
+    /// Identifiers one country's users together may look for per UTC day [default: 2000].
+    #[arg(long, env = "ENLACE_MATCH_QUOTA_COUNTRY")]
+    pub match_quota_country: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -145,6 +151,8 @@ impl Layer {
             max_image_bytes: self.max_image_bytes.or(other.max_image_bytes),
             max_report_bytes: self.max_report_bytes.or(other.max_report_bytes),
             recovery_delay_hours: self.recovery_delay_hours.or(other.recovery_delay_hours),
+            match_quota_user: self.match_quota_user.or(other.match_quota_user),
+            match_quota_country: self.match_quota_country.or(other.match_quota_country),
             master_key_file: self.master_key_file.or(other.master_key_file),
         }
     }
@@ -189,6 +197,9 @@ pub struct Settings {
     pub max_report_bytes: u64,
     /// Waiting period of an administrator recovery, in hours.
     pub recovery_delay_hours: u32,
+    /// Daily quotas of hit/no-hit queries, in identifiers: per user and per country.
+    pub match_quota_user: u32,
+    pub match_quota_country: u32,
     /// The master key file given, if any (else DATA_DIR/master.key, created if missing).
     pub master_key_file: Option<PathBuf>,
 }
@@ -314,6 +325,14 @@ impl Settings {
         if !(1..=720).contains(&recovery_delay_hours) {
             return Err(bad("recovery_delay_hours", "must be between 1 and 720"));
         }
+        let match_quota_user = l.match_quota_user.unwrap_or(200);
+        let match_quota_country = l.match_quota_country.unwrap_or(2000);
+        if !(1..=1_000_000).contains(&match_quota_user) {
+            return Err(bad("match_quota_user", "must be between 1 and 1000000"));
+        }
+        if !(match_quota_user..=10_000_000).contains(&match_quota_country) {
+            return Err(bad("match_quota_country", "must be between match_quota_user and 10000000"));
+        }
         if l.metrics_bind.is_some_and(|m| m == bind && m.port() != 0) {
             return Err(bad("metrics_bind", "must differ from bind: metrics have a listener of their own"));
         }
@@ -341,6 +360,8 @@ impl Settings {
             max_image_bytes,
             max_report_bytes,
             recovery_delay_hours,
+            match_quota_user,
+            match_quota_country,
             master_key_file: l.master_key_file,
         })
     }

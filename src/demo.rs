@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::formato::catalog::Flag;
 use crate::formato::codes::CRM_MEMBERS;
 use crate::formato::sample;
+use crate::matching::index::BlindIndex;
 use crate::policy;
 
 /// A demo account and its password (printed once).
@@ -98,7 +99,7 @@ pub fn users(conn: &mut DbConn) -> Result<Vec<Credential>, String> {
 }
 
 /// Varied reservation policies: some countries reserve more than the catalog, some release.
-pub fn policies(conn: &mut DbConn) -> Result<(), ApiError> {
+pub fn policies(conn: &mut DbConn, idx: &BlindIndex) -> Result<(), ApiError> {
     let basis = |c: &str| format!("Ley de protección de datos de {c}, art. 12");
     for (i, c) in CRM_MEMBERS.iter().enumerate() {
         let fields = match i % 4 {
@@ -144,7 +145,12 @@ pub fn policies(conn: &mut DbConn) -> Result<(), ApiError> {
             party_kind: PartyKind::Member,
             roles: vec![Role::CountryAdmin],
         };
-        let update = policy::PolicyUpdate { include_in_statistics: i % 5 != 4, fields, effective_from: None };
+        let update = policy::PolicyUpdate {
+            include_in_statistics: i % 5 != 4,
+            fields,
+            matching: Default::default(),
+            effective_from: None,
+        };
         policy::update(
             conn,
             &actor,
@@ -153,7 +159,7 @@ pub fn policies(conn: &mut DbConn) -> Result<(), ApiError> {
             update,
             Some("*"),
             time::OffsetDateTime::now_utc(),
-            &crate::reindex::PolicyDependents,
+            &crate::reindex::PolicyDependents(idx),
         )?;
     }
     Ok(())
@@ -161,7 +167,7 @@ pub fn policies(conn: &mut DbConn) -> Result<(), ApiError> {
 
 /// Insert `count` cases spread over the member countries, `chunk` per transaction.
 /// `full` makes every case fully filled (else one in five is, the rest typical). Returns how many were stored.
-pub fn cases(conn: &mut DbConn, count: usize, seed: u64, full: bool) -> Result<usize, ApiError> {
+pub fn cases(conn: &mut DbConn, idx: &BlindIndex, count: usize, seed: u64, full: bool) -> Result<usize, ApiError> {
     const CHUNK: usize = 500;
     let mut rng = seed ^ 0x5EED;
     let mut policies = std::collections::HashMap::new();
@@ -206,7 +212,7 @@ pub fn cases(conn: &mut DbConn, count: usize, seed: u64, full: bool) -> Result<u
                     party_kind: PartyKind::Member,
                     roles: vec![Role::Officer],
                 };
-                crate::cases::service::insert_case(conn, &subject, &policies[country], &mut input)?;
+                crate::cases::service::insert_case(conn, idx, &subject, &policies[country], &mut input)?;
             }
             events.push(
                 Event::new(&ctx(), "demo_seed", "case", Outcome::Allowed)
@@ -310,7 +316,7 @@ fn input<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, ApiE
 /// The companion resources, through the same services as the API: per member country a
 /// network liaison in the directory, an entry requirement, legislation entries and a document
 /// alert with an image; a report of the ST published to observers and one of a country not.
-pub fn companions(conn: &mut DbConn, data_dir: &std::path::Path) -> Result<Companions, ApiError> {
+pub fn companions(conn: &mut DbConn, idx: &BlindIndex, data_dir: &std::path::Path) -> Result<Companions, ApiError> {
     use crate::registry::{directory, entry_requirements, legislation};
     let mut done = Companions::default();
     let a3 = |c: &str| crate::formato::codes::COUNTRIES.iter().find(|(a2, _)| *a2 == c).map(|(_, a3)| *a3);
@@ -349,7 +355,7 @@ pub fn companions(conn: &mut DbConn, data_dir: &std::path::Path) -> Result<Compa
             "security_features_notes": "Laminado sin hologramas (demo)"},
             "valid_until": "2099-12-31", "issuing_authority_notes": "Serie no emitida (demo)",
             "known_route_countries": [c, "MX"]});
-        let viewed = crate::alerts::create(conn, &s, &ctx(), input(alert)?)?;
+        let viewed = crate::alerts::create(conn, idx, &s, &ctx(), input(alert)?)?;
         done.alerts += 1;
         let id = viewed.view.as_value()["alert_id"].as_str().ok_or(ApiError::Internal)?.to_owned();
         crate::alerts::images::add(conn, &s, &ctx(), &id, crate::files::sniff::ImageType::Png, PNG_1X1.to_vec())?;

@@ -19,6 +19,8 @@
 //! - `precondition`: entity tags and `If-Match`, one implementation for every resource;
 //! - `private_fs`: the data directory and every file in it private to the service account;
 //! - `backup`: consistent online backups (database, files, manifest) and their restore;
+//! - `matching`: the keyed blind index of identifiers; `matches`: hit/no-hit queries on it;
+//!   `requests`: requests between countries; `feed`: what concerns each country;
 //! - `audit`: the tamper-evident audit log; `follow`: the verifier a country runs against it;
 //! - `api`: thin HTTP handlers and the OpenAPI document.
 
@@ -39,10 +41,13 @@ pub mod db;
 pub mod demo;
 pub mod digest;
 pub mod error;
+pub mod feed;
 pub mod files;
 pub mod follow;
 pub mod formato;
 pub mod json;
+pub mod matches;
+pub mod matching;
 pub mod metrics;
 pub mod paging;
 pub mod policy;
@@ -51,6 +56,7 @@ pub mod private_fs;
 pub mod registry;
 pub mod reindex;
 pub mod reports;
+pub mod requests;
 pub mod sealing;
 pub mod server;
 pub mod state;

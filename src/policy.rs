@@ -21,6 +21,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::access::cases::{PolicyEntry, Reservation, reservations};
+use crate::access::matching::Participation;
 use crate::access::{PartyKind, Role, Subject};
 use crate::audit::{self, Event, Outcome, RequestContext};
 use crate::db::DbConn;
@@ -59,6 +60,8 @@ pub struct Policy {
     pub include_in_statistics: bool,
     /// Overrides of the catalog defaults (reservable paths only).
     pub fields: Vec<PolicyEntry>,
+    /// Which identifiers of the country's cases and alerts take part in hit/no-hit matching.
+    pub matching: Participation,
     pub effective_from: Option<String>,
     pub updated_at: Option<String>,
 }
@@ -79,6 +82,7 @@ impl Policy {
             version: 0,
             include_in_statistics: true,
             fields: vec![],
+            matching: Participation::default(),
             effective_from: None,
             updated_at: None,
         }
@@ -96,6 +100,8 @@ pub struct PolicyDocument {
     pub include_in_statistics: bool,
     /// Overrides of the catalog defaults.
     pub fields: Vec<PolicyEntry>,
+    /// Which identifiers of the country's cases and alerts take part in hit/no-hit matching.
+    pub matching: Participation,
     /// Since when the version in force applies (absent for version 0).
     pub effective_from: Option<String>,
     /// When the version in force came into force (absent for version 0).
@@ -120,6 +126,10 @@ pub struct PolicyUpdate {
     /// Handling and evaluation codes are never reservable.
     #[schema(max_items = 1000)]
     pub fields: Vec<PolicyEntry>,
+    /// Which identifiers take part in hit/no-hit matching: the defaults (document numbers and
+    /// suspects' names take part, persons affected do not) when absent.
+    #[serde(default)]
+    pub matching: Participation,
     /// When this version takes effect (RFC 3339): now when absent; a later time schedules it
     /// (at most 366 days ahead), and it then takes effect by itself at that time.
     #[serde(default)]
@@ -167,13 +177,25 @@ pub struct PolicyVersion {
     pub created_by: String,
     pub include_in_statistics: bool,
     pub fields: Vec<PolicyEntry>,
+    pub matching: Participation,
 }
 
-/// What a stored version holds (older rows hold more keys, ignored here).
+/// What a stored version holds (older rows hold more keys, ignored here; versions written
+/// before matching existed hold the default participation).
 #[derive(Debug, Serialize, Deserialize)]
 struct Stored {
     include_in_statistics: bool,
     fields: Vec<PolicyEntry>,
+    #[serde(default)]
+    matching: Participation,
+}
+
+/// The participation stored with the policy in force ('' before matching existed: defaults).
+fn participation(text: &str) -> Result<Participation, ApiError> {
+    if text.is_empty() {
+        return Ok(Participation::default());
+    }
+    serde_json::from_str(text).map_err(|_| ApiError::Internal)
 }
 
 /// Only reservable paths take effect (a stored policy may predate a path becoming
@@ -184,7 +206,7 @@ fn effective_fields(fields: Vec<PolicyEntry>) -> Vec<PolicyEntry> {
 
 /// The policy in force for a country (catalog defaults when it has none yet).
 pub fn load(conn: &mut DbConn, party: &str) -> Result<Policy, ApiError> {
-    let row: Option<(i32, bool, String, String, String)> = reservation_policies::table
+    let row: Option<(i32, bool, String, String, String, String)> = reservation_policies::table
         .find(party)
         .select((
             reservation_policies::version,
@@ -192,15 +214,17 @@ pub fn load(conn: &mut DbConn, party: &str) -> Result<Policy, ApiError> {
             reservation_policies::entries,
             reservation_policies::updated_at,
             reservation_policies::effective_from,
+            reservation_policies::matching,
         ))
         .get_result(conn)
         .optional()?;
     Ok(match row {
-        Some((version, include, entries, updated_at, effective_from)) => Policy {
+        Some((version, include, entries, updated_at, effective_from, matching)) => Policy {
             party: party.to_owned(),
             version,
             include_in_statistics: include,
             fields: effective_fields(serde_json::from_str(&entries).map_err(|_| ApiError::Internal)?),
+            matching: participation(&matching)?,
             effective_from: Some(effective_from),
             updated_at: Some(updated_at),
         },
@@ -236,6 +260,7 @@ pub fn read(conn: &mut DbConn, party: &str) -> Result<(PolicyDocument, String), 
         version: policy.version,
         include_in_statistics: policy.include_in_statistics,
         fields: policy.fields,
+        matching: policy.matching,
         effective_from: policy.effective_from,
         updated_at: policy.updated_at,
         latest_version: latest,
@@ -308,6 +333,7 @@ pub fn version_of(conn: &mut DbConn, party: &str, n: i32) -> Result<Option<Polic
         created_by: info.created_by,
         include_in_statistics: stored.include_in_statistics,
         fields: stored.fields,
+        matching: stored.matching,
     }))
 }
 
@@ -468,7 +494,7 @@ pub fn update(
             f.legal_basis = f.legal_basis.as_ref().map(|b| b.trim().to_owned()).filter(|b| !b.is_empty());
         }
         fields.sort_by(|a, b| a.path.cmp(&b.path));
-        let stored = Stored { include_in_statistics: update.include_in_statistics, fields };
+        let stored = Stored { include_in_statistics: update.include_in_statistics, fields, matching: update.matching };
         // A scheduled version dated no earlier than this one will never apply.
         let superseded: Vec<i32> = pv::table
             .filter(pv::party_code.eq(party))
@@ -534,6 +560,7 @@ fn activate_party(
         pv::table.find((party, target)).select((pv::document, pv::effective_from, pv::created_by)).get_result(conn)?;
     let stored: Stored = serde_json::from_str(&document).map_err(|_| ApiError::Internal)?;
     let entries = serde_json::to_string(&stored.fields).map_err(|_| ApiError::Internal)?;
+    let matching = serde_json::to_string(&stored.matching).map_err(|_| ApiError::Internal)?;
     let values = (
         reservation_policies::version.eq(target),
         reservation_policies::include_in_statistics.eq(stored.include_in_statistics),
@@ -541,6 +568,7 @@ fn activate_party(
         reservation_policies::updated_at.eq(now),
         reservation_policies::updated_by.eq(&created_by),
         reservation_policies::effective_from.eq(&effective_from),
+        reservation_policies::matching.eq(&matching),
     );
     // Conditional on the version in force, so that two nodes activating at once apply it once.
     let updated = diesel::update(
@@ -569,6 +597,9 @@ fn activate_party(
     let recomputed = dependents.recompute(conn, party, &policy, now)?;
     let old: BTreeSet<String> = before.reservations(&[]).into_iter().map(|r| r.path).collect();
     let new: BTreeSet<String> = policy.reservations(&[]).into_iter().map(|r| r.path).collect();
+    if old != new {
+        crate::feed::policy_changed(conn, party, target, now)?;
+    }
     let mut details = serde_json::json!({
                 "version": target,
                 "previous_version": before.version,
@@ -577,6 +608,7 @@ fn activate_party(
                 "now_reserved": new.difference(&old).collect::<Vec<_>>(),
                 "now_shared": old.difference(&new).collect::<Vec<_>>(),
                 "include_in_statistics": policy.include_in_statistics,
+                "matching": policy.matching,
     });
     for (what, n) in recomputed {
         details[what] = n.into();

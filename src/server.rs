@@ -44,10 +44,12 @@ impl Application {
         let metrics = std::sync::Arc::new(crate::metrics::Metrics::new());
         let db = Db::open(&settings.database_url, settings.db_pool_size, Some(metrics.clone()))?;
         let master = std::sync::Arc::new(settings.master_key()?);
-        {
+        let matching = {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
             crate::auth::tokens::ensure_key(&mut conn, &master).map_err(|e| e.to_string())?;
             crate::audit::checkpoints::ensure_key(&mut conn, &master).map_err(|e| e.to_string())?;
+            let index = crate::reindex::open_blind_index(&mut conn, &master).map_err(|e| e.to_string())?;
+            let index = std::sync::Arc::new(index);
             crate::admin::bootstrap::initial_admin(&mut conn, &settings.data_dir)?;
             crate::cases::store::ensure_views_current(&mut conn).map_err(|e| e.to_string())?;
             crate::statistics::store::ensure_current(&mut conn).map_err(|e| e.to_string())?;
@@ -56,7 +58,8 @@ impl Application {
                 tracing::info!(reports = moved, "moved report files of an older version into the database");
             }
             crate::audit::tree::ensure_built(&mut conn).map_err(|e| e.to_string())?;
-        }
+            index
+        };
         let audit = AuditWriter::start(db.clone(), metrics.clone());
         let listener = TcpListener::bind(settings.bind).map_err(|e| format!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -112,6 +115,7 @@ impl Application {
             master,
             node: uuid::Uuid::new_v4().to_string(),
             metrics,
+            matching,
         });
         let weak = std::sync::Arc::downgrade(&state.clone().into_inner());
         if state.settings.stats_compaction_ms > 0 {
@@ -148,8 +152,7 @@ impl Application {
         // Reservation policy versions scheduled for a later time take effect by themselves.
         periodic("enlace-policy-schedule", std::time::Duration::from_secs(1), weak, |s| {
             let mut conn = s.db.conn()?;
-            let changed =
-                crate::policy::activate_due(&mut conn, &s.clock.now_text(), &crate::reindex::PolicyDependents)?;
+            let changed = crate::policy::activate_due(&mut conn, &s.clock.now_text(), &s.policy_dependents())?;
             if changed > 0 {
                 tracing::info!(countries = changed, "scheduled reservation policies took effect");
             }

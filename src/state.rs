@@ -28,6 +28,23 @@ pub struct AppState {
     pub node: String,
     /// This node's operational metrics (`--metrics-bind`).
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// The key of the blind indexes of hit/no-hit matching.
+    pub matching: std::sync::Arc<crate::matching::index::BlindIndex>,
+}
+
+impl AppState {
+    /// What a policy coming into force recomputes.
+    pub fn policy_dependents(&self) -> crate::reindex::PolicyDependents<'_> {
+        crate::reindex::PolicyDependents(&self.matching)
+    }
+
+    /// The daily quotas of hit/no-hit queries.
+    pub fn match_quotas(&self) -> crate::matches::Quotas {
+        crate::matches::Quotas {
+            per_user: i64::from(self.settings.match_quota_user),
+            per_country: i64::from(self.settings.match_quota_country),
+        }
+    }
 }
 
 impl AppState {

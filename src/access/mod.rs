@@ -13,6 +13,9 @@
 pub mod alerts;
 pub mod cases;
 pub mod disclosure;
+pub mod feed;
+pub mod matching;
+pub mod requests;
 pub mod resources;
 pub mod statistics;
 

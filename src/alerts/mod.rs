@@ -19,6 +19,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
 use crate::formato::enums::SharingScope;
 use crate::formato::record::{Document, FieldReservation, Sharing};
+use crate::matching::index::BlindIndex;
 use crate::paging;
 use store::StoredAlert;
 
@@ -235,7 +236,13 @@ fn event(ctx: &RequestContext, action: &str, id: &str, party: &str, details: Val
 }
 
 /// Create an alert of the caller's country (officers).
-pub fn create(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, mut input: AlertInput) -> Result<Viewed, ApiError> {
+pub fn create(
+    conn: &mut DbConn,
+    idx: &BlindIndex,
+    s: &Subject,
+    ctx: &RequestContext,
+    mut input: AlertInput,
+) -> Result<Viewed, ApiError> {
     if !rules::may_write_alerts(s) {
         return Err(ApiError::Forbidden);
     }
@@ -247,7 +254,7 @@ pub fn create(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, mut input: A
         let actor = actor_json(s);
         let doc = document_of(&input, &id, 1, "active", (&now, &actor), (&now, &actor), &s.party)?;
         let policy = crate::policy::load(conn, &s.party)?;
-        store::insert(conn, &id, &s.party, &doc, &policy, &s.user_id, &now)?;
+        store::insert(conn, idx, &id, &s.party, &doc, &policy, &s.user_id, &now)?;
         events.push(event(ctx, "alert_create", &id, &s.party, serde_json::json!({"version": 1})));
         written(s, &s.party, doc, &input.related_case_ids, 1)
     })
@@ -269,6 +276,7 @@ use crate::precondition::check_version as check_if_match;
 /// Replace an alert (a new version); `If-Match` required.
 pub fn update(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     s: &Subject,
     ctx: &RequestContext,
     id: &str,
@@ -302,7 +310,7 @@ pub fn update(
             &s.party,
         )?;
         let policy = crate::policy::load(conn, &s.party)?;
-        if !store::replace(conn, id, before.version, &doc, &policy, &s.user_id, &now)? {
+        if !store::replace(conn, idx, id, before.version, &doc, &policy, &s.user_id, &now)? {
             return Err(ApiError::PreconditionFailed);
         }
         events.push(event(ctx, "alert_update", id, &s.party, serde_json::json!({"version": version})));
@@ -324,6 +332,7 @@ pub struct Withdrawal {
 /// Withdraw an alert: it stays visible, marked `withdrawn`; `If-Match` honoured when sent.
 pub fn withdraw(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     s: &Subject,
     ctx: &RequestContext,
     id: &str,
@@ -357,7 +366,7 @@ pub fn withdraw(
         doc["updated_at"] = Value::from(now.clone());
         doc["updated_by"] = actor_json(s);
         let policy = crate::policy::load(conn, &s.party)?;
-        if !store::replace(conn, id, before.version, &doc, &policy, &s.user_id, &now)? {
+        if !store::replace(conn, idx, id, before.version, &doc, &policy, &s.user_id, &now)? {
             return Err(ApiError::PreconditionFailed);
         }
         events.push(event(ctx, "alert_withdraw", id, &s.party, serde_json::json!({"version": version})));

@@ -10,6 +10,7 @@ use crate::access::cases::{CaseMeta, Scope, SharedStamp, is_reserved};
 use crate::db::DbConn;
 use crate::db::schema::{case_shares, cases, document_alert_shares as sh, document_alerts as a};
 use crate::error::ApiError;
+use crate::matching::index::{self as match_index, BlindIndex, KeyRow};
 use crate::policy::Policy;
 
 /// An alert as stored. Not serializable: responses are built by `access::alerts::view`.
@@ -106,10 +107,13 @@ struct Columns {
     /// Digest of what every other country sees (without the history stamp): when it changes, the
     /// shared version moves.
     shared_digest: String,
+    /// Its rows of the blind index.
+    keys: Vec<KeyRow>,
 }
 
-fn columns(conn: &mut DbConn, doc: &Value, policy: &Policy) -> Result<Columns, ApiError> {
+fn columns(conn: &mut DbConn, doc: &Value, policy: &Policy, idx: &BlindIndex) -> Result<Columns, ApiError> {
     let reservations = rules::reservations(&policy.fields, &per_alert(doc));
+    let keys = match_index::alert_keys(idx, doc, &policy.matching, &reservations);
     let pair = |path: &str, value: &Value| {
         let raw = value.as_str().map(str::to_owned);
         let shared = if is_reserved(&reservations, path) { None } else { raw.clone() };
@@ -135,6 +139,7 @@ fn columns(conn: &mut DbConn, doc: &Value, policy: &Policy) -> Result<Columns, A
         document_type: field("document_type"),
         fraud_type: field("fraud_type"),
         shared_digest: crate::auth::sha256_hex(foreign.as_value().to_string().as_bytes()),
+        keys,
     })
 }
 
@@ -158,8 +163,10 @@ fn write_shares(conn: &mut DbConn, id: &str, c: &Columns) -> Result<(), ApiError
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn insert(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     id: &str,
     country: &str,
     doc: &Value,
@@ -167,7 +174,7 @@ pub fn insert(
     user: &str,
     now: &str,
 ) -> Result<(), ApiError> {
-    let c = columns(conn, doc, policy)?;
+    let c = columns(conn, doc, policy, idx)?;
     diesel::insert_into(a::table)
         .values((
             a::id.eq(id),
@@ -193,12 +200,15 @@ pub fn insert(
             a::shared_digest.eq(&c.shared_digest),
         ))
         .execute(conn)?;
+    match_index::insert(conn, "alert", id, country, &c.keys)?;
     write_shares(conn, id, &c)
 }
 
 /// Replace the document if the stored version is still `old_version`; false otherwise.
+#[allow(clippy::too_many_arguments)]
 pub fn replace(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     id: &str,
     old_version: i32,
     doc: &Value,
@@ -206,7 +216,7 @@ pub fn replace(
     user: &str,
     now: &str,
 ) -> Result<bool, ApiError> {
-    let c = columns(conn, doc, policy)?;
+    let c = columns(conn, doc, policy, idx)?;
     let n = diesel::update(a::table.filter(a::id.eq(id)).filter(a::version.eq(old_version)))
         .set((
             a::version.eq(old_version + 1),
@@ -230,17 +240,25 @@ pub fn replace(
     }
     stamp_shared_change(conn, id, &c.shared_digest, now)?;
     write_shares(conn, id, &c)?;
+    match_index::write(conn, "alert", id, &policy.party, &c.keys)?;
     Ok(true)
 }
 
 /// Recompute the shared columns of a country's alerts after its policy changed; an alert whose
 /// view for other countries changed gets a new shared version.
-pub fn reindex_country(conn: &mut DbConn, country: &str, policy: &Policy, now: &str) -> Result<usize, ApiError> {
+pub fn reindex_country(
+    conn: &mut DbConn,
+    country: &str,
+    policy: &Policy,
+    idx: &BlindIndex,
+    now: &str,
+) -> Result<usize, ApiError> {
     let rows: Vec<(String, String)> =
         a::table.filter(a::reporting_country.eq(country)).select((a::id, a::document)).load(conn)?;
     for (id, document) in &rows {
         let doc: Value = serde_json::from_str(document).map_err(|_| ApiError::Internal)?;
-        let c = columns(conn, &doc, policy)?;
+        let c = columns(conn, &doc, policy, idx)?;
+        match_index::write(conn, "alert", id, country, &c.keys)?;
         diesel::update(a::table.filter(a::id.eq(id)))
             .set((
                 a::valid_until_shared.eq(&c.valid_until.1),
@@ -250,6 +268,29 @@ pub fn reindex_country(conn: &mut DbConn, country: &str, policy: &Policy, now: &
             ))
             .execute(conn)?;
         stamp_shared_change(conn, id, &c.shared_digest, now)?;
+    }
+    Ok(rows.len())
+}
+
+/// Write the blind index rows of every alert of a country (see `reindex::index_all_for_matching`).
+pub fn index_for_matching(
+    conn: &mut DbConn,
+    country: &str,
+    policy: &Policy,
+    idx: &BlindIndex,
+) -> Result<usize, ApiError> {
+    let rows: Vec<(String, String)> =
+        a::table.filter(a::reporting_country.eq(country)).select((a::id, a::document)).load(conn)?;
+    for (id, document) in &rows {
+        let doc: Value = serde_json::from_str(document).map_err(|_| ApiError::Internal)?;
+        let reservations = rules::reservations(&policy.fields, &per_alert(&doc));
+        match_index::write(
+            conn,
+            "alert",
+            id,
+            country,
+            &match_index::alert_keys(idx, &doc, &policy.matching, &reservations),
+        )?;
     }
     Ok(rows.len())
 }

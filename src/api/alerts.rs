@@ -37,7 +37,8 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let (s, ctx) = (p.subject(), p.ctx.clone());
-    let r = state.db.run(move |c| service::create(c, &s, &ctx, body)).await;
+    let idx = state.matching.clone();
+    let r = state.db.run(move |c| service::create(c, &idx, &s, &ctx, body)).await;
     let v = refusal(&state, &p, "alert_create", OBJECT, None, r).await?;
     let id = v.view.as_value()["alert_id"].as_str().unwrap_or_default().to_owned();
     Ok(HttpResponse::Created()
@@ -141,7 +142,8 @@ pub async fn update(
     let body = body.into_inner()?;
     let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
     let id2 = id.clone();
-    let r = state.db.run(move |c| service::update(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
+    let idx = state.matching.clone();
+    let r = state.db.run(move |c| service::update(c, &idx, &s, &ctx, &id2, tag.as_deref(), body)).await;
     Ok(viewed(refusal(&state, &p, "alert_update", OBJECT, Some(&id), r).await?))
 }
 
@@ -164,7 +166,8 @@ pub async fn withdraw(
     let body = body.into_inner()?;
     let (s, ctx, id, tag) = (p.subject(), p.ctx.clone(), id.into_inner(), if_match(&req));
     let id2 = id.clone();
-    let r = state.db.run(move |c| service::withdraw(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
+    let idx = state.matching.clone();
+    let r = state.db.run(move |c| service::withdraw(c, &idx, &s, &ctx, &id2, tag.as_deref(), body)).await;
     Ok(viewed(refusal(&state, &p, "alert_withdraw", OBJECT, Some(&id), r).await?))
 }
 

@@ -77,7 +77,8 @@ pub async fn create(
 /// Submit a case as `p` (the API's and the console's one path): refusals audited alike.
 pub async fn submit(state: &AppState, p: &Principal, body: CaseInput, key: Option<Key>) -> Result<Snapshot, ApiError> {
     let (s, ctx) = (p.subject(), p.ctx.clone());
-    let r = state.db.run(move |c| service::create(c, &s, &ctx, body, key)).await;
+    let idx = state.matching.clone();
+    let r = state.db.run(move |c| service::create(c, &idx, &s, &ctx, body, key)).await;
     refusal(state, p, "case_create", "case", None, r).await
 }
 
@@ -98,7 +99,8 @@ pub async fn batch(
     let (body, permit) = body.into_inner()?;
     let key = idempotency_key(&req, &body.cases)?;
     let (s, ctx) = (p.subject(), p.ctx.clone());
-    let r = state.db.run(move |c| service::batch(c, &s, &ctx, body, key)).await;
+    let idx = state.matching.clone();
+    let r = state.db.run(move |c| service::batch(c, &idx, &s, &ctx, body, key)).await;
     drop(permit);
     Ok(snapshot_response(refusal(&state, &p, "case_batch", "case", None, r).await?))
 }
@@ -166,7 +168,8 @@ pub async fn replace(
     body: CaseInput,
 ) -> Result<Viewed, ApiError> {
     let (s, ctx, id2) = (p.subject(), p.ctx.clone(), id.clone());
-    let r = state.db.run(move |c| service::update(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
+    let idx = state.matching.clone();
+    let r = state.db.run(move |c| service::update(c, &idx, &s, &ctx, &id2, tag.as_deref(), body)).await;
     refusal(state, p, "case_update", "case", Some(&id), r).await
 }
 
@@ -199,7 +202,8 @@ pub async fn retract_case(
     body: Retraction,
 ) -> Result<Viewed, ApiError> {
     let (s, ctx, id2) = (p.subject(), p.ctx.clone(), id.clone());
-    let r = state.db.run(move |c| service::retract(c, &s, &ctx, &id2, tag.as_deref(), body)).await;
+    let idx = state.matching.clone();
+    let r = state.db.run(move |c| service::retract(c, &idx, &s, &ctx, &id2, tag.as_deref(), body)).await;
     refusal(state, p, "case_retract", "case", Some(&id), r).await
 }
 

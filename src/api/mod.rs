@@ -10,12 +10,15 @@ pub mod cases;
 pub mod directory;
 pub mod entry_requirements;
 pub mod false_passport_reports;
+pub mod feed;
 pub mod health;
 pub mod http;
 pub mod legislation;
+pub mod matches;
 pub mod policies;
 pub mod recoveries;
 pub mod reports;
+pub mod requests;
 pub mod schemas;
 pub mod shape;
 pub mod statistics;
@@ -148,6 +151,14 @@ api_routes![
     reports::download,
     reports::publish,
     reports::remove,
+    matches::query,
+    matches::hits,
+    feed::read,
+    requests::open,
+    requests::list,
+    requests::get,
+    requests::message,
+    requests::act,
 ];
 
 struct SecurityAddon;

@@ -94,7 +94,7 @@ pub async fn update_policy(
     body: PolicyUpdate,
 ) -> Result<(PolicyDocument, String), ApiError> {
     let (s, ctx) = (p.subject(), p.ctx.clone());
-    let (c2, now) = (code.clone(), state.clock.now());
+    let (c2, now, idx) = (code.clone(), state.clock.now(), state.matching.clone());
     let r = state
         .db
         .run(move |c| {
@@ -102,7 +102,7 @@ pub async fn update_policy(
             if !policy::may_write(&s, &c2) {
                 return Err(ApiError::Forbidden);
             }
-            policy::update(c, &s, &ctx, &c2, body, tag.as_deref(), now, &crate::reindex::PolicyDependents)
+            policy::update(c, &s, &ctx, &c2, body, tag.as_deref(), now, &crate::reindex::PolicyDependents(&idx))
         })
         .await;
     refusal(state, p, "reservation_policy_update", "reservation_policy", Some(&code), r).await

@@ -16,6 +16,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, FieldError};
 use crate::formato::record::CaseInput;
 use crate::formato::validate::FieldIssue;
+use crate::matching::index::BlindIndex;
 use crate::paging;
 use crate::policy;
 
@@ -127,6 +128,7 @@ pub fn get(conn: &mut DbConn, s: &Subject, ctx: &RequestContext, id: &str) -> Re
 /// The result of a create: the response as sent (replayed verbatim for a retried key).
 pub fn create(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     s: &Subject,
     ctx: &RequestContext,
     mut input: CaseInput,
@@ -144,14 +146,14 @@ pub fn create(
     // The case is derived, redacted and rendered before the write transaction; inside it, only if
     // the country's policy changed in between is it prepared again.
     let policy = policy::load(conn, &s.party)?;
-    let prepared = prepare_case(s, &policy, &mut input)?;
+    let prepared = prepare_case(s, &policy, idx, &mut input)?;
     audit::write(conn, |conn, events| {
         if let Some(k) = &key
             && let Some(snapshot) = idempotency::replay(conn, &s.user_id, k)?
         {
             return Ok(snapshot);
         }
-        let new = current(conn, s, prepared, &mut input)?;
+        let new = current(conn, s, idx, prepared, &mut input)?;
         store::insert(conn, &new)?;
         let id = new.id.clone();
         events.push(
@@ -176,7 +178,12 @@ pub fn create(
 }
 
 /// A validated case of the subject's country, ready to insert under `policy`.
-fn prepare_case(s: &Subject, policy: &policy::Policy, input: &mut CaseInput) -> Result<store::NewCase, ApiError> {
+fn prepare_case(
+    s: &Subject,
+    policy: &policy::Policy,
+    idx: &BlindIndex,
+    input: &mut CaseInput,
+) -> Result<store::NewCase, ApiError> {
     // The policy's default applies only for this preparation: prepared again under a changed
     // policy, the case takes that policy's default.
     let defaulted = input.include_in_statistics.is_none();
@@ -191,7 +198,7 @@ fn prepare_case(s: &Subject, policy: &policy::Policy, input: &mut CaseInput) -> 
         input.include_in_statistics = None;
     }
     let reservations = policy.reservations_of(&document);
-    store::prepare_new(id, &s.party, document, &reservations, policy.version, &s.user_id, &now)
+    store::prepare_new(id, &s.party, document, &reservations, policy, idx, &s.user_id, &now)
 }
 
 /// Inside the write transaction: the prepared case, or prepared again if the country's policy
@@ -199,6 +206,7 @@ fn prepare_case(s: &Subject, policy: &policy::Policy, input: &mut CaseInput) -> 
 fn current(
     conn: &mut DbConn,
     s: &Subject,
+    idx: &BlindIndex,
     prepared: store::NewCase,
     input: &mut CaseInput,
 ) -> Result<store::NewCase, ApiError> {
@@ -206,18 +214,19 @@ fn current(
         return Ok(prepared);
     }
     let policy = policy::load(conn, &s.party)?;
-    prepare_case(s, &policy, input)
+    prepare_case(s, &policy, idx, input)
 }
 
 /// Insert one validated case of the subject's country inside the caller's transaction; returns
 /// its id (the demo generator).
 pub(crate) fn insert_case(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     s: &Subject,
     policy: &policy::Policy,
     input: &mut CaseInput,
 ) -> Result<String, ApiError> {
-    let new = prepare_case(s, policy, input)?;
+    let new = prepare_case(s, policy, idx, input)?;
     store::insert(conn, &new)?;
     Ok(new.id)
 }
@@ -240,6 +249,7 @@ fn check_if_match(if_match: Option<&str>, version: i32) -> Result<(), ApiError> 
 /// Replace a case (a new version). Requires `If-Match` with the current ETag.
 pub fn update(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     s: &Subject,
     ctx: &RequestContext,
     id: &str,
@@ -282,6 +292,7 @@ pub fn update(
             &reservations,
             None,
             salt,
+            (&policy, idx),
             &s.user_id,
             &now,
         )? {
@@ -312,6 +323,7 @@ pub struct Retraction {
 /// everyone else and from statistics.
 pub fn retract(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     s: &Subject,
     ctx: &RequestContext,
     id: &str,
@@ -359,6 +371,7 @@ pub fn retract(
             &reservations,
             Some(&reason),
             case.stat_salt.clone(),
+            (&policy, idx),
             &s.user_id,
             &now,
         )? {
@@ -372,6 +385,52 @@ pub fn retract(
         let view = rules::own_view(s, &case.meta, document).ok_or(ApiError::NotFound)?;
         Ok(Viewed { view, etag: etag_own(version) })
     })
+}
+
+/// Change a stored case outside a full replacement, on behalf of a request between countries
+/// (sharing it with the asking country; a repatriation's progress in section L), inside the
+/// caller's transaction: a new version, recomputed like any write (renderings, search, index,
+/// statistics, feed), recorded as an `update` by `actor` (the holder's officer, or the
+/// receiving country's, who appears as `updated_by`). Returns the new version.
+pub(crate) fn amend(
+    conn: &mut DbConn,
+    idx: &BlindIndex,
+    actor: &Subject,
+    id: &str,
+    change: impl FnOnce(&mut Value) -> Result<(), ApiError>,
+) -> Result<i32, ApiError> {
+    let case = store::load(conn, id)?.ok_or(ApiError::NotFound)?;
+    if case.meta.retracted {
+        return Err(ApiError::Conflict("case_retracted"));
+    }
+    let now = crate::clock::now_text();
+    let version = case.version + 1;
+    let mut document = case.document.clone();
+    change(&mut document)?;
+    document["version"] = Value::from(version);
+    document["updated_at"] = Value::from(now.clone());
+    document["updated_by"] = actor_json(actor);
+    let policy = policy::load(conn, &case.reporting_country)?;
+    let reservations = policy.reservations_of(&document);
+    let cols = store::index_columns(&document, &reservations, policy.version);
+    let written = store::replace(
+        conn,
+        id,
+        case.version,
+        "update",
+        &document,
+        &cols,
+        &reservations,
+        None,
+        case.stat_salt.clone(),
+        (&policy, idx),
+        &actor.user_id,
+        &now,
+    )?;
+    if !written {
+        return Err(ApiError::Unavailable);
+    }
+    Ok(version)
 }
 
 /// The history of a case (reporting country only).
@@ -518,6 +577,7 @@ pub struct BatchRequest {
 /// one transaction (one audit event each), the invalid ones are reported with their errors.
 pub fn batch(
     conn: &mut DbConn,
+    idx: &BlindIndex,
     s: &Subject,
     ctx: &RequestContext,
     req: BatchRequest,
@@ -544,7 +604,7 @@ pub fn batch(
             vec![FieldError::new(format!("cases[{i}].{path}"), "invalid_value", message, "valor no válido")]
         });
         let item = match parsed.and_then(|mut input| prepare(&mut input).map(|_| input)) {
-            Ok(mut input) => prepare_case(s, &policy, &mut input).map(|new| Ok((input, new)))?,
+            Ok(mut input) => prepare_case(s, &policy, idx, &mut input).map(|new| Ok((input, new)))?,
             Err(errors) => Err(errors),
         };
         prepared.push(item);
@@ -559,7 +619,7 @@ pub fn batch(
         for (index, item) in prepared.into_iter().enumerate() {
             match item {
                 Ok((mut input, new)) => {
-                    let new = current(conn, s, new, &mut input)?;
+                    let new = current(conn, s, idx, new, &mut input)?;
                     store::insert(conn, &new)?;
                     events.push(
                         Event::new(ctx, "case_create", "case", Outcome::Allowed)

@@ -13,6 +13,7 @@ use crate::access::disclosure::{StoredRendering, StoredSummaries};
 use crate::db::DbConn;
 use crate::db::schema::{case_search, case_shares, case_versions, case_views, cases};
 use crate::error::ApiError;
+use crate::matching::index::{self as match_index, BlindIndex, KeyRow};
 use crate::policy::Policy;
 
 /// A case as stored. Not serializable: what a caller receives is built by `access`.
@@ -199,6 +200,8 @@ pub struct NewCase {
     cols: IndexColumns,
     rendering: Rendering,
     record: Option<(String, Vec<u8>)>,
+    /// Its rows of the blind index (what takes part in hit/no-hit matching).
+    keys: Vec<KeyRow>,
     /// The case's statistics salt (its units' record keys derive from it; never exposed).
     salt: String,
 }
@@ -220,17 +223,22 @@ impl NewCase {
     }
 }
 
-/// Prepare a new case (version 1) of `country` from its stored document.
+/// Prepare a new case (version 1) of `country` from its stored document, under the country's
+/// policy (`reservations` are the policy's and the case's own).
+#[allow(clippy::too_many_arguments)]
 pub fn prepare_new(
     id: String,
     country: &str,
     document: Value,
     reservations: &[Reservation],
-    policy_version: i32,
+    policy: &Policy,
+    idx: &BlindIndex,
     user_id: &str,
     now: &str,
 ) -> Result<NewCase, ApiError> {
+    let policy_version = policy.version;
     let cols = index_columns(&document, reservations, policy_version);
+    let keys = match_index::case_keys(idx, &document, &policy.matching, reservations);
     let rendering = render(&document, &cols, SharedStamp { version: 1, updated_at: now });
     let salt = crate::statistics::store::new_salt()?;
     let record = crate::statistics::store::record_of(&document, reservations, &salt)?;
@@ -245,6 +253,7 @@ pub fn prepare_new(
         cols,
         rendering,
         record,
+        keys,
         salt,
     })
 }
@@ -285,6 +294,8 @@ pub fn insert(conn: &mut DbConn, c: &NewCase) -> Result<(), ApiError> {
     write_search(conn, id, cols)?;
     write_shares(conn, id, &cols.shared_with)?;
     crate::statistics::store::write_record(conn, id, c.record.clone())?;
+    match_index::insert(conn, "case", id, &c.country, &c.keys)?;
+    crate::feed::case_written(conn, id, &c.meta(), &cols.foreign, None, now)?;
     insert_version(conn, id, 1, "create", &c.doc, user_id, now)
 }
 
@@ -334,11 +345,13 @@ pub fn replace(
     reservations: &[Reservation],
     retraction: Option<&str>,
     salt: Option<String>,
+    (policy, idx): (&Policy, &BlindIndex),
     user_id: &str,
     now: &str,
 ) -> Result<bool, ApiError> {
     let doc = document.to_string();
     let version = expected_version + 1;
+    let Some(before) = load_head(conn, id)? else { return Ok(false) };
     let Some(stamp) = shared_stamp_after(conn, id, Some(expected_version), &cols.shared_digest, now)? else {
         return Ok(false);
     };
@@ -372,6 +385,22 @@ pub fn replace(
     write_rendering(conn, id, &r)?;
     write_search(conn, id, cols)?;
     write_shares(conn, id, &cols.shared_with)?;
+    let country = &before.meta.reporting_country;
+    match_index::write(
+        conn,
+        "case",
+        id,
+        country,
+        &match_index::case_keys(idx, document, &policy.matching, reservations),
+    )?;
+    let meta = CaseMeta {
+        reporting_country: country.clone(),
+        scope: cols.scope,
+        shared_with: cols.shared_with.clone(),
+        retracted: retraction.is_some(),
+    };
+    let changed = stamp.0 != before.shared_version;
+    crate::feed::case_written(conn, id, &meta, &cols.foreign, Some((&before.meta, changed)), now)?;
     let salt = crate::statistics::store::salt_of(conn, id, salt)?;
     crate::statistics::store::replace(conn, id, document, reservations, &salt)?;
     insert_version(conn, id, version, change, &doc, user_id, now)?;
@@ -672,7 +701,13 @@ pub fn list(conn: &mut DbConn, party: &str, f: &ListFilter) -> Result<Vec<Listed
 
 /// Recompute the shared columns and the rendering of every case of a country after its policy
 /// changed.
-pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &str) -> Result<usize, ApiError> {
+pub fn reindex_country(
+    conn: &mut DbConn,
+    party: &str,
+    policy: &Policy,
+    idx: &BlindIndex,
+    now: &str,
+) -> Result<usize, ApiError> {
     let rows: Vec<(String, String, Option<String>)> = cases::table
         .filter(cases::reporting_country.eq(party))
         .select((cases::id, cases::document, cases::stat_salt))
@@ -683,6 +718,13 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
         let cols = index_columns(&document, &reservations, policy.version);
         let salt = crate::statistics::store::salt_of(conn, id, salt.clone())?;
         crate::statistics::store::replace(conn, id, &document, &reservations, &salt)?;
+        match_index::write(
+            conn,
+            "case",
+            id,
+            party,
+            &match_index::case_keys(idx, &document, &policy.matching, &reservations),
+        )?;
         let Some(stamp) = shared_stamp_after(conn, id, None, &cols.shared_digest, now)? else { continue };
         let r = render(&document, &cols, SharedStamp { version: stamp.0, updated_at: &stamp.1 });
         diesel::update(cases::table.find(id))
@@ -697,6 +739,29 @@ pub fn reindex_country(conn: &mut DbConn, party: &str, policy: &Policy, now: &st
             .execute(conn)?;
         write_rendering(conn, id, &r)?;
         write_search(conn, id, &cols)?;
+    }
+    Ok(rows.len())
+}
+
+/// Write the blind index rows of every case of a country (see `reindex::index_all_for_matching`).
+pub fn index_for_matching(
+    conn: &mut DbConn,
+    party: &str,
+    policy: &Policy,
+    idx: &BlindIndex,
+) -> Result<usize, ApiError> {
+    let rows: Vec<(String, String)> =
+        cases::table.filter(cases::reporting_country.eq(party)).select((cases::id, cases::document)).load(conn)?;
+    for (id, doc) in &rows {
+        let document: Value = serde_json::from_str(doc).map_err(|_| ApiError::Internal)?;
+        let reservations = policy.reservations_of(&document);
+        match_index::write(
+            conn,
+            "case",
+            id,
+            party,
+            &match_index::case_keys(idx, &document, &policy.matching, &reservations),
+        )?;
     }
     Ok(rows.len())
 }
@@ -858,7 +923,9 @@ mod tests {
         let (document, reservations) = samples().remove(0);
         let id = document["case_id"].as_str().unwrap().to_owned();
         let now = "2026-01-02T03:04:05Z";
-        let new = prepare_new(id.clone(), "GT", document, &reservations, 0, "u", now).unwrap();
+        let policy = crate::policy::load(&mut conn, "GT").unwrap();
+        let idx = BlindIndex::for_tests();
+        let new = prepare_new(id.clone(), "GT", document, &reservations, &policy, &idx, "u", now).unwrap();
         insert(&mut conn, &new).unwrap();
         ensure_views_current(&mut conn).unwrap();
         assert_eq!(ensure_views_current(&mut conn).unwrap(), 0, "current");

@@ -291,6 +291,7 @@ diesel::table! {
         updated_at -> Text,
         updated_by -> Text,
         effective_from -> Text,
+        matching -> Text,
     }
 }
 
@@ -561,5 +562,106 @@ diesel::table! {
         country -> Text,
         confirmed_at -> Text,
         confirmed_by -> Text,
+    }
+}
+
+// Hit/no-hit matching and the country feed (migration 2026-12-09-000017_matching).
+diesel::table! {
+    blind_index_keys (id) {
+        id -> Integer,
+        sealed_key -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    match_keys (object_type, object_id, blind) {
+        object_type -> Text,
+        object_id -> Text,
+        blind -> Text,
+        party -> Text,
+        kind -> Text,
+        disclosable -> Bool,
+    }
+}
+
+diesel::table! {
+    match_queries (id) {
+        id -> Text,
+        party -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        case_id -> Nullable<Text>,
+        identifiers -> Integer,
+        hits -> Integer,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    match_hits (id) {
+        id -> Text,
+        query_id -> Text,
+        requester_party -> Text,
+        holder_party -> Text,
+        identifier -> Integer,
+        strength -> Text,
+        purpose -> Text,
+        objects -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    match_quotas (who, day) {
+        who -> Text,
+        day -> Text,
+        used -> Integer,
+    }
+}
+
+diesel::table! {
+    feed_items (seq) {
+        seq -> BigInt,
+        party -> Text,
+        kind -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        details -> Text,
+        created_at -> Text,
+    }
+}
+
+// Requests between member countries (migration 2026-12-09-000018_requests).
+diesel::table! {
+    country_requests (id) {
+        id -> Text,
+        kind -> Text,
+        state -> Text,
+        from_party -> Text,
+        to_party -> Text,
+        hit_ref -> Nullable<Text>,
+        case_id -> Nullable<Text>,
+        subject -> Text,
+        due_date -> Nullable<Text>,
+        person_id -> Nullable<Text>,
+        liaison_id -> Nullable<Text>,
+        person_fields -> Nullable<Text>,
+        decline_reason -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Text,
+        created_by -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    country_request_messages (request_id, seq) {
+        request_id -> Text,
+        seq -> Integer,
+        party -> Text,
+        user_id -> Text,
+        body -> Text,
+        created_at -> Text,
     }
 }

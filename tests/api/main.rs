@@ -20,6 +20,7 @@ mod durability;
 mod full_disk;
 mod http_conventions;
 mod legislation;
+mod matching;
 mod metrics;
 mod nodes;
 mod outage;

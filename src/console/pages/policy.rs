@@ -13,6 +13,7 @@ use maud::{Markup, html};
 
 use crate::access::Role;
 use crate::access::cases::{PolicyEntry, redacted, reservations};
+use crate::access::matching::Participation;
 use crate::console::i18n::Lang;
 use crate::console::layout::{self, FieldErrors, Shell, notice};
 use crate::console::render::{self, SECTIONS};
@@ -25,6 +26,7 @@ use crate::state::AppState;
 /// The edited policy, as the form holds it.
 struct Edited {
     include_in_statistics: bool,
+    matching: Participation,
     effective_from: String,
     /// By path: the flag chosen (absent: the catalog default), the legal basis and the
     /// legislation topic it cites (kept as stored: the editor does not change it).
@@ -41,7 +43,12 @@ impl Edited {
                 (e.path.clone(), (Some(e.flag), basis, e.legislation_topic.clone().unwrap_or_default()))
             })
             .collect();
-        Edited { include_in_statistics: doc.include_in_statistics, effective_from: String::new(), entries }
+        Edited {
+            include_in_statistics: doc.include_in_statistics,
+            matching: doc.matching,
+            effective_from: String::new(),
+            entries,
+        }
     }
 
     fn from_form(form: &FormFields) -> Edited {
@@ -60,6 +67,11 @@ impl Edited {
         }
         Edited {
             include_in_statistics: form.get("include_in_statistics") == Some("true"),
+            matching: Participation {
+                document_numbers: form.get("matching.document_numbers") == Some("true"),
+                suspects: form.get("matching.suspects") == Some("true"),
+                persons_affected: form.get("matching.persons_affected") == Some("true"),
+            },
             effective_from: form.text("effective_from"),
             entries,
         }
@@ -84,6 +96,7 @@ impl Edited {
         PolicyUpdate {
             include_in_statistics: self.include_in_statistics,
             fields: self.fields(),
+            matching: self.matching,
             effective_from: Some(self.effective_from.clone()).filter(|t| !t.is_empty()),
         }
     }
@@ -130,6 +143,20 @@ fn editor(m: &Member, doc: &PolicyDocument, etag: &str, edited: &Edited, errors:
                 select #include_in_statistics name="include_in_statistics" {
                     option value="true" selected[edited.include_in_statistics] { (lang.t("Yes", "Sí")) }
                     option value="false" selected[!edited.include_in_statistics] { (lang.t("No", "No")) }
+                }
+            }
+            fieldset.field {
+                legend { (lang.t("Take part in hit/no-hit checks of other countries", "Participar en las consultas de coincidencia de otros países")) }
+                @for (name, on, en, es) in [
+                    ("document_numbers", edited.matching.document_numbers, "Document numbers", "Números de documento"),
+                    ("suspects", edited.matching.suspects, "Suspects' names", "Nombres de presuntos responsables"),
+                    ("persons_affected", edited.matching.persons_affected, "Names and dates of birth of persons affected", "Nombres y fechas de nacimiento de personas afectadas"),
+                ] {
+                    div {
+                        input type="checkbox" id={ "matching-" (name) } name={ "matching." (name) } value="true" checked[on];
+                        " "
+                        label for={ "matching-" (name) } { (lang.t(en, es)) }
+                    }
                 }
             }
             div.field.invalid[errors.has("effective_from")] {

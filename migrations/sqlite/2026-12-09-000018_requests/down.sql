@@ -1,0 +1,2 @@
+DROP TABLE country_request_messages;
+DROP TABLE country_requests;
