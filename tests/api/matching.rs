@@ -467,3 +467,81 @@ async fn from_a_hit_to_a_shared_case_and_a_repatriation_recorded_in_section_l() 
     let list = app.get("/api/v1/requests", Some(&gt.token)).await;
     assert_eq!(list.json()["items"].as_array().unwrap().len(), 2);
 }
+
+/// The request matrix: every role of the two countries, of a third country, of the ST and of an
+/// observer, on a request from MX to GT (and a missing one): reads, messages and answers get
+/// exactly what `access::requests` allows; every refusal of someone outside is the 404 of a
+/// missing request; refused writes change nothing.
+#[actix_web::test]
+async fn every_identity_on_a_request_gets_exactly_what_its_side_allows() {
+    let app = spawn_app().await;
+    app.observer_party("OIM");
+    let (gt, mx) = (app.user("GT", &[Role::Officer]).await, app.user("MX", &[Role::Officer]).await);
+    let (case_id, _) = create(&app, &gt, &case(9, "network", &[], "M-1")).await;
+    let body = json!({"kind": "information", "case_id": case_id, "subject": "¿Hay más víctimas?"});
+    let res = app.post("/api/v1/requests", Some(&mx.token), &body).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let rid = res.json()["request_id"].as_str().unwrap().to_owned();
+    let missing = "01900000-0000-7000-8000-000000000000";
+    let version = |app: &TestApp| -> i32 {
+        use diesel::prelude::*;
+        enlace::db::schema::country_requests::table
+            .find(&rid)
+            .select(enlace::db::schema::country_requests::version)
+            .get_result(&mut app.conn())
+            .unwrap()
+    };
+
+    let mut identities = vec![];
+    for party in ["GT", "MX", "HN"] {
+        for role in [Role::Officer, Role::Analyst, Role::CountryAdmin, Role::Auditor, Role::StatisticsReader] {
+            identities.push((party, role, app.user(party, &[role]).await));
+        }
+    }
+    for role in [Role::StAdmin, Role::Auditor, Role::StatisticsReader] {
+        identities.push(("ST", role, app.user("ST", &[role]).await));
+    }
+    identities.push(("OIM", Role::StatisticsReader, app.user("OIM", &[Role::StatisticsReader]).await));
+    let mut checked = 0;
+    for (party, role, u) in &identities {
+        let side = *party == "GT" || *party == "MX";
+        let reads = side && matches!(role, Role::Officer | Role::Analyst);
+        let acts = side && *role == Role::Officer;
+        let who = format!("{party} {role:?}");
+        let get = app.get(&format!("/api/v1/requests/{rid}"), Some(&u.token)).await;
+        assert_eq!(get.status, if reads { 200 } else { 404 }, "{who} reads");
+        let gone = app.get(&format!("/api/v1/requests/{missing}"), Some(&u.token)).await;
+        assert_eq!(gone.status, 404);
+        if !reads {
+            assert_eq!(get.problem(), gone.problem(), "{who}: the same refusal as for a missing request");
+        }
+        let before = version(&app);
+        let msg = app.post(&format!("/api/v1/requests/{rid}/messages"), Some(&u.token), &json!({"body": "Hola"})).await;
+        let want = if acts {
+            200
+        } else if reads {
+            403
+        } else {
+            404
+        };
+        assert_eq!(msg.status, want, "{who} writes a message: {}", msg.text());
+        // Accepting is the receiver's; withdrawing the sender's: try the one that is not theirs.
+        let action = if *party == "GT" { "withdraw" } else { "accept" };
+        let t = transition(&app, u, &rid, json!({"action": action})).await;
+        assert_eq!(t.status, if reads { 403 } else { 404 }, "{who} {action}s: {}", t.text());
+        assert_eq!(version(&app), before + u32::from(msg.status == 200) as i32, "{who}: refusals change nothing");
+        let list = app.get("/api/v1/requests", Some(&u.token)).await;
+        if reads {
+            assert_eq!(list.json()["items"].as_array().unwrap().len(), 1, "{who}");
+        } else {
+            assert!(list.status == 403 || list.json()["items"] == json!([]), "{who}: {}", list.text());
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 19);
+    let res = transition(&app, &gt, &rid, json!({"action": "accept"})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = transition(&app, &gt, &rid, json!({"action": "complete"})).await;
+    assert_eq!(res.json()["state"], "completed");
+    assert_eq!(transition(&app, &mx, &rid, json!({"action": "withdraw"})).await.status, 409, "closed");
+}

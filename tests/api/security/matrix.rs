@@ -17,7 +17,8 @@ use crate::helpers::*;
 /// Paths whose operations have their role × party matrices with their resource (issue #6; the
 /// administrator recoveries of issue #15 in tests/api/country_control.rs; the witness keys of
 /// issue #17 in tests/api/audit_transparency.rs; the legislation matrix of issue #22 in
-/// tests/api/security/legislation.rs).
+/// tests/api/security/legislation.rs; the requests between countries of issue #21 in
+/// tests/api/matching.rs).
 const COMPANION_PATHS: &[&str] = &[
     "/api/v1/document-alerts/",
     "/api/v1/directory/",
@@ -27,6 +28,7 @@ const COMPANION_PATHS: &[&str] = &[
     "/api/v1/parties/{code}/recoveries",
     "/api/v1/parties/{code}/witness-keys",
     "/api/v1/legislation/",
+    "/api/v1/requests/",
 ];
 
 const MISSING_ID: &str = "01900000-0000-7000-8000-000000000000";
