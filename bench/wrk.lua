@@ -3,7 +3,13 @@
 -- PATH may contain `{id}`, replaced per request by a random line of FILE (ids spread over the
 -- data set); otherwise FILE, if given, is the request body (JSON). TOKEN `-` sends no
 -- Authorization header. At the end one JSON line reports the figures bench/run tabulates.
+-- WRK_DELAY_MS, when set, paces each connection: that many milliseconds before each request.
 local method, path, headers, body, ids
+
+local pause = tonumber(os.getenv("WRK_DELAY_MS") or "")
+if pause then
+  function delay() return pause end
+end
 
 local function lines(name)
   local out = {}

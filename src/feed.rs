@@ -7,8 +7,9 @@
 //! country (`access::feed::concerns`); `match_hit` (a query hit the country's data);
 //! `policy_changed` (another country's reservation policy changed what the country sees);
 //! `request_received` and `request_updated` (a request between countries, from the other side).
-//! The cursor is the `seq` of the last item read; items are in the order they were committed
-//! (every writer holds the audit chain lock, so a later item never commits before an earlier).
+//! The cursor is the `seq` of the last item read. Each country's items are numbered 1, 2, 3, …
+//! on their own, under the audit chain lock every writer holds (so a later item never commits
+//! before an earlier one, and a cursor reveals nothing of what other countries were told).
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -43,9 +44,11 @@ pub fn push(
     details: Value,
     now: &str,
 ) -> Result<(), ApiError> {
+    let last: Option<i64> = fi::table.filter(fi::party.eq(party)).select(diesel::dsl::max(fi::seq)).get_result(conn)?;
     diesel::insert_into(fi::table)
         .values((
             fi::party.eq(party),
+            fi::seq.eq(last.unwrap_or(0) + 1),
             fi::kind.eq(kind),
             fi::object_type.eq(object_type),
             fi::object_id.eq(object_id),

@@ -7,7 +7,8 @@
 //! random reference, told to the holder through its feed and its auditors (an audit event whose
 //! object is the holder's), and the query itself is audited for the requester. Nothing in the
 //! answer or in the events names the identifiers or the holder's matched records, except the
-//! ids `access::matching::may_name` allows.
+//! ids `access::matching::answer` allows (and a case the caller sees
+//! with a reserved matched field gives nothing at all).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::access::Subject;
 use crate::access::cases::{Access, case_access};
-use crate::access::matching::{self as rules, Matched};
+use crate::access::matching::{self as rules, Answer, Matched};
 use crate::audit::{self, Event, Outcome, RequestContext};
 use crate::db::DbConn;
 use crate::db::schema::{match_hits as mh, match_queries as mq, match_quotas as quota};
@@ -276,22 +277,23 @@ fn spend(conn: &mut DbConn, who: &str, day: &str, n: i64, limit: i64) -> Result<
     Ok(Some(limit - after))
 }
 
-/// Whether a matched object may be named to `s`, from its stored access metadata.
-fn nameable(conn: &mut DbConn, s: &Subject, f: &index::Found) -> Result<bool, ApiError> {
-    if !f.disclosable {
-        return Ok(false);
-    }
+/// A row of the index that matched, with what it contributes to the answer.
+type Classified = (index::Found, Answer);
+
+/// What a matched object contributes to `s`'s answer, from its stored access metadata.
+fn answer(conn: &mut DbConn, s: &Subject, f: &index::Found) -> Result<Answer, ApiError> {
+    let disclosable = f.disclosable;
     let matched = match f.object_type.as_str() {
         "case" => match crate::cases::store::load_head(conn, &f.object_id)? {
-            Some(head) => Matched::Case { meta: head.meta, disclosable: true },
-            None => return Ok(false),
+            Some(head) => Matched::Case { meta: head.meta, disclosable },
+            None => return Ok(Answer::Nothing),
         },
         _ => match crate::alerts::store::load(conn, &f.object_id)? {
-            Some(alert) => Matched::Alert { meta: alert.meta, disclosable: true },
-            None => return Ok(false),
+            Some(alert) => Matched::Alert { meta: alert.meta, disclosable },
+            None => return Ok(Answer::Nothing),
         },
     };
-    Ok(rules::may_name(s, &matched))
+    Ok(rules::answer(s, &matched))
 }
 
 /// Run a hit/no-hit query for `s`.
@@ -331,18 +333,25 @@ pub fn query(
             return Err(ApiError::TooManyRequests { retry_after: until_midnight() });
         };
         let all: Vec<String> = blinds.iter().flatten().map(|(_, b)| b.clone()).collect();
-        let found = index::lookup(conn, &all, &s.party)?;
+        let mut found = vec![];
+        for f in index::lookup(conn, &all, &s.party)? {
+            match answer(conn, s, &f)? {
+                Answer::Nothing => {}
+                a => found.push((f, a)),
+            }
+        }
         let query_id = uuid::Uuid::new_v4().to_string();
         let now = crate::clock::now_text();
         // (identifier, holder) → strongest match and the matched objects.
-        let mut grouped: BTreeMap<(usize, String), (Strength, Vec<&index::Found>)> = BTreeMap::new();
+        let mut grouped: BTreeMap<(usize, String), (Strength, Vec<&Classified>)> = BTreeMap::new();
         for (i, probe) in blinds.iter().enumerate() {
             let wanted: BTreeMap<&str, Strength> = probe.iter().map(|(k, b)| (b.as_str(), *k)).collect();
-            for f in found.iter().filter(|f| wanted.get(f.blind.as_str()) == Some(&f.strength)) {
+            for row in found.iter().filter(|(f, _)| wanted.get(f.blind.as_str()) == Some(&f.strength)) {
+                let f = &row.0;
                 let e = grouped.entry((i, f.party.clone())).or_insert((f.strength, vec![]));
                 e.0 = e.0.min(f.strength);
-                if !e.1.iter().any(|o| o.object_type == f.object_type && o.object_id == f.object_id) {
-                    e.1.push(f);
+                if !e.1.iter().any(|(o, _)| o.object_type == f.object_type && o.object_id == f.object_id) {
+                    e.1.push(row);
                 }
             }
         }
@@ -350,13 +359,13 @@ pub fn query(
         for ((i, holder), (strength, objects)) in grouped {
             let hit_ref = uuid::Uuid::new_v4().to_string();
             let (mut case_ids, mut alert_ids) = (BTreeSet::new(), BTreeSet::new());
-            for f in &objects {
-                if nameable(conn, s, f)? {
+            for (f, a) in &objects {
+                if *a == Answer::Name {
                     if f.object_type == "case" { &mut case_ids } else { &mut alert_ids }.insert(f.object_id.clone());
                 }
             }
             let held: Vec<serde_json::Value> =
-                objects.iter().map(|f| serde_json::json!({"type": f.object_type, "id": f.object_id})).collect();
+                objects.iter().map(|(f, _)| serde_json::json!({"type": f.object_type, "id": f.object_id})).collect();
             diesel::insert_into(mh::table)
                 .values((
                     mh::id.eq(&hit_ref),

@@ -536,12 +536,12 @@ pub fn act(
         let mut row = visible(conn, s, id)?;
         let next = rules::transition(s, (&row.from_party, &row.to_party), row.kind(), row.state(), t.action)?;
         let now = crate::clock::now_text();
-        let mut details = serde_json::json!({"action": t.action});
+        let details = serde_json::json!({"action": t.action});
         match (row.kind(), t.action) {
             (RequestKind::CaseAccess, RequestAction::Accept) => {
                 let case_id = share_target(conn, s, &row, t.case_id.as_deref())?;
                 let asker = row.from_party.clone();
-                let version = crate::cases::service::amend(conn, idx, s, &case_id, |doc| {
+                crate::cases::service::amend(conn, idx, s, &case_id, true, |doc| {
                     let sharing = &mut doc["sharing"];
                     match sharing["scope"].as_str() {
                         Some("network") => {}
@@ -557,7 +557,6 @@ pub fn act(
                 })?;
                 diesel::update(r::table.find(&row.id)).set(r::case_id.eq(&case_id)).execute(conn)?;
                 row.case_id = Some(case_id.clone());
-                details["case_version"] = version.into();
             }
             (RequestKind::Repatriation, RequestAction::Accept | RequestAction::Progress | RequestAction::Complete) => {
                 let status = match t.action {
@@ -566,11 +565,12 @@ pub fn act(
                     _ => t.return_status.as_deref().unwrap_or("in_process"),
                 };
                 let case_id = row.case_id.clone().ok_or(ApiError::Internal)?;
-                let version = crate::cases::service::amend(conn, idx, s, &case_id, |doc| {
+                crate::cases::service::amend(conn, idx, s, &case_id, false, |doc| {
                     record_return(doc, &row, status, t.return_date.as_deref())
                 })?;
-                details["return_status"] = status.into();
-                details["case_version"] = version.into();
+                // Neither the status nor the case's real version goes into the audit event, which
+                // other auditors than the reporting country's see: the version counts its edits
+                // of reserved fields, the status may be reserved.
             }
             (_, RequestAction::Decline) => {
                 row.decline_reason = t.reason.as_deref().map(|r| r.trim().to_owned());

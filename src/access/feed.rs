@@ -14,10 +14,10 @@ use serde_json::Value;
 use super::cases::{Access, CaseMeta, Redacted, case_access};
 use super::{PartyKind, Role, Subject};
 
-/// A member country's officers, analysts, administrators and auditors read its feed.
+/// A member country's officers and analysts read its feed: the roles that read cases (an item
+/// names cases another country shared, and why they concern the country).
 pub fn may_read_feed(s: &Subject) -> bool {
-    s.party_kind == PartyKind::Member
-        && [Role::Officer, Role::Analyst, Role::CountryAdmin, Role::Auditor].iter().any(|r| s.has(*r))
+    s.party_kind == PartyKind::Member && (s.has(Role::Officer) || s.has(Role::Analyst))
 }
 
 /// The member countries (among `members`) that see a case as another country.

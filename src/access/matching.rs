@@ -4,9 +4,12 @@
 //!   of its reservation policy): data that does not take part is never indexed, so it can never
 //!   change an answer;
 //! - who may query and who reads the hits on a country's data;
-//! - what a hit may name: a matched case or alert is named to the caller only if the caller can
-//!   see it and every field the identifier came from is shared with it; otherwise the answer is
-//!   the holding country and a hit reference, nothing more.
+//! - what a match answers (`answer`): a case or alert the caller cannot see gives a hit (the
+//!   holding country and a reference, nothing more); one it can see is named when every field
+//!   the identifier came from is shared with it, and gives *nothing* otherwise — a caller who
+//!   sees the shared parts of an identifier must not test guesses of its reserved parts (a
+//!   reserved date of birth beside shared names, a reserved issuing state beside a shared
+//!   number) against the index.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -72,12 +75,26 @@ pub enum Matched {
     Alert { meta: AlertMeta, disclosable: bool },
 }
 
-/// Whether a matched case or alert may be named (its id sent) to `s`: `s` sees it as another
-/// country and the matched fields are shared.
-pub fn may_name(s: &Subject, m: &Matched) -> bool {
-    match m {
-        Matched::Case { meta, disclosable } => *disclosable && case_access(s, meta) == Some(Access::Foreign),
-        Matched::Alert { meta, disclosable } => *disclosable && alert_access(s, meta) == Some(Access::Foreign),
+/// What a matched case or alert contributes to `s`'s answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A hit that names it (its id is sent).
+    Name,
+    /// A hit of its country, without naming it.
+    Hit,
+    /// Nothing: `s` sees it, but not every matched field.
+    Nothing,
+}
+
+pub fn answer(s: &Subject, m: &Matched) -> Answer {
+    let (access, disclosable) = match m {
+        Matched::Case { meta, disclosable } => (case_access(s, meta), *disclosable),
+        Matched::Alert { meta, disclosable } => (alert_access(s, meta), *disclosable),
+    };
+    match access {
+        Some(Access::Foreign) if disclosable => Answer::Name,
+        Some(_) => Answer::Nothing,
+        None => Answer::Hit,
     }
 }
 
@@ -97,10 +114,10 @@ mod tests {
         let shared = Matched::Case { meta: meta(Scope::Network), disclosable: true };
         let reserved = Matched::Case { meta: meta(Scope::Network), disclosable: false };
         let national = Matched::Case { meta: meta(Scope::National), disclosable: true };
-        assert!(may_name(&mx, &shared));
-        assert!(!may_name(&mx, &reserved), "the matched field is reserved");
-        assert!(!may_name(&mx, &national), "the case is not visible to MX");
-        assert!(!may_name(&subject("GT", &[Role::Officer]), &shared), "the holder is never answered about itself");
+        assert_eq!(answer(&mx, &shared), Answer::Name);
+        assert_eq!(answer(&mx, &reserved), Answer::Nothing, "visible, but the matched field is reserved");
+        assert_eq!(answer(&mx, &national), Answer::Hit, "not visible to MX: a hit that names nothing");
+        assert_eq!(answer(&subject("GT", &[Role::Officer]), &shared), Answer::Nothing, "never about its own");
     }
 
     #[test]

@@ -39,7 +39,7 @@ fn kinds(k: Option<&str>) -> Result<Vec<String>, ApiError> {
 }
 
 /// What concerns the caller's country, oldest first from the cursor (a member country's
-/// officers, analysts, administrators and auditors): cases newly shared with it or changed in
+/// officers and analysts): cases newly shared with it or changed in
 /// what it sees, with why they concern it (its territory on a route, its nationals, documents
 /// it issued — judged on what it sees only); hits of other countries' queries on its data;
 /// reservation policy changes of other countries; requests from and to it. Items carry ids, codes and kinds only: the

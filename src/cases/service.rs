@@ -390,13 +390,17 @@ pub fn retract(
 /// Change a stored case outside a full replacement, on behalf of a request between countries
 /// (sharing it with the asking country; a repatriation's progress in section L), inside the
 /// caller's transaction: a new version, recomputed like any write (renderings, search, index,
-/// statistics, feed), recorded as an `update` by `actor` (the holder's officer, or the
-/// receiving country's, who appears as `updated_by`). Returns the new version.
+/// statistics, feed), recorded in the version history as an `update` by `actor`. `attributed`:
+/// the actor becomes the document's `updated_by` (the reporting country's own officer); else
+/// `updated_by` stays as it was — a receiving country's officer recording a return must not
+/// appear in what other countries see of the case, nor move its shared version when only
+/// reserved fields changed. Returns the new version.
 pub(crate) fn amend(
     conn: &mut DbConn,
     idx: &BlindIndex,
     actor: &Subject,
     id: &str,
+    attributed: bool,
     change: impl FnOnce(&mut Value) -> Result<(), ApiError>,
 ) -> Result<i32, ApiError> {
     let case = store::load(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -409,7 +413,9 @@ pub(crate) fn amend(
     change(&mut document)?;
     document["version"] = Value::from(version);
     document["updated_at"] = Value::from(now.clone());
-    document["updated_by"] = actor_json(actor);
+    if attributed {
+        document["updated_by"] = actor_json(actor);
+    }
     let policy = policy::load(conn, &case.reporting_country)?;
     let reservations = policy.reservations_of(&document);
     let cols = store::index_columns(&document, &reservations, policy.version);

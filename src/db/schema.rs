@@ -621,9 +621,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    feed_items (seq) {
-        seq -> BigInt,
+    feed_items (party, seq) {
         party -> Text,
+        seq -> BigInt,
         kind -> Text,
         object_type -> Text,
         object_id -> Text,

@@ -63,14 +63,15 @@ CREATE TABLE match_quotas (
 -- (JSON; '' = the defaults: document numbers and suspects take part, persons affected do not).
 ALTER TABLE reservation_policies ADD COLUMN matching TEXT NOT NULL DEFAULT '';
 
--- What concerns each member country, newest last: ids, codes and kinds only.
+-- What concerns each member country, newest last: ids, codes and kinds only. `seq` counts each
+-- country's own items (1, 2, 3, …), so a cursor says nothing of what other countries were told.
 CREATE TABLE feed_items (
-    seq         BIGSERIAL PRIMARY KEY,
     party       TEXT NOT NULL,
+    seq         BIGINT NOT NULL,
     kind        TEXT NOT NULL,
     object_type TEXT NOT NULL,
     object_id   TEXT NOT NULL,
     details     TEXT NOT NULL,
-    created_at  TEXT NOT NULL
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (party, seq)
 );
-CREATE INDEX feed_items_party ON feed_items (party, seq);
