@@ -20,7 +20,7 @@ use crate::access::Subject;
 use crate::access::cases::{CaseMeta, Redacted};
 use crate::access::feed::{case_recipients, concerns, may_read_feed};
 use crate::db::DbConn;
-use crate::db::schema::{feed_items as fi, parties};
+use crate::db::schema::{feed_items as fi, feed_positions as fp, parties};
 use crate::error::ApiError;
 
 /// Every kind of item, as the `kind` filter accepts it.
@@ -203,10 +203,58 @@ pub fn read(conn: &mut DbConn, s: &Subject, after: i64, kinds: &[String], limit:
     Ok(FeedPage { items, next_cursor, more })
 }
 
-/// The number of items after the cursor (the console's unread count).
-pub fn count_after(conn: &mut DbConn, s: &Subject, after: i64) -> Result<i64, ApiError> {
+/// The console's inbox: the newest items of the caller's country (newest first), and how many
+/// it has not marked as read.
+pub struct Inbox {
+    pub items: Vec<FeedItem>,
+    pub unread: i64,
+    /// The newest item's cursor (what "mark as read" records).
+    pub newest: i64,
+}
+
+pub fn inbox(conn: &mut DbConn, s: &Subject, limit: i64) -> Result<Inbox, ApiError> {
     if !may_read_feed(s) {
         return Err(ApiError::Forbidden);
     }
-    Ok(fi::table.filter(fi::party.eq(&s.party)).filter(fi::seq.gt(after)).count().get_result(conn)?)
+    let seen: i64 = fp::table.find(&s.user_id).select(fp::seq).get_result(conn).optional()?.unwrap_or(0);
+    let unread = fi::table.filter(fi::party.eq(&s.party)).filter(fi::seq.gt(seen)).count().get_result(conn)?;
+    let rows: Vec<(i64, String, String, String, String, String)> = fi::table
+        .filter(fi::party.eq(&s.party))
+        .order(fi::seq.desc())
+        .limit(limit)
+        .select((fi::seq, fi::kind, fi::object_type, fi::object_id, fi::details, fi::created_at))
+        .load(conn)?;
+    let newest = rows.first().map_or(seen, |r| r.0);
+    let items = rows
+        .into_iter()
+        .map(|(seq, kind, object_type, object_id, details, created_at)| FeedItem {
+            cursor: seq.to_string(),
+            kind,
+            object_type,
+            object_id,
+            details: serde_json::from_str(&details).unwrap_or(Value::Null),
+            created_at,
+        })
+        .collect();
+    Ok(Inbox { items, unread, newest })
+}
+
+/// Record that the caller read its country's feed up to `seq` (never backwards).
+pub fn mark_read(conn: &mut DbConn, s: &Subject, seq: i64) -> Result<(), ApiError> {
+    if !may_read_feed(s) {
+        return Err(ApiError::Forbidden);
+    }
+    crate::db::transaction(conn, |conn| {
+        let seen: Option<i64> = fp::table.find(&s.user_id).select(fp::seq).get_result(conn).optional()?;
+        match seen {
+            Some(old) if old >= seq => {}
+            Some(_) => {
+                diesel::update(fp::table.find(&s.user_id)).set(fp::seq.eq(seq)).execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(fp::table).values((fp::user_id.eq(&s.user_id), fp::seq.eq(seq))).execute(conn)?;
+            }
+        }
+        Ok(())
+    })
 }

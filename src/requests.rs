@@ -567,7 +567,8 @@ pub fn act(
                 let case_id = row.case_id.clone().ok_or(ApiError::Internal)?;
                 crate::cases::service::amend(conn, idx, s, &case_id, false, |doc| {
                     record_return(doc, &row, status, t.return_date.as_deref())
-                })?;
+                })
+                .map_err(closed)?;
                 // Neither the status nor the case's real version goes into the audit event, which
                 // other auditors than the reporting country's see: the version counts its edits
                 // of reserved fields, the status may be reserved.
@@ -582,6 +583,15 @@ pub fn act(
         tell(conn, &row, &s.party, "request_updated", &now)?;
         view(conn, s, row)
     })
+}
+
+/// A receiving country never learns that the asking country retracted the case (which it may
+/// not see): the request cannot move on, that is all it is told.
+fn closed(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Conflict("case_retracted") => ApiError::Conflict("request_closed"),
+        e => e,
+    }
 }
 
 /// The case a `case_access` acceptance shares: the one the request names, or, after a hit, the

@@ -64,3 +64,21 @@ pub async fn read(state: web::Data<AppState>, p: Principal, q: Query<FeedQuery>)
     audited_read(&state, ev).await?;
     Ok(HttpResponse::Ok().json(page))
 }
+
+/// The caller's inbox (the console's start page), audited as a read of the feed.
+pub async fn inbox(state: &AppState, p: &Principal, limit: i64) -> Result<feed::Inbox, ApiError> {
+    let s = p.subject();
+    let r = state.db.run(move |c| feed::inbox(c, &s, limit)).await;
+    let inbox = refusal(state, p, "feed_read", "feed", None, r).await?;
+    let mut ev = list_event(p, "feed_read", "feed", inbox.items.len(), serde_json::json!({"inbox": limit}));
+    ev.object_party = Some(p.subject().party);
+    audited_read(state, ev).await?;
+    Ok(inbox)
+}
+
+/// Mark the caller's inbox read up to `seq`.
+pub async fn mark_read(state: &AppState, p: &Principal, seq: i64) -> Result<(), ApiError> {
+    let s = p.subject();
+    let r = state.db.run(move |c| feed::mark_read(c, &s, seq)).await;
+    refusal(state, p, "feed_mark_read", "feed", None, r).await
+}

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     use pages::*;
     cfg.service(assets::asset)
         .service(home::home)
+        .service(home::mark_read)
         .service(account::sign_in_form)
         .service(account::sign_in)
         .service(account::sign_out)

@@ -665,3 +665,10 @@ diesel::table! {
         created_at -> Text,
     }
 }
+
+diesel::table! {
+    feed_positions (user_id) {
+        user_id -> Text,
+        seq -> BigInt,
+    }
+}

@@ -549,3 +549,39 @@ async fn every_identity_on_a_request_gets_exactly_what_its_side_allows() {
     assert_eq!(res.json()["state"], "completed");
     assert_eq!(transition(&app, &mx, &rid, json!({"action": "withdraw"})).await.status, 409, "closed");
 }
+
+#[actix_web::test]
+async fn the_console_start_page_is_an_inbox_of_what_concerns_the_country() {
+    let app = spawn_app().await;
+    let gt = app.user("GT", &[Role::Officer]).await;
+    let mx = app.user("MX", &[Role::Analyst]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&mx).await;
+    let page = b.get("/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("0 unread"), "{}", page.text());
+
+    let mut body = case(6, "listed", &["MX"], "I-1");
+    body["route"][0]["to_country"] = json!("MX");
+    body["route"][1]["from_country"] = json!("MX");
+    let (id, _) = create(&app, &gt, &body).await;
+    let (national, _) = create(&app, &gt, &case(7, "national", &[], "I-2")).await;
+    let page = b.get("/").await.text();
+    assert!(page.contains("1 unread"), "{page}");
+    assert!(page.contains(&format!("href=\"/cases/{id}\"")), "{page}");
+    assert!(page.contains("shared a case with your country") && page.contains("your territory is on its route"));
+    assert!(!page.contains(&national), "a case MX cannot see is never mentioned");
+    assert!(!page.contains("I-1") && !page.contains("Ruiz"), "no values in the inbox");
+    assert_eq!(b.get(&format!("/cases/{id}")).await.status, 200, "the link opens the case");
+
+    // Marking read needs the session's CSRF token; the count then falls to zero.
+    let forged = b.request("POST", "/inbox/read", Some(&[("seq", "99")]), &[]).await;
+    assert_eq!(forged.status, 403, "{}", forged.text());
+    let res = b.submit("/", "/inbox/read", &[("seq", "1")]).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    assert!(b.get("/").await.text().contains("0 unread"));
+    // Roles that read no case have no inbox.
+    let mut admin = Browser::new(&app);
+    admin.sign_in(&app.user("MX", &[Role::Auditor]).await).await;
+    assert!(!admin.get("/").await.text().contains("unread"));
+}

@@ -75,3 +75,9 @@ CREATE TABLE feed_items (
     created_at  TEXT NOT NULL,
     PRIMARY KEY (party, seq)
 );
+
+-- How far each user has read their country's feed (the console's unread count).
+CREATE TABLE feed_positions (
+    user_id TEXT PRIMARY KEY NOT NULL,
+    seq     BIGINT NOT NULL
+);

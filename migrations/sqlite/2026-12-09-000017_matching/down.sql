@@ -1,3 +1,4 @@
+DROP TABLE feed_positions;
 DROP TABLE feed_items;
 ALTER TABLE reservation_policies DROP COLUMN matching;
 DROP TABLE match_quotas;
