@@ -99,6 +99,8 @@ async fn crawl_paths(w: &World, who: Option<&Identity>, with_audit: bool, object
         ));
     }
     paths.extend(["/api/v1/parties", "/api/v1/users", "/api/v1/me", "/api/v1/formato"].map(str::to_owned));
+    // What concerns each country (issue #21): its feed, the hits on its data, its requests.
+    paths.extend(["/api/v1/feed?limit=100", "/api/v1/matches/hits?limit=100", "/api/v1/requests"].map(str::to_owned));
     // Errors, with ids that exist elsewhere.
     paths.push("/api/v1/cases?limit=abc".to_owned());
     paths.push(format!("/api/v1/cases/{}/versions/999", w.cases[0].id));
