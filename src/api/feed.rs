@@ -19,14 +19,18 @@ pub struct FeedQuery {
     pub after: Option<String>,
     /// Only items of these kinds, comma-separated: `case_shared`, `case_changed`,
     /// `case_retracted`, `match_hit`, `policy_changed`, `request_received`, `request_updated`.
+    #[param(
+        pattern = "^(?:case_shared|case_changed|case_retracted|match_hit|policy_changed|request_received|request_updated)(?:,(?:case_shared|case_changed|case_retracted|match_hit|policy_changed|request_received|request_updated))*$"
+    )]
     pub kind: Option<String>,
     /// Page size, 1 to 100 [default: 50].
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
 fn kinds(k: Option<&str>) -> Result<Vec<String>, ApiError> {
     let Some(k) = k else { return Ok(vec![]) };
-    let list: Vec<String> = k.split(',').map(|s| s.trim().to_owned()).collect();
+    let list: Vec<String> = k.split(',').map(str::to_owned).collect();
     if list.iter().any(|k| !feed::KINDS.contains(&k.as_str())) {
         return Err(ApiError::field(
             "kind",

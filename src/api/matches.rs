@@ -40,6 +40,7 @@ pub async fn query(
 #[serde(deny_unknown_fields)]
 pub struct HitQuery {
     /// Page size, 1 to 100 [default: 50].
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]

@@ -39,6 +39,7 @@ pub async fn open(state: web::Data<AppState>, p: Principal, body: Json<NewReques
 #[serde(deny_unknown_fields)]
 pub struct RequestQuery {
     /// Page size, 1 to 100 [default: 50].
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
