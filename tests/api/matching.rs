@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const DOC_NUMBER: &str = "G-123 456";
+const DOC_NUMBER: &str = "GXK-123 456";
 
 /// A typical GT case with a document, a named suspect and a named victim with a birth date.
 fn case(seed: u64, scope: &str, countries: &[&str], number: &str) -> Value {
@@ -93,16 +93,16 @@ async fn a_hit_names_the_holder_never_what_it_holds_and_policy_decides_what_take
     let gt_auditor = app.user("GT", &[Role::Auditor]).await;
     let mx = app.user("MX", &[Role::Officer]).await;
     let (network, _) = create(&app, &gt, &case(1, "network", &[], DOC_NUMBER)).await;
-    let (national, national_tag) = create(&app, &gt, &case(2, "national", &[], "N-999")).await;
+    let (national, national_tag) = create(&app, &gt, &case(2, "national", &[], "NQW-999")).await;
     let (victim_case, _) = create(&app, &gt, &case(4, "national", &[], "V-4")).await;
 
     // Document numbers take part by default, but are reserved: a case MX cannot see hits with GT
     // and a reference, no case id; the network case MX sees gives nothing (else MX could test
     // guesses of a reserved value of a case it reads); no hit for the third.
-    let res = query(&app, &mx, vec![document("g123456"), document("N999"), document("Z-000")]).await;
+    let res = query(&app, &mx, vec![document("gxk123456"), document("NQW999"), document("Z-000")]).await;
     assert_eq!(hits(&res), vec![(1, "GT".into(), "document_number".into(), vec![])]);
     let text = res.text();
-    for secret in [&network, &national, "123", "999"] {
+    for secret in [&network, &national, "GXK", "NQW"] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
     let hit_ref = res.json()["hits"][0]["hit_ref"].as_str().unwrap().to_owned();
@@ -114,15 +114,15 @@ async fn a_hit_names_the_holder_never_what_it_holds_and_policy_decides_what_take
     assert!(hits(&query(&app, &gt, vec![document(DOC_NUMBER)]).await).is_empty());
 
     // Non-interference: a change to data that does not take part changes no answer.
-    let before = hits(&query(&app, &mx, vec![victim("1990-05-01", true), suspect(), document("g123456")]).await);
-    let mut changed = case(2, "national", &[], "N-999");
+    let before = hits(&query(&app, &mx, vec![victim("1990-05-01", true), suspect(), document("gxk123456")]).await);
+    let mut changed = case(2, "national", &[], "NQW-999");
     changed["persons"][0]["given_names"] = json!("Ana María");
     changed["persons"][0]["date_of_birth"] = json!("1991-02-03");
     changed["persons"][1]["given_names"] = json!("Otra Persona");
     changed["persons"][1]["first_surname"] = json!("Ruiz");
     let res = app.put(&format!("/api/v1/cases/{national}"), &gt.token, &changed, Some(&national_tag)).await;
     assert_eq!(res.status, 200, "{}", res.text());
-    let after = hits(&query(&app, &mx, vec![victim("1990-05-01", true), suspect(), document("g123456")]).await);
+    let after = hits(&query(&app, &mx, vec![victim("1990-05-01", true), suspect(), document("gxk123456")]).await);
     assert_eq!(before, after);
 
     // GT lets persons affected take part and shares document numbers: the network case is now
@@ -135,7 +135,7 @@ async fn a_hit_names_the_holder_never_what_it_holds_and_policy_decides_what_take
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["matching"], json!({"document_numbers": true, "suspects": true, "persons_affected": true}));
     assert_eq!(
-        hits(&query(&app, &mx, vec![document("G123456"), document("n 999")]).await),
+        hits(&query(&app, &mx, vec![document("GXK123456"), document("nqw 999")]).await),
         vec![
             (0, "GT".into(), "document_number".into(), vec![network.clone()]),
             (1, "GT".into(), "document_number".into(), vec![])
@@ -177,7 +177,7 @@ async fn a_hit_names_the_holder_never_what_it_holds_and_policy_decides_what_take
     assert_eq!(kinds_for(&mx_feed, "GT"), ["policy_changed"]);
     for item in mx_feed["items"].as_array().unwrap() {
         let t = item.to_string();
-        assert!(!t.contains("123") && !t.contains("Ruiz") && !t.contains("Juan"), "{t}");
+        assert!(!t.contains("GXK") && !t.contains("Ruiz") && !t.contains("Juan"), "{t}");
     }
 
     // Audited: the query for MX, each hit for GT; never an identifier.
@@ -186,7 +186,7 @@ async fn a_hit_names_the_holder_never_what_it_holds_and_policy_decides_what_take
     let hits_events = app.audit_events("match_hit");
     assert!(hits_events.iter().any(|(_, id, _)| id.as_deref() == Some(&hit_ref)));
     for (_, _, details) in queries.iter().chain(&hits_events) {
-        for secret in ["123", "999", "Ruiz", "RUIZ", "ruiz", "perez", "1990"] {
+        for secret in ["GXK", "gxk", "NQW", "Ruiz", "RUIZ", "ruiz", "perez", "Perez", "1990-05"] {
             assert!(!details.contains(secret), "{secret} in {details}");
         }
     }
@@ -350,7 +350,7 @@ async fn from_a_hit_to_a_shared_case_and_a_repatriation_recorded_in_section_l() 
     let (case_id, _) = create(&app, &gt, &case(5, "national", &[], DOC_NUMBER)).await;
 
     // MX's hit on a number GT reserved: GT and a reference, no case id, no value.
-    let res = query(&app, &mx, vec![document("G123456")]).await;
+    let res = query(&app, &mx, vec![document("GXK123456")]).await;
     assert_eq!(hits(&res), vec![(0, "GT".into(), "document_number".into(), vec![])]);
     let hit_ref = res.json()["hits"][0]["hit_ref"].as_str().unwrap().to_owned();
     assert_eq!(app.get(&format!("/api/v1/cases/{case_id}"), Some(&mx.token)).await.status, 404);
@@ -397,7 +397,7 @@ async fn from_a_hit_to_a_shared_case_and_a_repatriation_recorded_in_section_l() 
     let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&mx.token)).await;
     assert_eq!(read.status, 200, "{}", read.text());
     assert_eq!(read.json()["documents"][0]["document_number"]["withheld"], true);
-    assert!(!read.text().contains("123 456"));
+    assert!(!read.text().contains("GXK"));
     assert_eq!(read.json()["sharing"], json!({"scope": "listed", "countries": ["MX"]}));
     let mx_feed = feed(&app, &mx, None).await;
     assert_eq!(kinds_for(&mx_feed, &case_id), ["case_shared"]);
