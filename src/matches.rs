@@ -357,7 +357,8 @@ pub fn query(
         }
         let mut hits = vec![];
         for ((i, holder), (strength, objects)) in grouped {
-            let hit_ref = uuid::Uuid::new_v4().to_string();
+            // Time-ordered, so the holder's list pages by it like every other list.
+            let hit_ref = uuid::Uuid::now_v7().to_string();
             let (mut case_ids, mut alert_ids) = (BTreeSet::new(), BTreeSet::new());
             for (f, a) in &objects {
                 if *a == Answer::Name {
@@ -460,33 +461,19 @@ pub struct HitPage {
 type HitRow = (String, String, String, String, String, String);
 
 /// The hits on the caller's country's data, newest first. The cursor is the `hit_ref` of the
-/// last item of the previous page.
+/// last item of the previous page (references are time-ordered UUIDv7).
 pub fn hits_on(conn: &mut DbConn, s: &Subject, cursor: Option<String>, limit: i64) -> Result<HitPage, ApiError> {
     if !rules::may_read_hits(s) {
         return Err(ApiError::Forbidden);
     }
     let mut q = mh::table
         .filter(mh::holder_party.eq(&s.party))
-        .order((mh::created_at.desc(), mh::id.desc()))
+        .order(mh::id.desc())
         .select((mh::id, mh::requester_party, mh::purpose, mh::strength, mh::objects, mh::created_at))
         .limit(limit + 1)
         .into_boxed();
     if let Some(c) = cursor {
-        let at: Option<String> = mh::table
-            .filter(mh::id.eq(&c))
-            .filter(mh::holder_party.eq(&s.party))
-            .select(mh::created_at)
-            .get_result(conn)
-            .optional()?;
-        let at = at.ok_or_else(|| {
-            ApiError::field(
-                "cursor",
-                "invalid_value",
-                "not a cursor returned by this API",
-                "no es un cursor devuelto por esta API",
-            )
-        })?;
-        q = q.filter(mh::created_at.lt(at.clone()).or(mh::created_at.eq(at).and(mh::id.lt(c))));
+        q = q.filter(mh::id.lt(c));
     }
     let mut rows: Vec<HitRow> = q.load(conn)?;
     let next_cursor = crate::paging::next_page(&mut rows, limit, |r| &r.0);
