@@ -154,6 +154,19 @@ pub struct FeedPage {
     pub more: bool,
 }
 
+type ItemRow = (i64, String, String, String, String, String);
+
+fn item_of((seq, kind, object_type, object_id, details, created_at): ItemRow) -> FeedItem {
+    FeedItem {
+        cursor: seq.to_string(),
+        kind,
+        object_type,
+        object_id,
+        details: serde_json::from_str(&details).unwrap_or(Value::Null),
+        created_at,
+    }
+}
+
 /// The cursor parameter: the decimal `seq` of an item.
 pub fn parse_cursor(after: Option<&str>) -> Result<i64, ApiError> {
     match after {
@@ -185,21 +198,11 @@ pub fn read(conn: &mut DbConn, s: &Subject, after: i64, kinds: &[String], limit:
     if !kinds.is_empty() {
         q = q.filter(fi::kind.eq_any(kinds.to_vec()));
     }
-    let mut rows: Vec<(i64, String, String, String, String, String)> = q.load(conn)?;
+    let mut rows: Vec<ItemRow> = q.load(conn)?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = rows.last().map(|r| r.0.to_string()).or_else(|| (after > 0).then(|| after.to_string()));
-    let items = rows
-        .into_iter()
-        .map(|(seq, kind, object_type, object_id, details, created_at)| FeedItem {
-            cursor: seq.to_string(),
-            kind,
-            object_type,
-            object_id,
-            details: serde_json::from_str(&details).unwrap_or(Value::Null),
-            created_at,
-        })
-        .collect();
+    let items = rows.into_iter().map(item_of).collect();
     Ok(FeedPage { items, next_cursor, more })
 }
 
@@ -218,24 +221,14 @@ pub fn inbox(conn: &mut DbConn, s: &Subject, limit: i64) -> Result<Inbox, ApiErr
     }
     let seen: i64 = fp::table.find(&s.user_id).select(fp::seq).get_result(conn).optional()?.unwrap_or(0);
     let unread = fi::table.filter(fi::party.eq(&s.party)).filter(fi::seq.gt(seen)).count().get_result(conn)?;
-    let rows: Vec<(i64, String, String, String, String, String)> = fi::table
+    let rows: Vec<ItemRow> = fi::table
         .filter(fi::party.eq(&s.party))
         .order(fi::seq.desc())
         .limit(limit)
         .select((fi::seq, fi::kind, fi::object_type, fi::object_id, fi::details, fi::created_at))
         .load(conn)?;
     let newest = rows.first().map_or(seen, |r| r.0);
-    let items = rows
-        .into_iter()
-        .map(|(seq, kind, object_type, object_id, details, created_at)| FeedItem {
-            cursor: seq.to_string(),
-            kind,
-            object_type,
-            object_id,
-            details: serde_json::from_str(&details).unwrap_or(Value::Null),
-            created_at,
-        })
-        .collect();
+    let items = rows.into_iter().map(item_of).collect();
     Ok(Inbox { items, unread, newest })
 }
 
